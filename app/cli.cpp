@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// paramscope-cli: exact parameter counts of transformer designs, from the command line.
+#include "designio.h"
+#include "overrides.h"
+#include "presets.h"
+#include "report.h"
+#include "source.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using namespace paramscope::core;
+
+namespace {
+
+constexpr int kBadInput = 2;
+
+const char* kUsage = R"(usage:
+  paramscope-cli count SOURCE [--set NAME=VALUE]... [--class NAME]
+                       [--format text|json|csv|markdown|latex] [--json]
+  paramscope-cli presets [--json]
+  paramscope-cli help
+
+SOURCE is a preset name (see `presets`), a ParamScope design file, a Hugging Face
+config.json, or a folder holding one. --set changes a hyperparameter (V, P, E, H, L …
+or a config field such as hidden_size); derived ones (F = 4*E) follow.
+Exit status: 0 on success, 2 on bad input (one message on stderr).
+)";
+
+int fail(const std::string& message)
+{
+    std::cerr << "paramscope-cli: " << message << "\n";
+    return kBadInput;
+}
+
+int fail(const Error& e)
+{
+    return fail(e.text());
+}
+
+/// Loads SOURCE with --class and applies the --set list, in order.
+Result<Design> loadWithSettings(const std::string& source, const std::string& className,
+                                const std::vector<std::string>& settings)
+{
+    auto design = loadSource(source, {className});
+    if (!design)
+        return design.error();
+    for (const auto& s : settings) {
+        auto parsed = parseSetting(s);
+        if (!parsed)
+            return parsed.error().within("--set");
+        if (auto st = applySetting(*design, parsed->first, parsed->second); !st)
+            return st.error().within("--set");
+    }
+    return design;
+}
+
+int countCommand(const std::vector<std::string>& args)
+{
+    std::string source, className;
+    std::vector<std::string> settings;
+    Format format = Format::Text;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* flag) -> std::optional<std::string> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            (void)flag;
+            return args[++i];
+        };
+        if (a == "--json") {
+            format = Format::Json;
+        } else if (a == "--set" || a == "--class" || a == "--format") {
+            auto v = value(a.c_str());
+            if (!v)
+                return fail(a + " needs a value");
+            if (a == "--set") {
+                settings.push_back(*v);
+            } else if (a == "--class") {
+                className = *v;
+            } else {
+                auto f = parseFormat(*v);
+                if (!f)
+                    return fail("--format: unknown format '" + *v + "' (text, json, csv, markdown, latex)");
+                format = *f;
+            }
+        } else if (a.rfind("--set=", 0) == 0) {
+            settings.push_back(a.substr(6));
+        } else if (a.rfind("--", 0) == 0) {
+            return fail("count: unknown option " + a);
+        } else if (source.empty()) {
+            source = a;
+        } else {
+            return fail("count: more than one SOURCE given ('" + source + "', '" + a + "')");
+        }
+    }
+    if (source.empty())
+        return fail("count: no SOURCE given (a preset name or a file)");
+
+    auto design = loadWithSettings(source, className, settings);
+    if (!design)
+        return fail(design.error());
+    auto counted = count(std::move(*design));
+    if (!counted)
+        return fail(counted.error());
+    std::cout << report(*counted, format);
+    return 0;
+}
+
+int presetsCommand(const std::vector<std::string>& args)
+{
+    const bool json = !args.empty() && args[0] == "--json";
+    if (!args.empty() && !json)
+        return fail("presets: unknown option " + args[0]);
+    std::string out = json ? "[\n" : "";
+    bool first = true;
+    for (const Preset& p : presets()) {
+        auto d = loadText(p.json, "preset " + std::string(p.name));
+        auto c = d ? count(std::move(*d)) : Result<Counted>(d.error());
+        if (!c)
+            return fail(c.error());
+        const Evaluation& e = c->evaluation;
+        char line[256];
+        if (json) {
+            std::snprintf(line, sizeof line, "%s  {\"name\": \"%s\", \"class\": \"%s\", \"total\": %lld}", first ? "" : ",\n",
+                          std::string(p.name).c_str(), c->design.className.c_str(), static_cast<long long>(e.total));
+        } else {
+            std::snprintf(line, sizeof line, "%-14s %-32s %20s  %s\n", std::string(p.name).c_str(),
+                          c->design.className.c_str(), groupDigits(e.total).c_str(), compactCount(e.total).c_str());
+        }
+        out += line;
+        first = false;
+    }
+    std::cout << out << (json ? "\n]\n" : "");
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        std::cout << kUsage;
+        return args.empty() ? kBadInput : 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    try {
+        if (command == "count")
+            return countCommand(args);
+        if (command == "presets")
+            return presetsCommand(args);
+    } catch (const std::exception& e) {
+        // Nothing should throw here; if something does, say so instead of aborting.
+        return fail(std::string("internal error: ") + e.what());
+    }
+    return fail("unknown command '" + command + "'\n" + kUsage);
+}

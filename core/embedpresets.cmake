@@ -1,0 +1,18 @@
+# Writes OUTPUT: a C++ source with each preset file's text as a raw string literal.
+# Called at build time with -DOUTPUT=... -DFILES="a.json;b.json" (FILES in display order).
+string(REPLACE "|" ";" FILES "${FILES}")
+set(body "// Generated from presets/*.json by core/embedpresets.cmake. Do not edit.\n#include \"presets.h\"\n#include <array>\nnamespace paramscope::core {\nnamespace {\n")
+set(entries "")
+set(i 0)
+foreach(file IN LISTS FILES)
+    get_filename_component(name "${file}" NAME_WE)
+    file(READ "${file}" text)
+    string(APPEND body "constexpr char kPreset${i}[] = R\"paramscope(${text})paramscope\";\n")
+    string(APPEND entries "    Preset {\"${name}\", kPreset${i}},\n")
+    math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "const std::array<Preset, ${i}> kPresets {{\n${entries}}};\n} // namespace\n")
+string(APPEND body "std::span<const Preset> presets() { return kPresets; }\n")
+string(APPEND body "const Preset* findPreset(std::string_view name)\n{\n    for (const auto& p : kPresets)\n        if (p.name == name)\n            return &p;\n    return nullptr;\n}\n} // namespace paramscope::core\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "expr.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paramscope::core {
+
+/// What a module is, for counting. Leaves hold parameters; containers hold modules.
+enum class ModuleKind {
+    Container,
+    Embedding, ///< Embedding(num, dim): num·dim
+    Linear,    ///< Linear(in, out, bias): in·out (+ out)
+    Conv1D,    ///< GPT-2's Conv1D(nf, nx): nf·nx + nf (always a bias)
+    LayerNorm, ///< LayerNorm(dim, bias): dim (+ dim)
+    RMSNorm,   ///< RMSNorm(dim): dim
+    Conv2d,    ///< Conv2d(in, out, kernel, bias): in·out·kernel² (+ out)
+    Parameter, ///< a raw tensor: the product of its shape
+};
+
+/// The argument names of each kind, in order ("in", "out" for Linear); Parameter's are its
+/// dimensions and take any count.
+std::span<const std::string_view> argumentNames(ModuleKind kind);
+/// "Linear", "Container" …; parseModuleKind() is its inverse.
+std::string_view kindName(ModuleKind kind);
+std::optional<ModuleKind> parseModuleKind(std::string_view name);
+/// Whether the kind has a bias switch (Linear, LayerNorm, Conv2d).
+bool hasBiasSwitch(ModuleKind kind);
+
+/// One node of an architecture: a leaf with shape expressions, or a container of modules,
+/// possibly repeated (`12 × GPT2Block`). Names are the checkpoint's attribute names.
+struct Module {
+    std::string name;  ///< attribute name ("wte", "attn"); empty for a repeated list entry
+    std::string type;  ///< class shown ("GPT2Block", "Gemma3RMSNorm"); defaults to the kind's name
+    ModuleKind kind = ModuleKind::Container;
+    std::vector<Expr> args; ///< shape, per argumentNames(kind)
+    bool bias = false;      ///< for kinds with a bias switch
+    Expr repeat;            ///< copies of this module; empty means one
+    Expr activeRepeat;      ///< of those copies, how many run per token (MoE top-k); empty means all
+    std::string tiedTo;     ///< path of the module whose weight this one shares (counted there)
+    std::string role;       ///< category for breakdowns; empty means inherit or infer
+    std::vector<std::unique_ptr<Module>> children;
+
+    Module* parent = nullptr; ///< set by Design::compile()
+    int index = -1;           ///< pre-order position, set by Design::compile()
+
+    bool isLeaf() const { return kind != ModuleKind::Container; }
+    bool isRepeated() const { return !repeat.isEmpty(); }
+
+    /// A deep copy with no parent.
+    std::unique_ptr<Module> clone() const;
+    /// Appends @p child, taking ownership; returns it.
+    Module* add(std::unique_ptr<Module> child);
+};
+
+/// Parses @p text; throws std::logic_error when it does not parse. For expressions written in
+/// the program (importers, tests), where a typo is a programming error.
+Expr expr(const std::string& text);
+
+/// Leaf and container constructors for importers and tests. Expressions must parse:
+/// a typo here is a programming error, reported by Design::compile().
+std::unique_ptr<Module> container(std::string name, std::string type);
+std::unique_ptr<Module> leaf(ModuleKind kind, std::string name, std::vector<std::string> args, bool bias = false);
+
+} // namespace paramscope::core
