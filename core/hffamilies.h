@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// One builder per Hugging Face family (core/hf_<family>.cpp). Each gets the config, its
+// model_type and the class to count (already checked against the family's list in hfimport.cpp),
+// and returns a design whose tree mirrors print(model) of that class with checkpoint names.
+// The dispatcher adds the assumed defaults to the notes and compiles the design.
+
+#include "hfconfig.h"
+
+namespace paramscope::core::hf {
+
+using Builder = Result<Design> (*)(HfConfig& config, const std::string& modelType, const std::string& className);
+
+Result<Design> buildGpt2(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildLlama(HfConfig&, const std::string&, const std::string&);    // llama mistral mixtral qwen2 qwen3 qwen3_moe
+Result<Design> buildGemma(HfConfig&, const std::string&, const std::string&);    // gemma gemma2 gemma3_text gemma3
+Result<Design> buildPhi(HfConfig&, const std::string&, const std::string&);      // phi phi3
+Result<Design> buildGptNeox(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildOpt(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildBert(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3
+Result<Design> buildGptOss(HfConfig&, const std::string&, const std::string&);
+
+} // namespace paramscope::core::hf
