@@ -21,6 +21,8 @@ const char* kUsage = R"(usage:
   paramscope-cli count SOURCE [--set NAME=VALUE]... [--class NAME]
                        [--format text|json|csv|markdown|latex] [--json]
   paramscope-cli presets [--json]
+  paramscope-cli convert SOURCE [--set NAME=VALUE]... [--class NAME] [--name TEXT]
+                       (prints the ParamScope design file of SOURCE)
   paramscope-cli help
 
 SOURCE is a preset name (see `presets`), a ParamScope design file, a Hugging Face
@@ -109,6 +111,44 @@ int countCommand(const std::vector<std::string>& args)
     return 0;
 }
 
+int convertCommand(const std::vector<std::string>& args)
+{
+    std::string source, className, name;
+    std::vector<std::string> settings;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--set" || a == "--class" || a == "--name") {
+            if (i + 1 >= args.size())
+                return fail(a + " needs a value");
+            const std::string& v = args[++i];
+            if (a == "--set")
+                settings.push_back(v);
+            else if (a == "--class")
+                className = v;
+            else
+                name = v;
+        } else if (a.rfind("--", 0) == 0) {
+            return fail("convert: unknown option " + a);
+        } else if (source.empty()) {
+            source = a;
+        } else {
+            return fail("convert: more than one SOURCE given");
+        }
+    }
+    if (source.empty())
+        return fail("convert: no SOURCE given");
+    auto design = loadWithSettings(source, className, settings);
+    if (!design)
+        return fail(design.error());
+    if (!name.empty())
+        design->name = name;
+    // Refuse to write a design that does not evaluate.
+    if (auto e = evaluate(*design); !e)
+        return fail(e.error());
+    std::cout << designToJson(*design);
+    return 0;
+}
+
 int presetsCommand(const std::vector<std::string>& args)
 {
     const bool json = !args.empty() && args[0] == "--json";
@@ -151,6 +191,8 @@ int main(int argc, char** argv)
     try {
         if (command == "count")
             return countCommand(args);
+        if (command == "convert")
+            return convertCommand(args);
         if (command == "presets")
             return presetsCommand(args);
     } catch (const std::exception& e) {

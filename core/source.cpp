@@ -55,7 +55,14 @@ Result<Design> loadText(std::string_view text, const std::string& origin, const 
     }
     if (isHfConfig(*j)) {
         auto d = importHfConfig(*j, options.className);
-        return d ? std::move(d) : Result<Design>(d.error().within(origin));
+        if (!d)
+            return d.error().within(origin);
+        if (d->name.empty())
+            d->name = fs::path(origin).filename() == "config.json" ? fs::path(origin).parent_path().filename().string()
+                                                                   : fs::path(origin).stem().string();
+        if (d->source.empty())
+            d->source = origin;
+        return d;
     }
     return Error {origin, "neither a ParamScope design (\"format\": \"" + std::string(kDesignFormat)
                               + "\") nor a Hugging Face config.json (\"model_type\")"};
