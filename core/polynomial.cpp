@@ -321,6 +321,8 @@ std::string formatPolynomial(const Polynomial& p, const FormulaStyle& style)
         return "0";
     std::vector<std::pair<Monomial, Rational>> terms(p.terms().begin(), p.terms().end());
     std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return readsBefore(a.first, b.first); });
+    // "L − K" reads better than "−K + L": positive terms first, each side in reading order.
+    std::stable_partition(terms.begin(), terms.end(), [](const auto& t) { return t.second.num > 0; });
 
     const std::string minus = style.ascii ? "-" : "−";
     std::string s;
