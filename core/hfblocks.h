@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Building blocks shared by the Hugging Face importers (core/hf_*.cpp): symbol declarations read
+// from config fields, and the modules most decoder families are made of. Shapes are written in the
+// standard symbol names:
+//   V vocab_size, P max_position_embeddings, E hidden_size, H num_attention_heads, L num_hidden_layers,
+//   K num_key_value_heads, D head_dim, F intermediate_size, X experts, Xk experts per token,
+//   Fx expert intermediate size.
+// A symbol's field is the config field's full name (HfConfig::name), so a nested config gives
+// "text_config.hidden_size"; `--set` matches that name.
+
+#include "hfconfig.h"
+
+#include <functional>
+
+namespace paramscope::core::hf {
+
+// ---- Hyperparameters ----
+
+/// Reads the integer @p field (class default @p fallback, none: required) and declares it as the
+/// set hyperparameter @p name; returns the value for the caller's structural decisions.
+Result<Count> setSymbol(Design& design, HfConfig& config, const std::string& name, const char* field,
+    std::optional<Count> fallback, const std::string& description, Count minimum = 1);
+
+/// Class defaults of the usual decoder fields (LlamaConfig and its relatives).
+struct DecoderDefaults {
+    std::optional<Count> vocab;
+    std::optional<Count> hidden;
+    std::optional<Count> intermediate;
+    std::optional<Count> layers;
+    std::optional<Count> heads;
+    std::optional<Count> kvHeads; ///< used when the key is absent; nullopt: num_attention_heads
+    std::optional<Count> headDim; ///< used when the key is absent; nullopt: hidden_size / num_attention_heads
+};
+
+/// Values read by declareDecoderSymbols().
+struct DecoderSymbols {
+    Count V = 0, E = 0, H = 0, L = 0, K = 0, D = 0, F = 0;
+};
+
+/// Declares V, E, H, L, K, D, F (in that order) from vocab_size, hidden_size, num_attention_heads,
+/// num_hidden_layers, num_key_value_heads, head_dim and intermediate_size, as the config classes
+/// read them: an absent key takes the class default; num_key_value_heads null gives K = H; head_dim
+/// null or 0 gives D = E/H (derived, so it follows E and H). Adds the check that K divides H and
+/// a note for each derived default.
+Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, const DecoderDefaults& defaults);
+
+// ---- Modules ----
+
+/// Linear(in, out, bias) named @p name; @p in and @p out are expressions.
+std::unique_ptr<Module> linear(std::string name, const std::string& in, const std::string& out, bool bias);
+/// RMSNorm(dim) shown as @p type ("LlamaRMSNorm").
+std::unique_ptr<Module> rmsNorm(std::string name, std::string type, const std::string& dim);
+/// LayerNorm(dim) with or without bias, shown as @p type.
+std::unique_ptr<Module> layerNorm(
+    std::string name, const std::string& dim, bool bias = true, std::string type = "LayerNorm");
+/// An empty ModuleList container (children: the repeated entries, unnamed).
+std::unique_ptr<Module> moduleList(std::string name);
+/// Makes @p m a repeated list entry: unnamed, @p repeat copies, @p active of them per token (empty: all).
+std::unique_ptr<Module> repeated(std::unique_ptr<Module> m, const std::string& repeat, const std::string& active = {});
+
+/// How a Llama-style attention block is shaped.
+struct AttentionSpec {
+    std::string type; ///< "LlamaAttention"
+    bool qkvBias = false; ///< bias on q_proj, k_proj, v_proj
+    bool outBias = false; ///< bias on the output projection
+    std::string qkNormType; ///< class of q_norm/k_norm RMSNorm(D) ("Qwen3RMSNorm"); empty: none
+    std::string outName = "o_proj";
+};
+/// q_proj Linear(E, H*D), k_proj and v_proj Linear(E, K*D), o_proj Linear(H*D, E),
+/// then q_norm and k_norm RMSNorm(D) when the spec has them.
+std::unique_ptr<Module> llamaAttention(std::string name, const AttentionSpec& spec);
+
+/// gate_proj Linear(in, hidden), up_proj Linear(in, hidden), down_proj Linear(hidden, in).
+std::unique_ptr<Module> gatedMlp(
+    std::string name, std::string type, const std::string& in, const std::string& hidden, bool bias);
+/// fc1 Linear(in, hidden), fc2 Linear(hidden, in) (names configurable).
+std::unique_ptr<Module> plainMlp(std::string name, std::string type, const std::string& in, const std::string& hidden,
+    bool bias, std::string fc1 = "fc1", std::string fc2 = "fc2");
+
+/// Appends lm_head Linear(E, V, bias=false) to @p parent; when @p tied it shares the weight at
+/// @p embeddingPath (counted once, as num_parameters() does) and a note says so.
+void addLmHead(Design& design, Module& parent, bool tied, const std::string& embeddingPath);
+
+/// Appends a layer stack to @p list: layer i is of kind @p kinds[i]; consecutive layers of one kind
+/// become one repeated entry built by @p make. A single run repeats @p uniformRepeat ("L"); several
+/// runs repeat their literal lengths (the layer pattern fixes them). Returns the number of runs.
+int addLayerRuns(Module& list, const std::vector<int>& kinds, const std::function<std::unique_ptr<Module>(int)>& make,
+    const std::string& uniformRepeat);
+
+/// Sets the design's name from "_name_or_path" (if any) and its source line.
+void describe(Design& design, HfConfig& config, const std::string& modelType, const std::string& className);
+
+} // namespace paramscope::core::hf
