@@ -1,11 +1,191 @@
 // SPDX-License-Identifier: MIT
+// Gemma 1, 2 and 3: gemma, gemma2, gemma3_text, and gemma3 (the text model with a SigLIP vision
+// tower and a multimodal projector). Text symbols of gemma3 come from text_config, so their fields
+// are "text_config.hidden_size" …; the vision tower's symbols carry a "v" (Ev, Lv …) and fields
+// "vision_config.hidden_size" ….
+#include "hfblocks.h"
 #include "hffamilies.h"
 
 namespace paramscope::core::hf {
 
-Result<Design> buildGemma(HfConfig&, const std::string& modelType, const std::string&)
+namespace {
+
+struct TextFamily {
+    std::string prefix; ///< class-name prefix ("Gemma2")
+    DecoderDefaults defaults;
+    bool fourNorms = false; ///< Gemma 2 and 3 norm before and after both attention and MLP
+    bool qkNorm = false; ///< Gemma 3: q_norm, k_norm RMSNorm(head_dim)
+};
+
+// Class defaults from configuration_gemma*.py (transformers); all three tie the head by default.
+TextFamily textFamily(const std::string& modelType)
 {
-    return Error {"model_type", "'" + modelType + "' is recognised but its importer is not written yet"};
+    if (modelType == "gemma")
+        return { "Gemma", { 256000, 3072, 24576, 28, 16, 16, 256 }, false, false };
+    if (modelType == "gemma2")
+        return { "Gemma2", { 256000, 2304, 9216, 26, 8, 4, 256 }, true, false };
+    return { "Gemma3", { 262208, 2304, 9216, 26, 8, 4, 256 }, true, true };
+}
+
+/// Declares the text symbols and fills @p model (a GemmaModel-like container).
+Status buildText(Design& d, HfConfig& config, const TextFamily& f, Module& model)
+{
+    auto s = declareDecoderSymbols(d, config, f.defaults);
+    if (!s)
+        return s.error();
+    auto bias = config.boolean("attention_bias", false);
+    if (!bias)
+        return bias.error();
+    const std::string& p = f.prefix;
+    const std::string norm = p + "RMSNorm";
+
+    auto embed = model.add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
+    if (f.qkNorm)
+        embed->type = "Gemma3TextScaledWordEmbedding"; // its sqrt(E) scale is a buffer, not a parameter
+    auto layer = container("", p + "DecoderLayer");
+    layer->add(llamaAttention("self_attn", { p + "Attention", *bias, *bias, f.qkNorm ? norm : "", "o_proj" }));
+    layer->add(gatedMlp("mlp", p + "MLP", "E", "F", false));
+    layer->add(rmsNorm("input_layernorm", norm, "E"));
+    layer->add(rmsNorm("post_attention_layernorm", norm, "E"));
+    if (f.fourNorms) {
+        layer->add(rmsNorm("pre_feedforward_layernorm", norm, "E"));
+        layer->add(rmsNorm("post_feedforward_layernorm", norm, "E"));
+    }
+    model.add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
+    model.add(rmsNorm("norm", norm, "E"));
+    return Ok {};
+}
+
+/// SiglipVisionModel as Gemma 3 builds it from vision_config (SiglipVisionConfig defaults).
+Result<std::unique_ptr<Module>> siglipVision(Design& d, HfConfig& vision)
+{
+    struct Field {
+        const char* name;
+        const char* field;
+        Count fallback;
+        const char* description;
+    };
+    const Field fields[] = {
+        { "Ev", "hidden_size", 768, "vision width" },
+        { "Hv", "num_attention_heads", 12, "vision attention heads" },
+        { "Lv", "num_hidden_layers", 12, "vision layers" },
+        { "Fv", "intermediate_size", 3072, "vision MLP width" },
+        { "Cv", "num_channels", 3, "image channels" },
+        { "Iv", "image_size", 224, "image size (pixels)" },
+        { "Pv", "patch_size", 16, "patch size (pixels)" },
+    };
+    for (const auto& f : fields)
+        if (auto v = setSymbol(d, vision, f.name, f.field, f.fallback, f.description); !v)
+            return v.error();
+    DesignBuilder b(d);
+    b.check("Ev/Hv", vision.name("num_attention_heads") + " must divide " + vision.name("hidden_size"));
+    b.check("Iv/Pv", vision.name("patch_size") + " must divide " + vision.name("image_size"));
+    // Not a SiglipVisionConfig field: the model builds the pooling head unless the key says false.
+    auto useHead = vision.boolean("vision_use_head", true);
+    if (!useHead)
+        return useHead.error();
+
+    auto tower = container("vision_tower", "SiglipVisionModel");
+    tower->role = "vision";
+    auto vm = tower->add(container("vision_model", "SiglipVisionTransformer"));
+    auto emb = vm->add(container("embeddings", "SiglipVisionEmbeddings"));
+    emb->add(leaf(ModuleKind::Conv2d, "patch_embedding", { "Cv", "Ev", "Pv" }, true));
+    emb->add(leaf(ModuleKind::Embedding, "position_embedding", { "(Iv/Pv)^2", "Ev" })); // learned, one per patch
+
+    auto layer = container("", "SiglipEncoderLayer");
+    layer->add(layerNorm("layer_norm1", "Ev"));
+    auto attn = layer->add(container("self_attn", "SiglipAttention"));
+    attn->role = "attention";
+    for (const char* n : { "k_proj", "v_proj", "q_proj", "out_proj" })
+        attn->add(linear(n, "Ev", "Ev", true));
+    layer->add(layerNorm("layer_norm2", "Ev"));
+    layer->add(plainMlp("mlp", "SiglipMLP", "Ev", "Fv", true));
+    auto encoder = vm->add(container("encoder", "SiglipEncoder"));
+    encoder->add(moduleList("layers"))->add(repeated(std::move(layer), "Lv"));
+    vm->add(layerNorm("post_layernorm", "Ev"));
+
+    if (*useHead) {
+        auto head = vm->add(container("head", "SiglipMultiheadAttentionPoolingHead"));
+        head->add(leaf(ModuleKind::Parameter, "probe", { "1", "1", "Ev" }));
+        auto mha = head->add(container("attention", "MultiheadAttention"));
+        mha->role = "attention";
+        mha->add(leaf(ModuleKind::Parameter, "in_proj_weight", { "3*Ev", "Ev" }));
+        mha->add(leaf(ModuleKind::Parameter, "in_proj_bias", { "3*Ev" }));
+        mha->add(linear("out_proj", "Ev", "Ev", true))->type = "NonDynamicallyQuantizableLinear";
+        head->add(layerNorm("layernorm", "Ev"));
+        head->add(plainMlp("mlp", "SiglipMLP", "Ev", "Fv", true));
+    }
+    return tower;
+}
+
+Result<Design> buildGemma3(HfConfig& config, const std::string& modelType, const std::string& className)
+{
+    Design d;
+    describe(d, config, modelType, className);
+    auto text = config.sub("text_config");
+    auto vision = config.sub("vision_config");
+    if (!text)
+        return text.error();
+    if (!vision)
+        return vision.error();
+
+    const bool generation = className == "Gemma3ForConditionalGeneration";
+    d.root->type = className;
+    Module* model = generation ? d.root->add(container("model", "Gemma3Model")) : d.root.get();
+    // Text symbols first (they matter most), though print(model) shows the vision tower first.
+    auto language = container("language_model", "Gemma3TextModel");
+    if (auto st = buildText(d, *text, textFamily("gemma3_text"), *language); !st)
+        return st.error();
+    auto tower = siglipVision(d, *vision);
+    if (!tower)
+        return tower.error();
+
+    model->add(std::move(*tower));
+    auto projector = model->add(container("multi_modal_projector", "Gemma3MultiModalProjector"));
+    projector->role = "projector";
+    // A bare [Ev, E] Parameter with no bias; print(model) does not show it.
+    projector->add(leaf(ModuleKind::Parameter, "mm_input_projection_weight", { "Ev", "E" }));
+    projector->add(rmsNorm("mm_soft_emb_norm", "Gemma3RMSNorm", "Ev"));
+    model->add(std::move(language));
+
+    if (generation) {
+        // Tying follows the text config (get_text_config()), then the top level; both default to true.
+        auto tied = text->hasValue("tie_word_embeddings") || !config.hasValue("tie_word_embeddings")
+            ? text->boolean("tie_word_embeddings", true)
+            : config.boolean("tie_word_embeddings", true);
+        if (!tied)
+            return tied.error();
+        addLmHead(d, *d.root, *tied, "model.language_model.embed_tokens");
+    }
+    if (d.symbol("V")->value == 262208)
+        d.notes.push_back("sizes published with vocab_size 262144 instead of 262208 (KerasHub gemma3_4b) are "
+                          "lower by 64·E");
+    return d;
+}
+
+} // namespace
+
+Result<Design> buildGemma(HfConfig& config, const std::string& modelType, const std::string& className)
+{
+    if (modelType == "gemma3")
+        return buildGemma3(config, modelType, className);
+    const TextFamily f = textFamily(modelType);
+    Design d;
+    describe(d, config, modelType, className);
+    const bool causal = className.ends_with("ForCausalLM");
+    d.root->type = className;
+    // Gemma3ForCausalLM holds a Gemma3TextModel; the others a <Prefix>Model.
+    const std::string modelClass = modelType == "gemma3_text" ? "Gemma3TextModel" : f.prefix + "Model";
+    Module* model = causal ? d.root->add(container("model", modelClass)) : d.root.get();
+    if (auto st = buildText(d, config, f, *model); !st)
+        return st.error();
+    if (causal) {
+        auto tied = config.boolean("tie_word_embeddings", true);
+        if (!tied)
+            return tied.error();
+        addLmHead(d, *d.root, *tied, "model.embed_tokens");
+    }
+    return d;
 }
 
 } // namespace paramscope::core::hf

@@ -1,11 +1,93 @@
 // SPDX-License-Identifier: MIT
+// GPT-2 (GPT2LMHeadModel, GPT2Model), including the 2019 configs with no model_type. The tree and
+// symbols match presets/gpt2.json (V, P, E, H, L, F, D).
+#include "hfblocks.h"
 #include "hffamilies.h"
 
 namespace paramscope::core::hf {
 
-Result<Design> buildGpt2(HfConfig&, const std::string& modelType, const std::string&)
+namespace {
+
+/// GPT-2's Conv1D(nf, nx): weight [nx, nf] and bias [nf].
+std::unique_ptr<Module> conv1d(std::string name, const std::string& nf, const std::string& nx)
 {
-    return Error {"model_type", "'" + modelType + "' is recognised but its importer is not written yet"};
+    return leaf(ModuleKind::Conv1D, std::move(name), { nf, nx });
+}
+
+std::unique_ptr<Module> block(bool crossAttention)
+{
+    auto b = container("", "GPT2Block");
+    b->add(layerNorm("ln_1", "E"));
+    auto attn = b->add(container("attn", "GPT2Attention"));
+    attn->role = "attention";
+    attn->add(conv1d("c_attn", "3*E", "E"));
+    attn->add(conv1d("c_proj", "E", "E"));
+    b->add(layerNorm("ln_2", "E"));
+    if (crossAttention) {
+        // GPT2Attention(is_cross_attention=True): keys and values from the encoder, queries apart.
+        auto cross = b->add(container("crossattention", "GPT2Attention"));
+        cross->role = "attention";
+        cross->add(conv1d("c_attn", "2*E", "E"));
+        cross->add(conv1d("q_attn", "E", "E"));
+        cross->add(conv1d("c_proj", "E", "E"));
+        b->add(layerNorm("ln_cross_attn", "E"));
+    }
+    auto mlp = b->add(container("mlp", "GPT2MLP"));
+    mlp->role = "mlp";
+    mlp->add(conv1d("c_fc", "F", "E"));
+    mlp->add(conv1d("c_proj", "E", "F"));
+    return b;
+}
+
+} // namespace
+
+Result<Design> buildGpt2(HfConfig& config, const std::string& modelType, const std::string& className)
+{
+    Design d;
+    describe(d, config, modelType, className);
+    DesignBuilder b(d);
+    // GPT2Config defaults; n_ctx is not read (wpe uses n_positions).
+    if (auto v = setSymbol(d, config, "V", "vocab_size", 50257, "vocabulary size"); !v)
+        return v.error();
+    if (auto v = setSymbol(d, config, "P", "n_positions", 1024, "context length (positions)"); !v)
+        return v.error();
+    if (auto v = setSymbol(d, config, "E", "n_embd", 768, "width (embedding size)"); !v)
+        return v.error();
+    if (auto v = setSymbol(d, config, "H", "n_head", 12, "attention heads"); !v)
+        return v.error();
+    if (auto v = setSymbol(d, config, "L", "n_layer", 12, "layers (blocks)"); !v)
+        return v.error();
+    // n_inner null or absent: 4·n_embd, computed by GPT2MLP.
+    if (config.hasValue("n_inner")) {
+        if (auto v = setSymbol(d, config, "F", "n_inner", std::nullopt, "MLP width"); !v)
+            return v.error();
+    } else {
+        b.derive("F", "4*E", config.name("n_inner"), "MLP width");
+    }
+    b.derive("D", "E/H", "", "head dimension");
+    b.check("E/H", "n_head must divide n_embd");
+    auto cross = config.boolean("add_cross_attention", false);
+    if (!cross)
+        return cross.error();
+
+    const bool lmHead = className == "GPT2LMHeadModel";
+    Module* model = d.root.get();
+    d.root->type = className;
+    if (lmHead)
+        model = d.root->add(container("transformer", "GPT2Model"));
+    model->add(leaf(ModuleKind::Embedding, "wte", { "V", "E" }));
+    model->add(leaf(ModuleKind::Embedding, "wpe", { "P", "E" }));
+    model->add(moduleList("h"))->add(repeated(block(*cross), "L"));
+    model->add(layerNorm("ln_f", "E"));
+    if (lmHead) {
+        auto tied = config.boolean("tie_word_embeddings", true);
+        if (!tied)
+            return tied.error();
+        addLmHead(d, *d.root, *tied, "transformer.wte");
+    }
+    d.notes.push_back("the checkpoint also stores a causal-mask buffer per layer (h.N.attn.bias, P×P): "
+                      "not a parameter, so a count of the file's values is higher");
+    return d;
 }
 
 } // namespace paramscope::core::hf

@@ -1,11 +1,177 @@
 // SPDX-License-Identifier: MIT
+// Llama and the decoders built like it: llama, mistral, mixtral, qwen2, qwen3, qwen3_moe.
+// They differ in class defaults, biases, q/k norms and the MLP (dense, or routed experts).
+#include "hfblocks.h"
 #include "hffamilies.h"
+
+#include <algorithm>
 
 namespace paramscope::core::hf {
 
-Result<Design> buildLlama(HfConfig&, const std::string& modelType, const std::string&)
+namespace {
+
+struct Family {
+    std::string prefix; ///< class-name prefix ("Qwen3Moe")
+    DecoderDefaults defaults;
+    bool tie = false; ///< tie_word_embeddings default
+    bool biasFlags = false; ///< reads attention_bias (o_proj included) and, for llama, mlp_bias
+    bool qkvBias = false; ///< Qwen2: q/k/v biases hard-coded, no flag
+    bool qkNorm = false; ///< Qwen3: q_norm, k_norm RMSNorm(head_dim)
+};
+
+// Class defaults from configuration_<family>.py (transformers), see the families-A notes.
+Family family(const std::string& modelType)
 {
-    return Error {"model_type", "'" + modelType + "' is recognised but its importer is not written yet"};
+    if (modelType == "llama")
+        return { "Llama", { 32000, 4096, 11008, 32, 32, std::nullopt, std::nullopt }, false, true, false, false };
+    if (modelType == "mistral")
+        return { "Mistral", { 32000, 4096, 14336, 32, 32, 8, std::nullopt }, false, false, false, false };
+    if (modelType == "mixtral")
+        return { "Mixtral", { 32000, 4096, 14336, 32, 32, 8, std::nullopt }, false, false, false, false };
+    if (modelType == "qwen2")
+        return { "Qwen2", { 151936, 4096, 22016, 32, 32, 32, std::nullopt }, false, false, true, false };
+    if (modelType == "qwen3")
+        return { "Qwen3", { 151936, 4096, 22016, 32, 32, 32, 128 }, false, true, false, true };
+    return { "Qwen3Moe", { 151936, 2048, 6144, 24, 32, 4, std::nullopt }, false, true, false, true };
+}
+
+/// The routed-experts symbols and layer pattern of a MoE family.
+struct Experts {
+    bool any = false;
+    std::vector<int> sparse; ///< per layer: 1 routed experts, 0 dense MLP
+};
+
+Result<Experts> declareExperts(Design& d, HfConfig& config, const std::string& modelType, Count layers)
+{
+    Experts e;
+    if (modelType == "mixtral") {
+        if (auto v = setSymbol(d, config, "X", "num_local_experts", 8, "experts per layer"); !v)
+            return v.error();
+        if (auto v = setSymbol(d, config, "Xk", "num_experts_per_tok", 2, "experts per token"); !v)
+            return v.error();
+        e.any = true;
+        e.sparse.assign(static_cast<std::size_t>(layers), 1);
+        return e;
+    }
+    if (modelType != "qwen3_moe") {
+        e.sparse.assign(static_cast<std::size_t>(layers), 0);
+        return e;
+    }
+    // Transformers v5 renames num_experts to num_local_experts (attribute_map): read either.
+    const char* expertsField
+        = !config.hasValue("num_experts") && config.hasValue("num_local_experts") ? "num_local_experts" : "num_experts";
+    auto experts = setSymbol(d, config, "X", expertsField, 128, "experts per layer", 0);
+    if (!experts)
+        return experts.error();
+    if (auto v = setSymbol(d, config, "Xk", "num_experts_per_tok", 8, "experts per token"); !v)
+        return v.error();
+    if (auto v = setSymbol(d, config, "Fx", "moe_intermediate_size", 768, "expert MLP width"); !v)
+        return v.error();
+    auto step = config.integer("decoder_sparse_step", 1);
+    auto dense = config.integers("mlp_only_layers");
+    if (!step)
+        return step.error();
+    if (!dense)
+        return dense.error();
+    // Qwen3MoeDecoderLayer: experts unless listed in mlp_only_layers or off the sparse step.
+    for (Count l = 0; l < layers; ++l) {
+        const bool listed = std::find(dense->begin(), dense->end(), l) != dense->end();
+        const bool routed = !listed && *experts > 0 && (l + 1) % *step == 0;
+        e.sparse.push_back(routed ? 1 : 0);
+        e.any = e.any || routed;
+    }
+    return e;
+}
+
+std::unique_ptr<Module> mixtralMoe(const std::string& p)
+{
+    auto moe = container("block_sparse_moe", p + "SparseMoeBlock");
+    moe->role = "mlp";
+    moe->add(linear("gate", "E", "X", false)); // the router: no bias
+    auto expert = container("", p + "BlockSparseTop2MLP");
+    expert->add(linear("w1", "E", "F", false));
+    expert->add(linear("w2", "F", "E", false));
+    expert->add(linear("w3", "E", "F", false));
+    moe->add(moduleList("experts"))->add(repeated(std::move(expert), "X", "Xk"));
+    return moe;
+}
+
+std::unique_ptr<Module> qwenMoe(const std::string& p)
+{
+    auto moe = container("mlp", p + "SparseMoeBlock");
+    moe->role = "mlp";
+    moe->add(linear("gate", "E", "X", false));
+    moe->add(moduleList("experts"))->add(repeated(gatedMlp("", p + "MLP", "E", "Fx", false), "X", "Xk"));
+    return moe;
+}
+
+} // namespace
+
+Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const std::string& className)
+{
+    const Family f = family(modelType);
+    const std::string& p = f.prefix;
+    Design d;
+    describe(d, config, modelType, className);
+    auto s = declareDecoderSymbols(d, config, f.defaults);
+    if (!s)
+        return s.error();
+    auto experts = declareExperts(d, config, modelType, s->L);
+    if (!experts)
+        return experts.error();
+
+    AttentionSpec attention { p + "Attention", f.qkvBias, false, f.qkNorm ? p + "RMSNorm" : "", "o_proj" };
+    bool mlpBias = false;
+    if (f.biasFlags) {
+        auto bias = config.boolean("attention_bias", false);
+        if (!bias)
+            return bias.error();
+        attention.qkvBias = attention.outBias = *bias;
+    }
+    if (modelType == "llama") {
+        auto bias = config.boolean("mlp_bias", false);
+        if (!bias)
+            return bias.error();
+        mlpBias = *bias;
+    }
+    auto layer = [&](int sparse) {
+        auto l = container("", p + "DecoderLayer");
+        l->add(llamaAttention("self_attn", attention));
+        if (modelType == "mixtral")
+            l->add(mixtralMoe(p));
+        else if (sparse)
+            l->add(qwenMoe(p));
+        else
+            l->add(gatedMlp("mlp", p + "MLP", "E", "F", mlpBias));
+        l->add(rmsNorm("input_layernorm", p + "RMSNorm", "E"));
+        l->add(rmsNorm("post_attention_layernorm", p + "RMSNorm", "E"));
+        return l;
+    };
+
+    const bool causal = className.ends_with("ForCausalLM");
+    d.root->type = className;
+    Module* model = causal ? d.root->add(container("model", p + "Model")) : d.root.get();
+    model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
+    auto* layers = model->add(moduleList("layers"));
+    if (addLayerRuns(*layers, experts->sparse, layer, "L") > 1) {
+        // The layer pattern fixes each run's length: L alone can no longer be changed.
+        d.symbols.erase(d.symbols.begin() + d.symbolIndex("L"));
+        d.notes.push_back("layers differ (mlp_only_layers, decoder_sparse_step): the stack is listed as runs of "
+                          "fixed length, so num_hidden_layers is not a free hyperparameter here");
+    }
+    if (!experts->any) {
+        for (const char* x : { "X", "Xk", "Fx" })
+            if (int i = d.symbolIndex(x); i >= 0)
+                d.symbols.erase(d.symbols.begin() + i);
+    }
+    model->add(rmsNorm("norm", p + "RMSNorm", "E"));
+    if (causal) {
+        auto tied = config.boolean("tie_word_embeddings", f.tie);
+        if (!tied)
+            return tied.error();
+        addLmHead(d, *d.root, *tied, "model.embed_tokens");
+    }
+    return d;
 }
 
 } // namespace paramscope::core::hf
