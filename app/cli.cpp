@@ -5,6 +5,7 @@
 #include "presets.h"
 #include "report.h"
 #include "source.h"
+#include "sweep.h"
 
 #include <cstdio>
 #include <iostream>
@@ -23,6 +24,13 @@ const char* kUsage = R"(usage:
   paramscope-cli presets [--json]
   paramscope-cli convert SOURCE [--set NAME=VALUE]... [--class NAME] [--name TEXT]
                        (prints the ParamScope design file of SOURCE)
+  paramscope-cli sweep SOURCE [--x E] [--from A] [--to B] [--step S]
+                       [--set NAME=VALUE]... [--class NAME] [--format csv|json]
+                       (exact counts over one hyperparameter; by default through valid values)
+  paramscope-cli chart SOURCE... [--x E] [--from A] [--to B] [--set NAME=VALUE]...
+                       [--class NAME] [--log] [--no-breakdown] [--title TEXT]
+                       [--size WxH] [--dpi N] --out FILE.png|FILE.svg|FILE.pdf
+                       (the first SOURCE is the curve, every SOURCE a labelled marker)
   paramscope-cli help
 
 SOURCE is a preset name (see `presets`), a ParamScope design file, a Hugging Face
@@ -43,10 +51,10 @@ int fail(const Error& e)
 }
 
 /// Loads SOURCE with --class and applies the --set list, in order.
-Result<Design> loadWithSettings(const std::string& source, const std::string& className,
-                                const std::vector<std::string>& settings)
+Result<Design> loadWithSettings(
+    const std::string& source, const std::string& className, const std::vector<std::string>& settings)
 {
-    auto design = loadSource(source, {className});
+    auto design = loadSource(source, { className });
     if (!design)
         return design.error();
     for (const auto& s : settings) {
@@ -149,6 +157,70 @@ int convertCommand(const std::vector<std::string>& args)
     return 0;
 }
 
+/// Parses a whole number for --from, --to, --step, --dpi.
+std::optional<Count> parseCount(const std::string& text)
+{
+    auto parsed = parseSetting("x=" + text);
+    if (!parsed)
+        return std::nullopt;
+    return parsed->second;
+}
+
+int sweepCommand(const std::vector<std::string>& args)
+{
+    std::string source, className, format = "csv";
+    std::vector<std::string> settings;
+    SweepOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--set" || a == "--class" || a == "--format" || a == "--x" || a == "--from" || a == "--to"
+            || a == "--step") {
+            if (i + 1 >= args.size())
+                return fail(a + " needs a value");
+            const std::string& v = args[++i];
+            if (a == "--set") {
+                settings.push_back(v);
+            } else if (a == "--class") {
+                className = v;
+            } else if (a == "--format") {
+                if (v != "csv" && v != "json")
+                    return fail("--format: unknown format '" + v + "' (csv, json)");
+                format = v;
+            } else if (a == "--x") {
+                options.x = v;
+            } else {
+                auto n = parseCount(v);
+                if (!n)
+                    return fail(a + ": '" + v + "' is not a whole number");
+                (a == "--from" ? options.from : a == "--to" ? options.to : options.step) = *n;
+            }
+        } else if (a.rfind("--", 0) == 0) {
+            return fail("sweep: unknown option " + a);
+        } else if (source.empty()) {
+            source = a;
+        } else {
+            return fail("sweep: more than one SOURCE given ('" + source + "', '" + a + "')");
+        }
+    }
+    if (source.empty())
+        return fail("sweep: no SOURCE given (a preset name or a file)");
+    auto design = loadWithSettings(source, className, settings);
+    if (!design)
+        return fail(design.error());
+    auto s = sweep(*design, options);
+    if (!s)
+        return fail(s.error());
+    if (format == "json") {
+        std::cout << sweepJson(*s);
+    } else {
+        std::cout << sweepCsv(*s);
+        if (!s->skipped.empty())
+            std::cerr << "paramscope-cli: skipped " << s->skipped.size() << " invalid " << s->x << " value(s), e.g. "
+                      << s->x << "=" << s->skipped.front().x << ": " << s->skipped.front().reason << "\n";
+    }
+    return 0;
+}
+
 int presetsCommand(const std::vector<std::string>& args)
 {
     const bool json = !args.empty() && args[0] == "--json";
@@ -164,11 +236,12 @@ int presetsCommand(const std::vector<std::string>& args)
         const Evaluation& e = c->evaluation;
         char line[256];
         if (json) {
-            std::snprintf(line, sizeof line, "%s  {\"name\": \"%s\", \"class\": \"%s\", \"total\": %lld}", first ? "" : ",\n",
-                          std::string(p.name).c_str(), c->design.className.c_str(), static_cast<long long>(e.total));
+            std::snprintf(line, sizeof line, "%s  {\"name\": \"%s\", \"class\": \"%s\", \"total\": %lld}",
+                first ? "" : ",\n", std::string(p.name).c_str(), c->design.className.c_str(),
+                static_cast<long long>(e.total));
         } else {
             std::snprintf(line, sizeof line, "%-14s %-32s %20s  %s\n", std::string(p.name).c_str(),
-                          c->design.className.c_str(), groupDigits(e.total).c_str(), compactCount(e.total).c_str());
+                c->design.className.c_str(), groupDigits(e.total).c_str(), compactCount(e.total).c_str());
         }
         out += line;
         first = false;
@@ -195,6 +268,8 @@ int main(int argc, char** argv)
             return convertCommand(args);
         if (command == "presets")
             return presetsCommand(args);
+        if (command == "sweep")
+            return sweepCommand(args);
     } catch (const std::exception& e) {
         // Nothing should throw here; if something does, say so instead of aborting.
         return fail(std::string("internal error: ") + e.what());

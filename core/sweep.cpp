@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+#include "sweep.h"
+
+#include "formula.h"
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace paramscope::core {
+
+namespace {
+
+/// How far to look for the next valid x when choosing the default step.
+constexpr Count kStepSearch = 4096;
+/// More points than this is a mistake in the range, not a chart.
+constexpr Count kMaxExplicitPoints = 1'000'000;
+
+/// The design copy being swept: set x, evaluate, reusing storage.
+class Prober {
+public:
+    Prober(Design& d, std::string x)
+        : m_design(d)
+        , m_x(std::move(x))
+    {
+    }
+
+    Status at(Count value)
+    {
+        if (auto st = m_design.setValue(m_x, value); !st)
+            return st;
+        return evaluateInto(m_design, m_eval);
+    }
+    bool valid(Count value) { return at(value).ok(); }
+    const Evaluation& evaluation() const { return m_eval; }
+
+private:
+    Design& m_design;
+    std::string m_x;
+    Evaluation m_eval;
+};
+
+/// Smallest s in 1..kStepSearch with @p anchor + s (or, failing that, anchor - s) valid.
+std::optional<Count> validStepFrom(Prober& p, Count anchor, Count minimum)
+{
+    for (Count s = 1; s <= kStepSearch; ++s) {
+        auto up = checkedAdd(anchor, s);
+        if (up && p.valid(*up))
+            return s;
+        if (anchor - s >= minimum && p.valid(anchor - s))
+            return s;
+    }
+    return std::nullopt;
+}
+
+/// First x >= @p lower that is congruent to @p anchor modulo @p step.
+Count alignUp(Count lower, Count anchor, Count step)
+{
+    Count r = (lower - anchor) % step;
+    if (r < 0)
+        r += step;
+    return r == 0 ? lower : lower + (step - r);
+}
+
+} // namespace
+
+Result<Sweep> sweep(const Design& design, const SweepOptions& options)
+{
+    Design d = design;
+    if (!d.isCompiled()) {
+        if (auto st = d.compile(); !st)
+            return st.error();
+    }
+    int xi = d.symbolIndex(options.x);
+    if (xi < 0) {
+        for (std::size_t i = 0; i < d.symbols.size(); ++i) {
+            if (!d.symbols[i].field.empty() && d.symbols[i].field == options.x)
+                xi = static_cast<int>(i);
+        }
+    }
+    if (xi < 0)
+        return Error { options.x,
+            "no such hyperparameter in " + (d.name.empty() ? std::string("this design") : d.name) };
+    if (options.step && *options.step < 1)
+        return Error { "--step", "must be at least 1" };
+    if (options.from && options.to && *options.from > *options.to)
+        return Error { "--from", "is above --to" };
+
+    const Symbol& sym = d.symbols[static_cast<std::size_t>(xi)];
+    Sweep s;
+    s.designName = d.name;
+    s.x = sym.name;
+    s.xDescription = sym.description;
+    const Count minimum = std::max<Count>(sym.minimum, 1);
+
+    // The design's own value (a derived x takes its current value and becomes set).
+    const auto values = evaluateSymbols(d);
+    const bool currentValid = values.ok();
+    s.current = currentValid ? (*values)[static_cast<std::size_t>(xi)] : sym.value;
+    if (sym.isDerived()) {
+        if (!currentValid)
+            return Error { s.x, "is derived and the design does not evaluate: " + values.error().text() };
+        d.setValue(s.x, s.current);
+        if (auto st = d.compile(); !st)
+            return st.error();
+    }
+
+    // Formulas depend only on the structure: once.
+    std::vector<std::string> names;
+    for (const auto& sy : d.symbols)
+        names.push_back(sy.name);
+    const auto kinds = components(d);
+    {
+        const auto formulas = computeFormulas(d);
+        const NodeFormula& root = formulas[static_cast<std::size_t>(d.root->index)];
+        if (root.ok) {
+            s.formula = formatCollected(root.polynomial, xi, { names, false });
+            s.formulaAscii = formatCollected(root.polynomial, xi, { names, true });
+        }
+        const auto polys = componentPolynomials(d, kinds);
+        for (std::size_t c = 0; c < kComponentCount; ++c) {
+            if (polys[c] && !polys[c]->isZero())
+                s.componentFormulas[c] = formatCollected(*polys[c], xi, { names, false });
+        }
+    }
+
+    Prober probe(d, s.x);
+    Count anchor = s.current;
+    if (options.step) {
+        s.step = *options.step;
+        anchor = options.from.value_or(minimum);
+    } else {
+        s.validStep = true;
+        bool found = currentValid;
+        if (!found) { // find a valid x to anchor the lattice on
+            const Count end = options.to.value_or(std::max<Count>(2 * s.current, minimum + kStepSearch));
+            for (Count v = options.from.value_or(minimum); v <= end && !found; ++v) {
+                if (probe.valid(v)) {
+                    anchor = v;
+                    found = true;
+                }
+            }
+        }
+        const auto step = found ? validStepFrom(probe, anchor, minimum) : std::nullopt;
+        s.step = step.value_or(1);
+        if (s.step > 1) {
+            if (auto st = probe.at(anchor + 1); !st)
+                s.stepReason = st.error().text();
+        }
+    }
+
+    // The range.
+    if (options.from) {
+        s.from = s.validStep ? alignUp(*options.from, anchor, s.step) : *options.from;
+    } else {
+        s.from = s.validStep ? alignUp(minimum, anchor, s.step) : minimum;
+        // By default start at the first value that evaluates (never past the design's own).
+        while (s.validStep && s.from < anchor && !probe.valid(s.from))
+            s.from += s.step;
+    }
+    if (options.to) {
+        s.to = *options.to;
+    } else {
+        auto twice = checkedMul(std::max(s.current, s.from), 2);
+        s.to = twice.value_or(s.current);
+    }
+    if (s.from > s.to)
+        return Error { "--from",
+            "no " + s.x + " to sweep between " + std::to_string(s.from) + " and " + std::to_string(s.to) };
+
+    const Count n = (s.to - s.from) / s.step + 1;
+    if (s.validStep && n > static_cast<Count>(options.maxPoints)) {
+        const Count widen = (n + static_cast<Count>(options.maxPoints) - 1) / static_cast<Count>(options.maxPoints);
+        s.step *= widen;
+    } else if (n > kMaxExplicitPoints) {
+        return Error { "--step", "the range has " + std::to_string(n) + " points; take a larger step" };
+    }
+
+    for (Count x = s.from; x <= s.to;) {
+        if (auto st = probe.at(x); !st) {
+            s.skipped.push_back({ x, st.error().text() });
+        } else {
+            const Evaluation& e = probe.evaluation();
+            auto parts = breakdown(d, kinds, e);
+            if (!parts) {
+                s.skipped.push_back({ x, parts.error().text() });
+            } else {
+                s.points.push_back({ x, e.total, e.nonEmbedding, e.active, *parts });
+                for (std::size_t c = 0; c < kComponentCount; ++c)
+                    s.present[c] = s.present[c] || (*parts)[c] != 0;
+            }
+        }
+        auto next = checkedAdd(x, s.step);
+        if (!next)
+            break;
+        x = *next;
+    }
+    return s;
+}
+
+std::string sweepCsv(const Sweep& s)
+{
+    std::ostringstream out;
+    out << s.x << ",total,non_embedding,active";
+    for (std::size_t c = 0; c < kComponentCount; ++c)
+        out << ',' << componentName(static_cast<Component>(c));
+    out << '\n';
+    for (const SweepPoint& p : s.points) {
+        out << p.x << ',' << p.total << ',' << p.nonEmbedding << ',' << p.active;
+        for (Count v : p.parts)
+            out << ',' << v;
+        out << '\n';
+    }
+    return out.str();
+}
+
+std::string sweepJson(const Sweep& s)
+{
+    using nlohmann::ordered_json;
+    ordered_json j;
+    j["design"] = s.designName;
+    j["x"] = s.x;
+    j["x_description"] = s.xDescription;
+    j["current"] = s.current;
+    j["from"] = s.from;
+    j["to"] = s.to;
+    j["step"] = s.step;
+    j["valid_step"] = s.validStep;
+    if (!s.stepReason.empty())
+        j["step_reason"] = s.stepReason;
+    j["formula"] = s.formula;
+    j["formula_ascii"] = s.formulaAscii;
+    ordered_json formulas = ordered_json::object();
+    for (std::size_t c = 0; c < kComponentCount; ++c) {
+        if (!s.componentFormulas[c].empty())
+            formulas[std::string(componentName(static_cast<Component>(c)))] = s.componentFormulas[c];
+    }
+    j["component_formulas"] = formulas;
+    ordered_json points = ordered_json::array();
+    for (const SweepPoint& p : s.points) {
+        ordered_json parts = ordered_json::object();
+        for (std::size_t c = 0; c < kComponentCount; ++c) {
+            if (s.present[c])
+                parts[std::string(componentName(static_cast<Component>(c)))] = p.parts[c];
+        }
+        points.push_back({ { "x", p.x }, { "total", p.total }, { "non_embedding", p.nonEmbedding },
+            { "active", p.active }, { "components", parts } });
+    }
+    j["points"] = points;
+    ordered_json skipped = ordered_json::array();
+    for (const SkippedX& k : s.skipped)
+        skipped.push_back({ { "x", k.x }, { "reason", k.reason } });
+    j["skipped"] = skipped;
+    return j.dump(2) + "\n";
+}
+
+} // namespace paramscope::core
