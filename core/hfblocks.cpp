@@ -65,6 +65,8 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
     if (derivedHeadDim) {
         b.derive("D", "E/H", config.name("head_dim"), "head dimension");
         b.check("E/H", config.name("num_attention_heads") + " must divide " + config.name("hidden_size"));
+        design.notes.push_back(config.name("head_dim") + (config.has("head_dim") ? " is null or 0" : " is absent")
+            + ": D = E/H (hidden_size / num_attention_heads), as the modeling code computes it");
         s.D = s.E / s.H;
     }
 

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+// The Hugging Face importers of families A (gpt2, llama, mistral, mixtral, qwen2, qwen3, qwen3_moe,
+// gemma, gemma2, gemma3): module paths and classes, formulas, ties, notes, class choice and bad input.
+// Expected numbers are published totals (tests/data/hf-configs/expected.json) or derived by hand here.
+#include "designio.h"
+#include "overrides.h"
+#include "report.h"
+#include "source.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QtTest>
+
+using namespace paramscope::core;
+
+namespace {
+
+std::string fixture(const char* file)
+{
+    return std::string(PARAMSCOPE_TEST_DATA "/hf-configs/") + file;
+}
+
+Design load(const std::string& path, const std::string& className = {})
+{
+    auto d = loadSource(path, { className });
+    if (!d)
+        qFatal("%s", d.error().text().c_str());
+    return std::move(*d);
+}
+
+Counted counted(Design d)
+{
+    auto c = count(std::move(d));
+    if (!c)
+        qFatal("%s", c.error().text().c_str());
+    return std::move(*c);
+}
+
+const NodeValue& at(const Counted& c, const char* path)
+{
+    const Module* m = c.design.find(path);
+    if (!m)
+        qFatal("no node %s", path);
+    return c.evaluation.nodes[static_cast<std::size_t>(m->index)];
+}
+
+const NodeFormula& formulaAt(const Counted& c, const char* path)
+{
+    return c.formulas[static_cast<std::size_t>(c.design.find(path)->index)];
+}
+
+bool hasNote(const Design& d, const QString& text)
+{
+    for (const auto& n : d.notes)
+        if (QString::fromStdString(n).contains(text))
+            return true;
+    return false;
+}
+
+/// A config written in the test, loaded as if from a file.
+Result<Design> inlineConfig(const nlohmann::json& j, const std::string& className = {})
+{
+    return loadText(j.dump(), "inline.json", { className });
+}
+
+nlohmann::json mistral7b()
+{
+    auto text = readFile(fixture("mistralai__Mistral-7B-v0.1.json"));
+    if (!text)
+        qFatal("%s", text.error().text().c_str());
+    return nlohmann::json::parse(*text);
+}
+
+} // namespace
+
+class TestHfBuildA : public QObject {
+    Q_OBJECT
+private slots:
+    void llamaTree()
+    {
+        const Counted c = counted(load(fixture("meta-llama__Meta-Llama-3-8B.json")));
+        const Design& d = c.design;
+        QCOMPARE(d.root->type, std::string("LlamaForCausalLM"));
+        QCOMPARE(d.find("model")->type, std::string("LlamaModel"));
+        QCOMPARE(d.find("model.layers")->type, std::string("ModuleList"));
+        QCOMPARE(d.find("model.layers")->children.size(), std::size_t(1));
+        QCOMPARE(d.find("model.layers.*")->type, std::string("LlamaDecoderLayer"));
+        QCOMPARE(d.find("model.layers.*")->repeat.text(), std::string("L"));
+        QCOMPARE(d.find("model.layers.*.self_attn")->type, std::string("LlamaAttention"));
+        for (const char* p :
+            { "model.embed_tokens", "model.layers.*.self_attn.q_proj", "model.layers.*.self_attn.k_proj",
+                "model.layers.*.self_attn.v_proj", "model.layers.*.self_attn.o_proj", "model.layers.*.mlp.gate_proj",
+                "model.layers.*.mlp.up_proj", "model.layers.*.mlp.down_proj", "model.layers.*.input_layernorm",
+                "model.layers.*.post_attention_layernorm", "model.norm", "lm_head" })
+            QVERIFY2(d.find(p), p);
+        const Module* norm = d.find("model.norm");
+        QCOMPARE(norm->kind, ModuleKind::RMSNorm);
+        QCOMPARE(norm->type, std::string("LlamaRMSNorm"));
+        // Llama 3 does not tie: lm_head holds its own V·E.
+        QVERIFY(d.find("lm_head")->tiedTo.empty());
+        QCOMPARE(at(c, "lm_head").count, Count(128256) * 4096);
+        // Fields are recorded, so --set works with config names.
+        QCOMPARE(d.symbol("E")->field, std::string("hidden_size"));
+        QCOMPARE(d.symbol("K")->field, std::string("num_key_value_heads"));
+        QVERIFY(d.symbol("D")->isDerived()); // head_dim absent: hidden_size / num_attention_heads
+        QCOMPARE(d.symbol("D")->definition.text(), std::string("E/H"));
+    }
+
+    void formulas()
+    {
+        // Qwen3: q (E×HD), o (HD×E), k and v (E×KD), q_norm and k_norm (D each); gated MLP 3EF; 2 norms.
+        const Counted q = counted(load(fixture("Qwen__Qwen3-8B.json")));
+        QCOMPARE(formulaAt(q, "model.layers.*.self_attn").total, std::string("2EHD + 2EKD + 2D"));
+        QCOMPARE(formulaAt(q, "model.layers.*.mlp").total, std::string("3EF"));
+        QCOMPARE(formulaAt(q, "model.layers.*").total, std::string("L(2EHD + 2EKD + 3EF + 2E + 2D)"));
+        // Mixtral: X experts of three E×F matrices.
+        const Counted m = counted(load(fixture("mistralai__Mixtral-8x7B-v0.1.json")));
+        QCOMPARE(formulaAt(m, "model.layers.*.block_sparse_moe.experts").total, std::string("3EFX"));
+        QCOMPARE(formulaAt(m, "model.layers.*.block_sparse_moe.gate").total, std::string("EX"));
+    }
+
+    void qwen2HiddenBiases()
+    {
+        // Qwen2.5-0.5B: E 896, 14 heads, 2 KV heads, D 64; q/k/v have biases, o_proj has none.
+        const Counted c = counted(load(fixture("Qwen__Qwen2.5-0.5B.json")));
+        const Count E = 896, HD = 14 * 64, KD = 2 * 64;
+        QCOMPARE(at(c, "model.layers.*.self_attn").count, (E * HD + HD) + 2 * (E * KD + KD) + HD * E);
+        QVERIFY(c.design.find("model.layers.*.self_attn.q_proj")->bias);
+        QVERIFY(!c.design.find("model.layers.*.self_attn.o_proj")->bias);
+        QCOMPARE(c.design.find("lm_head")->tiedTo, std::string("model.embed_tokens"));
+    }
+
+    void tiedHeadIsShared()
+    {
+        const Counted c = counted(load(fixture("google__gemma-2-2b.json")));
+        const Module* head = c.design.find("lm_head");
+        QCOMPARE(head->tiedTo, std::string("model.embed_tokens"));
+        QCOMPARE(c.design.ties()[static_cast<std::size_t>(head->index)], c.design.find("model.embed_tokens")->index);
+        QCOMPARE(at(c, "lm_head").count, 0);
+        QVERIFY(hasNote(c.design, QStringLiteral("counted once")));
+        // Gemma 2: four norms per layer.
+        QVERIFY(c.design.find("model.layers.*.pre_feedforward_layernorm"));
+        QVERIFY(c.design.find("model.layers.*.post_feedforward_layernorm"));
+        QCOMPARE(c.evaluation.total, 2'614'341'888);
+    }
+
+    void mixtralActive()
+    {
+        const Counted c = counted(load(fixture("mistralai__Mixtral-8x7B-v0.1.json")));
+        const Module* experts = c.design.find("model.layers.*.block_sparse_moe.experts.*");
+        QCOMPARE(experts->repeat.text(), std::string("X"));
+        QCOMPARE(experts->activeRepeat.text(), std::string("Xk"));
+        QVERIFY(c.evaluation.sparse);
+        // Published 46,702,792,704; per token 6 of 8 experts (3·4096·14336 each) idle in all 32 layers.
+        QCOMPARE(c.evaluation.total, 46'702'792'704);
+        QCOMPARE(c.evaluation.active, 46'702'792'704 - 32 * 6 * Count(3 * 4096 * 14336));
+        QCOMPARE(c.evaluation.active, 12'879'925'248);
+    }
+
+    void qwen3MoeMixedLayers()
+    {
+        // Layer 0 dense (mlp_only_layers), layers 1-3 routed: two runs in the ModuleList.
+        const nlohmann::json j = { { "model_type", "qwen3_moe" }, { "vocab_size", 100 }, { "hidden_size", 16 },
+            { "num_attention_heads", 4 }, { "num_key_value_heads", 2 }, { "head_dim", 4 }, { "num_hidden_layers", 4 },
+            { "intermediate_size", 32 }, { "num_experts", 4 }, { "num_experts_per_tok", 2 },
+            { "moe_intermediate_size", 8 }, { "mlp_only_layers", { 0 } }, { "decoder_sparse_step", 1 } };
+        auto d = inlineConfig(j);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        const Counted c = counted(std::move(*d));
+        const Module* layers = c.design.find("model.layers");
+        QCOMPARE(layers->children.size(), std::size_t(2));
+        const auto& dense = c.evaluation.nodes[static_cast<std::size_t>(layers->children[0]->index)];
+        const auto& sparse = c.evaluation.nodes[static_cast<std::size_t>(layers->children[1]->index)];
+        QCOMPARE(dense.first, 0);
+        QCOMPARE(dense.repeat, 1);
+        QCOMPARE(sparse.first, 1);
+        QCOMPARE(sparse.repeat, 3);
+        // By hand: attention 2·16·16 + 2·16·8 + 2·4 = 776; norms 32; dense MLP 3·16·32 = 1536;
+        // routed: router 16·4 + 4 experts × 3·16·8 (active: 2 experts); embed, head 1600 each; norm 16.
+        const Count attn = 776, norms = 32, embedAndHead = 1600 + 1600 + 16;
+        QCOMPARE(c.evaluation.total, embedAndHead + (attn + 1536 + norms) + 3 * (attn + 64 + 4 * 384 + norms));
+        QCOMPARE(c.evaluation.active, embedAndHead + (attn + 1536 + norms) + 3 * (attn + 64 + 2 * 384 + norms));
+        // The layer pattern fixes the runs, so the layer count is no free hyperparameter.
+        Design copy = c.design;
+        QVERIFY(!applySetting(copy, "num_hidden_layers", 8).ok());
+    }
+
+    void gemma3DefaultsNoted()
+    {
+        const Design d = load(fixture("google__gemma-3-4b-pt.json"));
+        for (const char* n : { "text_config.num_attention_heads = 8", "text_config.num_key_value_heads = 4",
+                 "text_config.head_dim = 256", "text_config.vocab_size = 262208" })
+            QVERIFY2(hasNote(d, QString::fromLatin1(n)), n);
+        QCOMPARE(d.symbol("E")->field, std::string("text_config.hidden_size"));
+        QCOMPARE(d.symbol("Ev")->field, std::string("vision_config.hidden_size"));
+    }
+
+    void gemma3ClassSwitch()
+    {
+        const Counted full = counted(load(fixture("google__gemma-3-4b-pt.json"), "Gemma3ForConditionalGeneration"));
+        QCOMPARE(full.design.root->type, std::string("Gemma3ForConditionalGeneration"));
+        QCOMPARE(full.design.find("model")->type, std::string("Gemma3Model"));
+        QCOMPARE(full.design.find("model.vision_tower")->type, std::string("SiglipVisionModel"));
+        QCOMPARE(full.design.find("lm_head")->tiedTo, std::string("model.language_model.embed_tokens"));
+        // Learned position embedding: (896/14)² patches × 1152.
+        QCOMPARE(at(full, "model.vision_tower.vision_model.embeddings.position_embedding").count, 4096 * 1152);
+        QCOMPARE(at(full, "model.multi_modal_projector").count, 1152 * 2560 + 1152);
+        QVERIFY(!full.design.find("model.vision_tower.vision_model.head")); // vision_use_head: false
+        QCOMPARE(full.evaluation.total, 4'300'079'472);
+
+        const Counted bare = counted(load(fixture("google__gemma-3-4b-pt.json"), "Gemma3Model"));
+        QCOMPARE(bare.design.className, std::string("Gemma3Model"));
+        QCOMPARE(bare.design.root->type, std::string("Gemma3Model"));
+        QVERIFY(bare.design.find("vision_tower.vision_model.encoder.layers.*.self_attn.q_proj"));
+        QVERIFY(bare.design.find("language_model.layers.*.self_attn.q_norm"));
+        QVERIFY(!bare.design.find("lm_head"));
+        QCOMPARE(bare.evaluation.total, full.evaluation.total); // the head was tied: it added nothing
+
+        // A nested field is set by its dotted name: one text layer instead of 34, each 94,382,592
+        // (attention 15,729,152 with q/k norms, MLP 3·2560·10240, four norms of 2560).
+        Design one = full.design;
+        QVERIFY(applySetting(one, "text_config.num_hidden_layers", 1).ok());
+        QCOMPARE(counted(std::move(one)).evaluation.total, 4'300'079'472 - 33 * Count(94'382'592));
+    }
+
+    void bareModelClass()
+    {
+        // LlamaModel has no lm_head: the published 8,030,261,248 less 128256·4096.
+        const Counted c = counted(load(fixture("meta-llama__Meta-Llama-3-8B.json"), "LlamaModel"));
+        QCOMPARE(c.design.root->type, std::string("LlamaModel"));
+        QVERIFY(c.design.find("layers.*.self_attn.q_proj"));
+        QCOMPARE(c.evaluation.total, 8'030'261'248 - Count(128256) * 4096);
+    }
+
+    void gpt2MatchesPreset()
+    {
+        const Design imported = load(fixture("openai-community__gpt2.json"));
+        const Design preset = load("gpt2");
+        const auto a = nlohmann::json::parse(designToJson(imported));
+        const auto b = nlohmann::json::parse(designToJson(preset));
+        QCOMPARE(a["tree"].dump(), b["tree"].dump());
+        QCOMPARE(a["hyperparameters"].dump(), b["hyperparameters"].dump());
+        // The 2019 gpt2-xl file has no model_type and is still GPT-2.
+        QCOMPARE(load(fixture("openai-community__gpt2-xl.json")).className, std::string("GPT2LMHeadModel"));
+    }
+
+    void nullsFollowTheConfigClass()
+    {
+        auto j = mistral7b();
+        j["num_key_value_heads"] = nullptr; // → num_attention_heads
+        j["head_dim"] = nullptr; // → hidden_size / num_attention_heads
+        auto d = inlineConfig(j);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        QVERIFY(d->symbol("K")->isDerived());
+        QVERIFY(d->symbol("D")->isDerived());
+        // K = 32 instead of 8: k_proj and v_proj grow by 2·4096·(32-8)·128 in each of 32 layers.
+        QCOMPARE(counted(std::move(*d)).evaluation.total, 7'241'732'096 + 32 * Count(2 * 4096 * 24 * 128));
+    }
+
+    void unknownFieldsAreFine()
+    {
+        auto j = mistral7b();
+        j["some_future_field"] = { { "nested", { 1, 2, 3 } } };
+        j["rope_scaling"] = { { "factor", 8.0 }, { "rope_type", "llama3" } };
+        auto d = inlineConfig(j);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        QCOMPARE(counted(std::move(*d)).evaluation.total, 7'241'732'096);
+    }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("string width") << "hidden_size"
+                                      << "\"768\""
+                                      << "hidden_size: expected an integer";
+        QTest::newRow("fraction") << "intermediate_size"
+                                  << "14336.5"
+                                  << "intermediate_size: expected an integer";
+        QTest::newRow("zero layers") << "num_hidden_layers"
+                                     << "0"
+                                     << "num_hidden_layers: 0 must be positive";
+        QTest::newRow("negative heads") << "num_attention_heads"
+                                        << "-4"
+                                        << "num_attention_heads: -4 must be positive";
+        QTest::newRow("bool tie") << "tie_word_embeddings"
+                                  << "1"
+                                  << "tie_word_embeddings: expected true or false";
+    }
+    void badInput()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        auto j = mistral7b();
+        j[field.toStdString()] = nlohmann::json::parse(value.toStdString());
+        auto d = inlineConfig(j);
+        QVERIFY(!d.ok());
+        const QString message = QString::fromStdString(d.error().text());
+        QVERIFY2(message.contains(expected), qPrintable(message));
+    }
+
+    void nestedBadInputNamesThePath()
+    {
+        auto text = readFile(fixture("google__gemma-3-4b-pt.json"));
+        QVERIFY(text.ok());
+        auto j = nlohmann::json::parse(*text);
+        j["text_config"]["hidden_size"] = "2560";
+        auto d = inlineConfig(j);
+        QVERIFY(!d.ok());
+        QVERIFY2(QString::fromStdString(d.error().text()).contains(QStringLiteral("text_config.hidden_size")),
+            d.error().text().c_str());
+    }
+
+    void kvHeadsMustDivideHeads()
+    {
+        auto j = mistral7b();
+        j["num_key_value_heads"] = 5; // 32 heads cannot share 5 key/value heads evenly
+        auto d = inlineConfig(j);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str()); // a value problem, found at evaluation
+        auto e = evaluate(*d);
+        QVERIFY(!e.ok());
+        QVERIFY2(QString::fromStdString(e.error().text())
+                     .contains(QStringLiteral("num_key_value_heads must divide num_attention_heads")),
+            e.error().text().c_str());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestHfBuildA)
+#include "tst_hfbuild_a.moc"
