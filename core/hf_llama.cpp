@@ -159,6 +159,10 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
         d.notes.push_back("layers differ (mlp_only_layers, decoder_sparse_step): the stack is listed as runs of "
                           "fixed length, so num_hidden_layers is not a free hyperparameter here");
     }
+    if (experts->any)
+        d.notes.push_back("transformers v5 fuses each layer's experts into two tensors (gate_up_proj, down_proj)"
+            + std::string(modelType == "mixtral" ? " and renames block_sparse_moe to mlp" : "")
+            + "; the count is the same");
     if (!experts->any) {
         for (const char* x : { "X", "Xk", "Fx" })
             if (int i = d.symbolIndex(x); i >= 0)
