@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // paramscope-cli: exact parameter counts of transformer designs, from the command line.
+#include "chartwidget.h"
 #include "designio.h"
 #include "overrides.h"
 #include "presets.h"
@@ -7,7 +8,11 @@
 #include "source.h"
 #include "sweep.h"
 
+#include <QApplication>
+#include <QString>
+
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -221,6 +226,97 @@ int sweepCommand(const std::vector<std::string>& args)
     return 0;
 }
 
+/// "1920x1080" as a size.
+std::optional<std::pair<int, int>> parseSize(const std::string& text)
+{
+    const auto x = text.find('x');
+    if (x == std::string::npos)
+        return std::nullopt;
+    auto w = parseCount(text.substr(0, x)), h = parseCount(text.substr(x + 1));
+    if (!w || !h || *w < 1 || *h < 1 || *w > 20000 || *h > 20000)
+        return std::nullopt;
+    return std::pair { static_cast<int>(*w), static_cast<int>(*h) };
+}
+
+int chartCommand(int argc, char** argv, const std::vector<std::string>& args)
+{
+    std::vector<std::string> sources, settings;
+    std::string className, out;
+    paramscope::ui::ChartSpec spec;
+    int width = 1280, height = 800, dpi = 96;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--log" || a == "--log-y") {
+            spec.logY = true;
+        } else if (a == "--log-x") {
+            spec.logX = true;
+        } else if (a == "--no-breakdown") {
+            spec.breakdown = false;
+        } else if (a == "--set" || a == "--class" || a == "--x" || a == "--from" || a == "--to" || a == "--step"
+            || a == "--out" || a == "--size" || a == "--dpi" || a == "--title") {
+            if (i + 1 >= args.size())
+                return fail(a + " needs a value");
+            const std::string& v = args[++i];
+            if (a == "--set") {
+                settings.push_back(v);
+            } else if (a == "--class") {
+                className = v;
+            } else if (a == "--x") {
+                spec.x = v;
+            } else if (a == "--out") {
+                out = v;
+            } else if (a == "--title") {
+                spec.title = QString::fromStdString(v);
+            } else if (a == "--size") {
+                auto size = parseSize(v);
+                if (!size)
+                    return fail("--size: '" + v + "' is not WIDTHxHEIGHT in pixels (e.g. 1920x1080)");
+                width = size->first;
+                height = size->second;
+            } else {
+                auto n = parseCount(v);
+                if (!n)
+                    return fail(a + ": '" + v + "' is not a whole number");
+                if (a == "--dpi") {
+                    if (*n < 24 || *n > 1200)
+                        return fail("--dpi: " + v + " is outside 24..1200");
+                    dpi = static_cast<int>(*n);
+                } else {
+                    (a == "--from" ? spec.from : a == "--to" ? spec.to : spec.step) = *n;
+                }
+            }
+        } else if (a.rfind("--", 0) == 0) {
+            return fail("chart: unknown option " + a);
+        } else {
+            sources.push_back(a);
+        }
+    }
+    if (sources.empty())
+        return fail("chart: no SOURCE given (a preset name or a file)");
+    if (out.empty())
+        return fail("chart: no --out FILE given (.png, .svg or .pdf)");
+    // --set changes the curve's design (the first SOURCE); the others are marked as they are.
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        auto design = loadWithSettings(sources[i], className, i == 0 ? settings : std::vector<std::string> {});
+        if (!design)
+            return fail(design.error());
+        if (i == 0)
+            spec.design = std::move(*design);
+        else
+            spec.markers.push_back(std::move(*design));
+    }
+
+    // The chart renders offscreen: no display is needed.
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QString error;
+    if (!paramscope::ui::renderChart(spec, QString::fromStdString(out), QSize(width, height), dpi, &error))
+        return fail(error.toStdString());
+    return 0;
+}
+
 int presetsCommand(const std::vector<std::string>& args)
 {
     const bool json = !args.empty() && args[0] == "--json";
@@ -270,6 +366,8 @@ int main(int argc, char** argv)
             return presetsCommand(args);
         if (command == "sweep")
             return sweepCommand(args);
+        if (command == "chart")
+            return chartCommand(argc, argv, args);
     } catch (const std::exception& e) {
         // Nothing should throw here; if something does, say so instead of aborting.
         return fail(std::string("internal error: ") + e.what());

@@ -21,26 +21,28 @@ class QToolButton;
 
 namespace paramscope::ui {
 
+struct ChartData;
+
 /// What a growth chart shows. Shared by the widget and by `paramscope-cli chart`.
 struct ChartSpec {
-    core::Design design;                 ///< the curve: its total (and breakdown) over x, the rest held
-    std::string x = "E";                 ///< the swept hyperparameter
-    std::optional<core::Count> from;     ///< first x; empty: chosen from the design and the markers
-    std::optional<core::Count> to;       ///< last x; empty: likewise
-    std::optional<core::Count> step;     ///< empty: step through the valid values only
-    std::vector<core::Design> markers;   ///< labelled points at their own (x, total), e.g. presets
-    bool breakdown = true;               ///< stacked areas by component kind under the total
-    bool showCurrent = true;             ///< mark the design itself at its own x
+    core::Design design; ///< the curve: its total (and breakdown) over x, the rest held
+    std::string x = "E"; ///< the swept hyperparameter
+    std::optional<core::Count> from; ///< first x; empty: chosen from the design and the markers
+    std::optional<core::Count> to; ///< last x; empty: likewise
+    std::optional<core::Count> step; ///< empty: step through the valid values only
+    std::vector<core::Design> markers; ///< labelled points at their own (x, total), e.g. presets
+    bool breakdown = true; ///< stacked areas by component kind under the total
+    bool showCurrent = true; ///< mark the design itself at its own x
     bool logX = false;
     bool logY = false;
-    QString title;                       ///< empty: "Parameters of <name> over <x>"
+    QString title; ///< empty: "Parameters of <name> over <x>"
 };
 
 /// Renders @p spec into @p file without a window: .png (at @p size pixels, @p dpi recorded),
 /// .svg or .pdf (@p size in points-as-pixels). Needs a QGuiApplication (offscreen is fine).
 /// On failure returns false and sets @p error.
-bool renderChart(const ChartSpec& spec, const QString& file, QSize size = {1280, 800}, int dpi = 96,
-                 QString* error = nullptr);
+bool renderChart(
+    const ChartSpec& spec, const QString& file, QSize size = { 1280, 800 }, int dpi = 96, QString* error = nullptr);
 
 /// The growth chart: the current design's total over a chosen hyperparameter, its breakdown by
 /// component kind, presets as labelled markers, the exact polynomial in the legend.
@@ -61,12 +63,18 @@ public slots:
     /// Asks for a file name and exports.
     void exportWithDialog();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void scheduleRebuild();
     void rebuild();
     void updateXChoices();
+    ChartSpec currentSpec() const;
+    void showTooltip(QPoint pos);
 
     ChartSpec m_spec;
+    std::shared_ptr<const ChartData> m_data; ///< what is plotted, for the tooltip
     std::vector<core::Design> m_presetDesigns;
     QCustomPlot* m_plot = nullptr;
     QComboBox* m_xCombo = nullptr;

@@ -1,0 +1,821 @@
+// SPDX-License-Identifier: MIT
+// QCustomPlot 2.1 headers still use foreach: include it first, in this file only.
+#undef QT_NO_FOREACH
+#include <qcustomplot.h>
+#undef foreach
+#define QT_NO_FOREACH
+
+#include "chartwidget.h"
+
+#include "evaluate.h"
+#include "presets.h"
+#include "report.h"
+#include "source.h"
+#include "sweep.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSvgGenerator>
+#include <QTimer>
+#include <QToolButton>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace paramscope::ui {
+
+/// A labelled point at a design's own (x, total).
+struct Marker {
+    QString label;
+    core::Count x = 0;
+    core::Count total = 0;
+    bool current = false;
+};
+
+/// Everything a chart shows, computed exactly by the core.
+struct ChartData {
+    core::Sweep sweep;
+    std::vector<Marker> markers;
+    QStringList notes; ///< markers left out and why
+};
+
+namespace {
+
+using core::Component;
+using core::Count;
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+/// "124,439,808"
+QString grouped(Count n)
+{
+    return qs(core::groupDigits(n));
+}
+
+/// Axis labels: "0", "500M", "1.5B", "50k"; plain below ten thousand.
+QString human(double v)
+{
+    const double a = std::abs(v);
+    auto trimmed = [](double x) {
+        QString s = QString::number(x, 'f', 2);
+        while (s.endsWith(QLatin1Char('0')))
+            s.chop(1);
+        if (s.endsWith(QLatin1Char('.')))
+            s.chop(1);
+        return s;
+    };
+    if (a >= 1e12)
+        return trimmed(v / 1e12) + QLatin1Char('T');
+    if (a >= 1e9)
+        return trimmed(v / 1e9) + QLatin1Char('B');
+    if (a >= 1e6)
+        return trimmed(v / 1e6) + QLatin1Char('M');
+    if (a >= 1e4)
+        return trimmed(v / 1e3) + QLatin1Char('k');
+    return trimmed(v);
+}
+
+class HumanTicker : public QCPAxisTicker {
+protected:
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return human(tick); }
+};
+
+class HumanLogTicker : public QCPAxisTickerLog {
+protected:
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return human(tick); }
+};
+
+QColor componentColor(Component c)
+{
+    switch (c) {
+    case Component::Embeddings:
+        return QColor(0x4e, 0x79, 0xa7);
+    case Component::Attention:
+        return QColor(0xf2, 0x8e, 0x2b);
+    case Component::Mlp:
+        return QColor(0x59, 0xa1, 0x4f);
+    case Component::Experts:
+        return QColor(0x9c, 0x75, 0x5f);
+    case Component::Norms:
+        return QColor(0xb0, 0x7a, 0xa1);
+    case Component::LmHead:
+        return QColor(0xe1, 0x57, 0x59);
+    case Component::Vision:
+        return QColor(0x76, 0xb7, 0xb2);
+    case Component::Projector:
+        return QColor(0xed, 0xc9, 0x48);
+    case Component::Other:
+        break;
+    }
+    return QColor(0xba, 0xb0, 0xac);
+}
+
+/// A design's own value of @p x and its total, or an error.
+core::Result<std::pair<Count, Count>> ownPoint(const core::Design& design, const std::string& x)
+{
+    core::Design d = design;
+    if (!d.isCompiled()) {
+        if (auto st = d.compile(); !st)
+            return st.error();
+    }
+    int xi = d.symbolIndex(x);
+    for (std::size_t i = 0; xi < 0 && i < d.symbols.size(); ++i) {
+        if (d.symbols[i].field == x)
+            xi = static_cast<int>(i);
+    }
+    if (xi < 0)
+        return core::Error { x, "not a hyperparameter of this design" };
+    auto e = core::evaluate(d);
+    if (!e)
+        return e.error();
+    return std::pair { e->symbols[static_cast<std::size_t>(xi)], e->total };
+}
+
+QString designLabel(const core::Design& d)
+{
+    return qs(d.name.empty() ? std::string("design") : d.name);
+}
+
+core::Result<ChartData> computeChart(const ChartSpec& spec)
+{
+    ChartData data;
+    Count highest = 0;
+    std::optional<std::pair<Count, Count>> current;
+    if (auto own = ownPoint(spec.design, spec.x)) {
+        current = *own;
+        highest = own->first;
+    }
+    for (const core::Design& m : spec.markers) {
+        auto p = ownPoint(m, spec.x);
+        if (!p) {
+            data.notes << QStringLiteral("%1 not marked (%2)").arg(designLabel(m), qs(p.error().text()));
+            continue;
+        }
+        if (spec.showCurrent && current && *current == *p)
+            continue; // the current design's own marker says it
+        data.markers.push_back({ designLabel(m), p->first, p->second, false });
+        highest = std::max(highest, p->first);
+    }
+    if (spec.showCurrent && current)
+        data.markers.push_back({ designLabel(spec.design), current->first, current->second, true });
+
+    core::SweepOptions options;
+    options.x = spec.x;
+    options.from = spec.from;
+    options.to = spec.to;
+    options.step = spec.step;
+    if (!options.to && highest > 0)
+        options.to = highest + std::max<Count>(highest / 8, 1); // room right of the last marker
+    auto s = core::sweep(spec.design, options);
+    if (!s)
+        return s.error();
+    data.sweep = std::move(*s);
+    // Markers outside the swept range would stretch the axis away from the curve.
+    std::erase_if(data.markers, [&](const Marker& m) {
+        const bool out = m.x < data.sweep.from || m.x > data.sweep.to;
+        if (out)
+            data.notes << QStringLiteral("%1 (%2 = %3) is outside the range").arg(m.label, qs(data.sweep.x)).arg(m.x);
+        return out;
+    });
+    return data;
+}
+
+/// Font sizes in pixels, from one base size.
+struct Fonts {
+    int base = 13;
+    QFont font(double factor, bool bold = false) const
+    {
+        QFont f;
+        f.setPixelSize(std::max(8, static_cast<int>(std::lround(base * factor))));
+        f.setBold(bold);
+        return f;
+    }
+};
+
+/// "others held at V = 50257, P = 1024, H = 12, L = 12; F = 4*E and D = E/H follow"
+QString heldText(const core::Design& d, const std::string& x)
+{
+    QStringList held, follow;
+    for (const auto& s : d.symbols) {
+        if (s.name == x)
+            continue;
+        if (s.isDerived())
+            follow << QStringLiteral("%1 = %2").arg(qs(s.name), qs(s.definition.text()));
+        else
+            held << QStringLiteral("%1 = %2").arg(qs(s.name)).arg(s.value);
+    }
+    QString text;
+    if (!held.isEmpty())
+        text = QStringLiteral("held: ") + held.join(QStringLiteral(", "));
+    if (!follow.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral("; ")) + QStringLiteral("following: ")
+            + follow.join(QStringLiteral(", "));
+    return text;
+}
+
+/// Breaks @p text at ", " so that no line is much longer than @p width characters.
+QString wrapped(const QString& text, int width)
+{
+    QString out, line;
+    const QStringList parts = text.split(QStringLiteral(", "));
+    for (int i = 0; i < parts.size(); ++i) {
+        const QString piece = parts[i] + (i + 1 < parts.size() ? QStringLiteral(",") : QString());
+        if (!line.isEmpty() && line.size() + piece.size() + 1 > width) {
+            out += line + QLatin1Char('\n');
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + piece;
+    }
+    return out + line;
+}
+
+QString footerText(const ChartData& data)
+{
+    const core::Sweep& s = data.sweep;
+    QString text = QStringLiteral("Exact counts (ParamScope) at %1 = %2 … %3, step %4")
+                       .arg(qs(s.x), grouped(s.from), grouped(s.to), grouped(s.step));
+    if (s.validStep && !s.stepReason.empty())
+        text += QStringLiteral(", through valid values only (others fail, e.g. %1)").arg(qs(s.stepReason));
+    if (!s.skipped.empty()) {
+        text += QStringLiteral(".\n%1 invalid %2 value(s) skipped, not plotted, e.g. %2 = %3: %4")
+                    .arg(s.skipped.size())
+                    .arg(qs(s.x))
+                    .arg(s.skipped.front().x)
+                    .arg(qs(s.skipped.front().reason));
+    }
+    if (!data.notes.isEmpty())
+        text += QStringLiteral(".\n") + data.notes.join(QStringLiteral("; "));
+    return text + QLatin1Char('.');
+}
+
+/// Builds the whole chart into @p plot; the marker labels are placed by placeLabels() once laid out.
+struct Built {
+    std::vector<std::pair<QCPItemText*, const Marker*>> labels;
+    QCPGraph* total = nullptr;
+};
+
+Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data, const Fonts& fonts)
+{
+    plot.clearPlottables();
+    plot.clearItems();
+    if (!plot.layer(QStringLiteral("curves")))
+        plot.addLayer(QStringLiteral("curves"), plot.layer(QStringLiteral("main")), QCustomPlot::limAbove);
+    plot.setBackground(Qt::white);
+
+    const core::Sweep& s = data.sweep;
+    Built built;
+    QVector<double> xs;
+    xs.reserve(static_cast<int>(s.points.size()));
+    for (const auto& p : s.points)
+        xs << static_cast<double>(p.x);
+
+    // Title, subtitle, footer.
+    const QString title = spec.title.isEmpty()
+        ? QStringLiteral("Parameters of %1 as %2 grows").arg(designLabel(spec.design), qs(s.x))
+        : spec.title;
+    if (plot.plotLayout()->rowCount() == 1) {
+        plot.plotLayout()->insertRow(0);
+        plot.plotLayout()->addElement(0, 0, new QCPTextElement(&plot));
+        plot.plotLayout()->insertRow(1);
+        plot.plotLayout()->addElement(1, 0, new QCPTextElement(&plot));
+        plot.plotLayout()->addElement(3, 0, new QCPTextElement(&plot));
+        plot.plotLayout()->setRowSpacing(0);
+    }
+    auto* titleElement = static_cast<QCPTextElement*>(plot.plotLayout()->element(0, 0));
+    auto* subtitle = static_cast<QCPTextElement*>(plot.plotLayout()->element(1, 0));
+    auto* footer = static_cast<QCPTextElement*>(plot.plotLayout()->element(3, 0));
+    titleElement->setText(title);
+    titleElement->setFont(fonts.font(1.7, true));
+    subtitle->setText(wrapped(heldText(spec.design, s.x), 150));
+    subtitle->setFont(fonts.font(1.0));
+    subtitle->setTextColor(QColor(0x55, 0x55, 0x55));
+    footer->setText(footerText(data));
+    footer->setFont(fonts.font(0.85));
+    footer->setTextColor(QColor(0x66, 0x66, 0x66));
+
+    // The total first (first in the legend), drawn above the breakdown.
+    {
+        QVector<double> ys;
+        ys.reserve(xs.size());
+        for (const auto& p : s.points)
+            ys << static_cast<double>(p.total);
+        auto* g = plot.addGraph();
+        g->setName(QStringLiteral("Total = ") + qs(s.formula.empty() ? std::string("(formula overflows)") : s.formula));
+        g->setPen(QPen(QColor(0x20, 0x20, 0x20), std::max(2.5, fonts.base / 4.5)));
+        g->setData(xs, ys, true);
+        g->setLayer(QStringLiteral("curves"));
+        built.total = g;
+    }
+
+    // Breakdown: stacked areas on a linear axis, separate curves on a log one.
+    const bool stacked = !spec.logY;
+    if (spec.breakdown) {
+        QVector<double> below(xs.size(), 0.0);
+        QCPGraph* previous = nullptr;
+        for (std::size_t c = 0; c < core::kComponentCount; ++c) {
+            if (!s.present[c])
+                continue;
+            const auto comp = static_cast<Component>(c);
+            QVector<double> ys(xs.size());
+            for (int i = 0; i < xs.size(); ++i) {
+                const double v = static_cast<double>(s.points[static_cast<std::size_t>(i)].parts[c]);
+                ys[i] = stacked ? below[i] + v : v;
+                below[i] = ys[i];
+            }
+            auto* g = plot.addGraph();
+            const QColor color = componentColor(comp);
+            QString name = qs(std::string(core::componentLabel(comp)));
+            if (!s.componentFormulas[c].empty())
+                name += QStringLiteral("   ") + qs(s.componentFormulas[c]);
+            g->setName(name);
+            if (stacked) {
+                QColor fill = color;
+                fill.setAlpha(170);
+                g->setPen(QPen(color.darker(115), std::max(1.0, fonts.base / 12.0)));
+                g->setBrush(fill);
+                // The bottom layer fills down to zero; the others fill to the layer below.
+                if (previous)
+                    g->setChannelFillGraph(previous);
+            } else {
+                g->setPen(QPen(color, std::max(2.0, fonts.base / 6.0)));
+            }
+            g->setData(xs, ys, true);
+            previous = g;
+        }
+    }
+
+    // Markers: one graph for the others, one for the current design.
+    const double markerSize = std::max(9.0, fonts.base * 0.9);
+    auto* others = plot.addGraph();
+    others->setLineStyle(QCPGraph::lsNone);
+    others->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 1.5), QColor(0x20, 0x20, 0x20), markerSize));
+    others->removeFromLegend();
+    others->setLayer(QStringLiteral("curves"));
+    auto* mine = plot.addGraph();
+    mine->setLineStyle(QCPGraph::lsNone);
+    mine->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::white, 1.5), QColor(0xd6, 0x27, 0x28), markerSize * 1.5));
+    mine->setName(QStringLiteral("This design"));
+    mine->setLayer(QStringLiteral("curves"));
+    bool anyMine = false;
+    for (const Marker& m : data.markers) {
+        (m.current ? mine : others)->addData(static_cast<double>(m.x), static_cast<double>(m.total));
+        anyMine = anyMine || m.current;
+        auto* label = new QCPItemText(&plot);
+        label->setText(QStringLiteral("%1\n%2").arg(m.label, qs(core::compactCount(m.total))));
+        label->setFont(fonts.font(0.95, m.current));
+        label->setColor(m.current ? QColor(0xb0, 0x1a, 0x1b) : QColor(0x20, 0x20, 0x20));
+        label->setBrush(QColor(255, 255, 255, 215));
+        label->setPadding(QMargins(3, 1, 3, 1));
+        label->setClipToAxisRect(true);
+        label->setLayer(QStringLiteral("curves"));
+        built.labels.emplace_back(label, &m);
+    }
+    if (!anyMine)
+        mine->removeFromLegend();
+    others->setLayer(QStringLiteral("curves"));
+
+    // Axes.
+    QCPAxis* xAxis = plot.xAxis;
+    QCPAxis* yAxis = plot.yAxis;
+    const QString xName = s.xDescription.empty() ? qs(s.x) : QStringLiteral("%1 — %2").arg(qs(s.x), qs(s.xDescription));
+    xAxis->setLabel(xName);
+    yAxis->setLabel(QStringLiteral("Parameters") + (spec.logY ? QStringLiteral("  (log scale)") : QString()));
+    for (QCPAxis* a : { xAxis, yAxis }) {
+        a->setLabelFont(fonts.font(1.15, true));
+        a->setTickLabelFont(fonts.font(1.0));
+        a->setBasePen(QPen(QColor(0x44, 0x44, 0x44), 1.2));
+        a->setTickPen(QPen(QColor(0x44, 0x44, 0x44), 1.2));
+        a->setSubTickPen(QPen(QColor(0x88, 0x88, 0x88), 1));
+        a->grid()->setPen(QPen(QColor(0xdd, 0xdd, 0xdd), 1, Qt::SolidLine));
+        a->grid()->setSubGridVisible(false);
+        a->setTickLengthOut(0);
+        a->setTickLabelPadding(std::max(5, fonts.base / 2));
+        a->setLabelPadding(std::max(5, fonts.base / 2));
+    }
+    const auto ticker = [](bool log) -> QSharedPointer<QCPAxisTicker> {
+        if (log) {
+            auto t = QSharedPointer<HumanLogTicker>::create();
+            t->setLogBase(10);
+            t->setSubTickCount(8);
+            return t;
+        }
+        auto t = QSharedPointer<HumanTicker>::create();
+        t->setTickCount(6);
+        return t;
+    };
+    xAxis->setScaleType(spec.logX ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    yAxis->setScaleType(spec.logY ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    xAxis->setTicker(ticker(spec.logX));
+    yAxis->setTicker(ticker(spec.logY));
+
+    double yMax = 1, yMin = 0;
+    double positiveMin = std::numeric_limits<double>::max();
+    for (const auto& p : s.points) {
+        yMax = std::max(yMax, static_cast<double>(p.total));
+        positiveMin = std::min(positiveMin, static_cast<double>(p.total));
+        for (std::size_t c = 0; c < core::kComponentCount && spec.logY && spec.breakdown; ++c) {
+            if (p.parts[c] > 0)
+                positiveMin = std::min(positiveMin, static_cast<double>(p.parts[c]));
+        }
+    }
+    for (const Marker& m : data.markers) {
+        yMax = std::max(yMax, static_cast<double>(m.total));
+        positiveMin = std::min(positiveMin, static_cast<double>(m.total));
+    }
+    const double x0 = static_cast<double>(s.from), x1 = static_cast<double>(s.to);
+    if (spec.logX)
+        xAxis->setRange(x0 / 1.15, x1 * 1.1);
+    else
+        xAxis->setRange(std::max(0.0, x0 - (x1 - x0) * 0.01), x1 + (x1 - x0) * 0.01);
+    if (spec.logY) {
+        yMin = positiveMin == std::numeric_limits<double>::max() ? 1 : positiveMin / 2;
+        yAxis->setRange(yMin, yMax * 2.5);
+    } else {
+        yAxis->setRange(0, yMax * 1.12);
+    }
+
+    // Legend: top left, where a growing curve leaves room.
+    plot.legend->setVisible(true);
+    plot.legend->setFont(fonts.font(1.0));
+    plot.legend->setBrush(QColor(255, 255, 255, 225));
+    plot.legend->setBorderPen(QPen(QColor(0xbb, 0xbb, 0xbb)));
+    plot.legend->setIconSize(fonts.base * 2, fonts.base);
+    plot.legend->setRowSpacing(std::max(0, fonts.base / 5));
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot.legend->simplify();
+    return built;
+}
+
+/// Places marker labels next to their points without overlapping each other or the legend.
+void placeLabels(QCustomPlot& plot, const Built& built)
+{
+    const QRect area = plot.axisRect()->rect();
+    std::vector<QRectF> taken;
+    if (plot.legend->visible())
+        taken.push_back(plot.legend->outerRect());
+    for (const auto& [label, marker] : built.labels) {
+        const QPointF p(plot.xAxis->coordToPixel(static_cast<double>(marker->x)),
+            plot.yAxis->coordToPixel(static_cast<double>(marker->total)));
+        taken.push_back(QRectF(p.x() - 6, p.y() - 6, 12, 12));
+    }
+    for (const auto& [label, marker] : built.labels) {
+        const QFontMetricsF fm(label->font());
+        const QRectF text = fm.boundingRect(QRectF(0, 0, 4000, 4000), Qt::AlignCenter, label->text());
+        const QSizeF size(text.width() + 8, text.height() + 4);
+        const QPointF p(plot.xAxis->coordToPixel(static_cast<double>(marker->x)),
+            plot.yAxis->coordToPixel(static_cast<double>(marker->total)));
+        const double gap = 8;
+        // Candidates: left-above, right-below, above, below, left, right, then further out.
+        std::vector<QPointF> corners; // top-left corners
+        for (double k : { 1.0, 2.2, 3.4 }) {
+            corners.push_back({ p.x() - size.width() - gap * k, p.y() - size.height() - gap * (k - 1) });
+            corners.push_back({ p.x() + gap * k, p.y() + gap * (k - 1) });
+            corners.push_back({ p.x() - size.width() / 2, p.y() - size.height() - gap * k });
+            corners.push_back({ p.x() - size.width() / 2, p.y() + gap * k });
+            corners.push_back({ p.x() - size.width() - gap * k, p.y() - size.height() / 2 });
+            corners.push_back({ p.x() + gap * k, p.y() - size.height() / 2 });
+            corners.push_back({ p.x() + gap * k, p.y() - size.height() - gap * (k - 1) });
+            corners.push_back({ p.x() - size.width() - gap * k, p.y() + gap * (k - 1) });
+        }
+        QRectF chosen;
+        for (const QPointF& c : corners) {
+            const QRectF r(c, size);
+            if (!QRectF(area).contains(r))
+                continue;
+            if (std::none_of(taken.begin(), taken.end(), [&](const QRectF& t) { return t.intersects(r); })) {
+                chosen = r;
+                break;
+            }
+        }
+        if (chosen.isNull()) { // crowded: the first candidate inside the plot
+            chosen = QRectF(corners.front(), size);
+            for (const QPointF& c : corners) {
+                if (QRectF(area).contains(QRectF(c, size))) {
+                    chosen = QRectF(c, size);
+                    break;
+                }
+            }
+        }
+        taken.push_back(chosen);
+        label->position->setType(QCPItemPosition::ptAbsolute);
+        label->setPositionAlignment(Qt::AlignCenter);
+        label->position->setCoords(chosen.center());
+    }
+}
+
+/// Lays out @p plot at @p size and places the labels.
+void layoutAt(QCustomPlot& plot, const Built& built, QSize size)
+{
+    plot.setViewport(QRect(QPoint(0, 0), size));
+    plot.plotLayout()->update(QCPLayoutElement::upPreparation);
+    plot.plotLayout()->update(QCPLayoutElement::upMargins);
+    plot.plotLayout()->update(QCPLayoutElement::upLayout);
+    placeLabels(plot, built);
+}
+
+/// Fonts for a file of @p size: readable on a slide, in proportion to the picture.
+Fonts exportFonts(QSize size)
+{
+    const double scale = std::min(size.width() / 1280.0, size.height() / 800.0);
+    return Fonts { std::max(11, static_cast<int>(std::lround(16 * scale))) };
+}
+
+bool writePlot(QCustomPlot& plot, const QString& file, QSize size, int dpi, const QString& title, QString* error)
+{
+    const QString suffix = QFileInfo(file).suffix().toLower();
+    bool ok = false;
+    if (suffix == QLatin1String("png")) {
+        const double scale = std::max(1, dpi) / 96.0;
+        ok = plot.savePng(file, size.width(), size.height(), scale, -1, dpi);
+    } else if (suffix == QLatin1String("pdf")) {
+        ok = plot.savePdf(file, size.width(), size.height(), QCP::epNoCosmetic, QStringLiteral("ParamScope"), title);
+    } else if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setFileName(file);
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
+        svg.setTitle(title);
+        svg.setDescription(QStringLiteral("Generated by ParamScope"));
+        QCPPainter painter;
+        if (painter.begin(&svg)) {
+            plot.toPainter(&painter, size.width(), size.height());
+            ok = painter.end();
+        }
+    } else {
+        if (error)
+            *error = QStringLiteral("%1: unknown file type (use .png, .svg or .pdf)").arg(file);
+        return false;
+    }
+    if (!ok && error)
+        *error = QStringLiteral("%1: could not write the chart").arg(file);
+    return ok;
+}
+
+QString chartTitle(const ChartSpec& spec)
+{
+    return spec.title.isEmpty() ? QStringLiteral("Parameters of %1 over %2").arg(designLabel(spec.design), qs(spec.x))
+                                : spec.title;
+}
+
+} // namespace
+
+bool renderChart(const ChartSpec& spec, const QString& file, QSize size, int dpi, QString* error)
+{
+    if (size.width() < 200 || size.height() < 150) {
+        if (error)
+            *error = QStringLiteral("size %1x%2 is too small (at least 200x150)").arg(size.width()).arg(size.height());
+        return false;
+    }
+    auto data = computeChart(spec);
+    if (!data) {
+        if (error)
+            *error = qs(data.error().text());
+        return false;
+    }
+    QCustomPlot plot;
+    plot.resize(size);
+    const Built built = buildPlot(plot, spec, *data, exportFonts(size));
+    layoutAt(plot, built, size);
+    return writePlot(plot, file, size, dpi, chartTitle(spec), error);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+ChartWidget::ChartWidget(QWidget* parent)
+    : QWidget(parent)
+{
+    for (const core::Preset& p : core::presets()) {
+        auto d = core::loadText(p.json, "preset " + std::string(p.name));
+        if (d && d->compile())
+            m_presetDesigns.push_back(std::move(*d));
+    }
+
+    m_xCombo = new QComboBox(this);
+    m_xCombo->setToolTip(tr("The hyperparameter on the horizontal axis; the others are held, derived ones follow"));
+    m_logY = new QCheckBox(tr("Log y"), this);
+    m_logX = new QCheckBox(tr("Log x"), this);
+    m_breakdown = new QCheckBox(tr("Breakdown"), this);
+    m_breakdown->setChecked(true);
+    m_breakdown->setToolTip(tr("Stacked by component kind (separate curves on a log axis)"));
+    m_presets = new QCheckBox(tr("Presets"), this);
+    m_presets->setChecked(true);
+    m_presets->setToolTip(tr("Mark the presets at their own values"));
+    m_export = new QToolButton(this);
+    m_export->setText(tr("Export…"));
+    m_export->setToolTip(tr("Save the chart as PNG, SVG or PDF"));
+
+    auto* controls = new QHBoxLayout;
+    auto* xLabel = new QLabel(tr("&x:"), this);
+    xLabel->setBuddy(m_xCombo);
+    controls->addWidget(xLabel);
+    controls->addWidget(m_xCombo);
+    controls->addWidget(m_logY);
+    controls->addWidget(m_logX);
+    controls->addWidget(m_breakdown);
+    controls->addWidget(m_presets);
+    controls->addStretch();
+    controls->addWidget(m_export);
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumSize(320, 240);
+    m_plot->setMouseTracking(true);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_status);
+
+    m_timer = new QTimer(this);
+    m_timer->setSingleShot(true);
+    m_timer->setInterval(30);
+    connect(m_timer, &QTimer::timeout, this, &ChartWidget::rebuild);
+
+    connect(m_xCombo, &QComboBox::currentIndexChanged, this, [this] {
+        const QString x = m_xCombo->currentData().toString();
+        if (!x.isEmpty())
+            m_spec.x = x.toStdString();
+        scheduleRebuild();
+    });
+    for (QCheckBox* box : { m_logY, m_logX, m_breakdown, m_presets })
+        connect(box, &QCheckBox::toggled, this, &ChartWidget::scheduleRebuild);
+    connect(m_export, &QToolButton::clicked, this, &ChartWidget::exportWithDialog);
+
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) { showTooltip(event->pos()); });
+}
+
+ChartWidget::~ChartWidget() = default;
+
+void ChartWidget::setDesign(const core::Design& design)
+{
+    m_spec.design = design;
+    updateXChoices();
+    scheduleRebuild();
+}
+
+void ChartWidget::scheduleRebuild()
+{
+    m_timer->start();
+}
+
+void ChartWidget::updateXChoices()
+{
+    QStringList names;
+    for (const auto& s : m_spec.design.symbols)
+        names << qs(s.name);
+    QStringList shown;
+    for (int i = 0; i < m_xCombo->count(); ++i)
+        shown << m_xCombo->itemData(i).toString();
+    if (names == shown)
+        return;
+    const QSignalBlocker blocker(m_xCombo);
+    m_xCombo->clear();
+    for (const auto& s : m_spec.design.symbols) {
+        const QString text
+            = s.description.empty() ? qs(s.name) : QStringLiteral("%1 — %2").arg(qs(s.name), qs(s.description));
+        m_xCombo->addItem(text, qs(s.name));
+    }
+    int index = m_xCombo->findData(qs(m_spec.x));
+    if (index < 0)
+        index = std::max(0, m_xCombo->findData(QStringLiteral("E")));
+    m_xCombo->setCurrentIndex(index);
+    if (index < m_xCombo->count())
+        m_spec.x = m_xCombo->itemData(index).toString().toStdString();
+}
+
+ChartSpec ChartWidget::currentSpec() const
+{
+    ChartSpec spec = m_spec;
+    spec.logY = m_logY->isChecked();
+    spec.logX = m_logX->isChecked();
+    spec.breakdown = m_breakdown->isChecked();
+    spec.markers.clear();
+    if (m_presets->isChecked())
+        spec.markers = m_presetDesigns;
+    return spec;
+}
+
+void ChartWidget::rebuild()
+{
+    if (!m_spec.design.root) {
+        m_status->setText(tr("No design."));
+        return;
+    }
+    const ChartSpec spec = currentSpec();
+    auto data = computeChart(spec);
+    if (!data) {
+        m_plot->clearPlottables();
+        m_plot->clearItems();
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        m_status->setText(tr("No chart: %1").arg(qs(data.error().text())));
+        m_data.reset();
+        return;
+    }
+    Fonts fonts { std::max(11, QFontInfo(font()).pixelSize()) };
+    const Built built = buildPlot(*m_plot, spec, *data, fonts);
+    m_data = std::make_shared<ChartData>(std::move(*data));
+    m_plot->plotLayout()->update(QCPLayoutElement::upPreparation);
+    m_plot->plotLayout()->update(QCPLayoutElement::upMargins);
+    m_plot->plotLayout()->update(QCPLayoutElement::upLayout);
+    placeLabels(*m_plot, built);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    const core::Sweep& s = m_data->sweep;
+    m_status->setText(s.skipped.empty()
+            ? QString()
+            : tr("%n invalid value(s) of %1 skipped, e.g. %1 = %2: %3", nullptr, static_cast<int>(s.skipped.size()))
+                  .arg(qs(s.x))
+                  .arg(s.skipped.front().x)
+                  .arg(qs(s.skipped.front().reason)));
+}
+
+void ChartWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    scheduleRebuild(); // marker labels are placed in pixels
+}
+
+void ChartWidget::showTooltip(QPoint pos)
+{
+    if (!m_data || m_data->sweep.points.empty() || !m_plot->axisRect()->rect().contains(pos)) {
+        QToolTip::hideText();
+        return;
+    }
+    const core::Sweep& s = m_data->sweep;
+    const int px = std::max(12, QFontInfo(font()).pixelSize());
+    const QString style = QStringLiteral("<div style='font-size:%1px'>").arg(px);
+    // A marker under the mouse first.
+    for (const Marker& m : m_data->markers) {
+        const QPointF p(m_plot->xAxis->coordToPixel(static_cast<double>(m.x)),
+            m_plot->yAxis->coordToPixel(static_cast<double>(m.total)));
+        if (QLineF(p, pos).length() <= px) {
+            QToolTip::showText(m_plot->mapToGlobal(pos),
+                style
+                    + QStringLiteral("<b>%1</b><br>%2 = %3<br>total <b>%4</b> (%5)</div>")
+                          .arg(m.label.toHtmlEscaped(), qs(s.x), grouped(m.x), grouped(m.total),
+                              qs(core::compactCount(m.total))),
+                m_plot);
+            return;
+        }
+    }
+    // Otherwise the sweep point nearest in x.
+    const double x = m_plot->xAxis->pixelToCoord(pos.x());
+    auto it = std::lower_bound(s.points.begin(), s.points.end(), x,
+        [](const core::SweepPoint& p, double v) { return static_cast<double>(p.x) < v; });
+    if (it == s.points.end())
+        --it;
+    if (it != s.points.begin()
+        && std::abs(static_cast<double>(std::prev(it)->x) - x) < std::abs(static_cast<double>(it->x) - x))
+        --it;
+    const core::SweepPoint& p = *it;
+    QString html = style
+        + QStringLiteral("<b>%1 = %2</b><br>total <b>%3</b> (%4)")
+              .arg(qs(s.x), grouped(p.x), grouped(p.total), qs(core::compactCount(p.total)));
+    html += QStringLiteral("<table>");
+    for (std::size_t c = 0; c < core::kComponentCount; ++c) {
+        if (!s.present[c])
+            continue;
+        const double share = p.total ? 100.0 * static_cast<double>(p.parts[c]) / static_cast<double>(p.total) : 0.0;
+        html += QStringLiteral("<tr><td><span style='color:%1'>■</span> %2</td><td align=right>&nbsp;%3</td>"
+                               "<td align=right>&nbsp;%4%</td></tr>")
+                    .arg(componentColor(static_cast<Component>(c)).name(),
+                        qs(std::string(core::componentLabel(static_cast<Component>(c)))), grouped(p.parts[c]),
+                        QString::number(share, 'f', 1));
+    }
+    html += QStringLiteral("</table></div>");
+    QToolTip::showText(m_plot->mapToGlobal(pos), html, m_plot);
+}
+
+bool ChartWidget::exportTo(const QString& file, QSize size, int dpi, QString* error)
+{
+    return renderChart(currentSpec(), file, size, dpi, error);
+}
+
+void ChartWidget::exportWithDialog()
+{
+    QString selected;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("growth.png"),
+        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"), &selected);
+    if (file.isEmpty())
+        return;
+    QString error;
+    // Slide size; PNG at twice the pixels for a sharp picture.
+    if (!exportTo(file, QSize(1600, 1000), 192, &error))
+        QMessageBox::warning(this, tr("Export chart"), error);
+}
+
+} // namespace paramscope::ui
