@@ -34,6 +34,7 @@ namespace paramscope::ui {
 /// A labelled point at a design's own (x, total).
 struct Marker {
     QString label;
+    QString differs; ///< held hyperparameters where it differs from the curve's design ("L = 24, H = 16")
     core::Count x = 0;
     core::Count total = 0;
     bool current = false;
@@ -120,6 +121,30 @@ QColor componentColor(Component c)
     return QColor(0xba, 0xb0, 0xac);
 }
 
+/// Set hyperparameters of @p curve other than @p x whose value differs in @p marker (at most three).
+QString differences(const core::Design& curve, const core::Design& marker, const std::string& x)
+{
+    auto values = core::evaluateSymbols(marker);
+    if (!values)
+        return {};
+    QStringList out;
+    for (const auto& s : curve.symbols) {
+        if (s.name == x || s.isDerived())
+            continue;
+        const int i = marker.symbolIndex(s.name);
+        if (i < 0)
+            continue;
+        const core::Count v = (*values)[static_cast<std::size_t>(i)];
+        if (v != s.value)
+            out << QStringLiteral("%1 = %2").arg(qs(s.name), grouped(v));
+    }
+    if (out.size() > 3) {
+        out = out.mid(0, 3);
+        out << QStringLiteral("…");
+    }
+    return out.join(QStringLiteral(", "));
+}
+
 /// A design's own value of @p x and its total, or an error.
 core::Result<std::pair<Count, Count>> ownPoint(const core::Design& design, const std::string& x)
 {
@@ -163,11 +188,11 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
         }
         if (spec.showCurrent && current && *current == *p)
             continue; // the current design's own marker says it
-        data.markers.push_back({ designLabel(m), p->first, p->second, false });
+        data.markers.push_back({ designLabel(m), differences(spec.design, m, spec.x), p->first, p->second, false });
         highest = std::max(highest, p->first);
     }
     if (spec.showCurrent && current)
-        data.markers.push_back({ designLabel(spec.design), current->first, current->second, true });
+        data.markers.push_back({ designLabel(spec.design), QString(), current->first, current->second, true });
 
     core::SweepOptions options;
     options.x = spec.x;
@@ -373,7 +398,10 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
         (m.current ? mine : others)->addData(static_cast<double>(m.x), static_cast<double>(m.total));
         anyMine = anyMine || m.current;
         auto* label = new QCPItemText(&plot);
-        label->setText(QStringLiteral("%1\n%2").arg(m.label, qs(core::compactCount(m.total))));
+        QString text = QStringLiteral("%1\n%2").arg(m.label, qs(core::compactCount(m.total)));
+        if (!m.differs.isEmpty())
+            text += QStringLiteral("  (") + m.differs + QLatin1Char(')');
+        label->setText(text);
         label->setFont(fonts.font(0.95, m.current));
         label->setColor(m.current ? QColor(0xb0, 0x1a, 0x1b) : QColor(0x20, 0x20, 0x20));
         label->setBrush(QColor(255, 255, 255, 215));
@@ -409,6 +437,7 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
             auto t = QSharedPointer<HumanLogTicker>::create();
             t->setLogBase(10);
             t->setSubTickCount(8);
+            t->setTickCount(8);
             return t;
         }
         auto t = QSharedPointer<HumanTicker>::create();
@@ -452,6 +481,7 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
     plot.legend->setBrush(QColor(255, 255, 255, 225));
     plot.legend->setBorderPen(QPen(QColor(0xbb, 0xbb, 0xbb)));
     plot.legend->setIconSize(fonts.base * 2, fonts.base);
+    plot.legend->setIconTextPadding(std::max(7, fonts.base * 2 / 3));
     plot.legend->setRowSpacing(std::max(0, fonts.base / 5));
     plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     plot.legend->simplify();
@@ -494,7 +524,8 @@ void placeLabels(QCustomPlot& plot, const Built& built)
             const QRectF r(c, size);
             if (!QRectF(area).contains(r))
                 continue;
-            if (std::none_of(taken.begin(), taken.end(), [&](const QRectF& t) { return t.intersects(r); })) {
+            const QRectF spaced = r.adjusted(-4, -4, 4, 4);
+            if (std::none_of(taken.begin(), taken.end(), [&](const QRectF& t) { return t.intersects(spaced); })) {
                 chosen = r;
                 break;
             }
