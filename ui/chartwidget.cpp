@@ -831,6 +831,17 @@ void ChartWidget::showTooltip(QPoint pos)
     QToolTip::showText(m_plot->mapToGlobal(pos), html, m_plot);
 }
 
+QVector<QPointF> ChartWidget::plottedTotal() const
+{
+    QVector<QPointF> out;
+    // The total is the first graph (see buildPlot).
+    if (m_plot->graphCount() == 0)
+        return out;
+    for (auto it = m_plot->graph(0)->data()->constBegin(); it != m_plot->graph(0)->data()->constEnd(); ++it)
+        out << QPointF(it->key, it->value);
+    return out;
+}
+
 bool ChartWidget::exportTo(const QString& file, QSize size, int dpi, QString* error)
 {
     return renderChart(currentSpec(), file, size, dpi, error);

@@ -3,8 +3,10 @@
 
 #include "design.h"
 
+#include <QPointF>
 #include <QSize>
 #include <QString>
+#include <QVector>
 #include <QWidget>
 
 #include <memory>
@@ -55,6 +57,9 @@ public:
 
     /// Call after every change, including each slider step: the recompute is coalesced.
     void setDesign(const core::Design& design);
+
+    /// The total curve as plotted, (x, total) per point: for tests and for the curious.
+    QVector<QPointF> plottedTotal() const;
 
     /// Writes the chart as it is shown to @p file (.png, .svg or .pdf).
     bool exportTo(const QString& file, QSize size, int dpi, QString* error = nullptr);

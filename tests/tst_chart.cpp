@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// The growth chart: what it plots equals the core's counts, and every export format is a valid file.
+#include "chartwidget.h"
+#include "source.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+#include <QtTest>
+
+using namespace paramscope;
+
+namespace {
+
+core::Design load(const char* name)
+{
+    auto d = core::loadSource(name);
+    if (!d)
+        qFatal("%s", d.error().text().c_str());
+    return std::move(*d);
+}
+
+ui::ChartSpec gpt2Spec()
+{
+    ui::ChartSpec spec;
+    spec.design = load("gpt2");
+    for (const char* m : { "gpt2-medium", "gpt2-large", "gpt2-xl" })
+        spec.markers.push_back(load(m));
+    return spec;
+}
+
+core::Count notebook(core::Count E)
+{
+    return 50257 * E + 1024 * E + 12 * (12 * E * E + 13 * E) + 2 * E;
+}
+
+QByteArray readAll(const QString& file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+struct Run {
+    int code;
+    QByteArray out, err;
+};
+
+Run cli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(PARAMSCOPE_CLI), args);
+    p.waitForFinished(60000);
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
+}
+
+} // namespace
+
+class TestChart : public QObject {
+    Q_OBJECT
+private slots:
+    void init() { QVERIFY(m_dir.isValid()); }
+
+    void widgetPlotsTheCoresCounts()
+    {
+        ui::ChartWidget w;
+        w.resize(1000, 700);
+        w.setDesign(load("gpt2"));
+        QTRY_VERIFY(!w.plottedTotal().isEmpty());
+        const auto points = w.plottedTotal();
+        for (const QPointF& p : points) {
+            const auto E = static_cast<core::Count>(p.x());
+            QCOMPARE(E % 12, core::Count(0));
+            QCOMPARE(static_cast<core::Count>(p.y()), notebook(E)); // exact below 2^53
+        }
+        // A slider step: the chart follows.
+        core::Design d = load("gpt2");
+        QVERIFY(d.setValue("L", 24).ok());
+        w.setDesign(d);
+        QTRY_VERIFY(!w.plottedTotal().isEmpty() && w.plottedTotal().front().y() != points.front().y());
+        QVERIFY(w.exportTo(m_dir.filePath(QStringLiteral("widget.png")), QSize(800, 500), 96));
+    }
+
+    void png()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("g.png"));
+        QString error;
+        QVERIFY2(ui::renderChart(gpt2Spec(), file, QSize(1280, 800), 192, &error), qPrintable(error));
+        QVERIFY(readAll(file).startsWith(QByteArray("\x89PNG\r\n\x1a\n", 8)));
+        const QImage image(file);
+        QCOMPARE(image.size(), QSize(2560, 1600)); // --size at --dpi 192 is twice the pixels
+        QCOMPARE(qRound(image.dotsPerMeterX() * 0.0254), 192);
+    }
+
+    void svg()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("g.svg"));
+        QString error;
+        QVERIFY2(ui::renderChart(gpt2Spec(), file, QSize(1280, 800), 96, &error), qPrintable(error));
+        QXmlStreamReader xml(readAll(file));
+        QString text;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isCharacters())
+                text += xml.text();
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        for (const char* name : { "Total = 12L·E² + (V + P + 13L + 2)·E", "Embeddings", "Attention", "MLP", "Norms",
+                 "GPT-2 medium", "GPT-2 small" })
+            QVERIFY2(text.contains(QString::fromUtf8(name)), name);
+    }
+
+    void pdf()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("g.pdf"));
+        QString error;
+        QVERIFY2(ui::renderChart(gpt2Spec(), file, QSize(1280, 800), 96, &error), qPrintable(error));
+        const QByteArray bytes = readAll(file);
+        QVERIFY(bytes.startsWith("%PDF-"));
+        QVERIFY(bytes.size() > 2000);
+    }
+
+    void badExtensionAndSize()
+    {
+        QString error;
+        QVERIFY(!ui::renderChart(gpt2Spec(), m_dir.filePath(QStringLiteral("g.gif")), QSize(800, 600), 96, &error));
+        QVERIFY(error.contains(QStringLiteral(".png")));
+        QVERIFY(!ui::renderChart(gpt2Spec(), m_dir.filePath(QStringLiteral("g.png")), QSize(10, 10), 96, &error));
+    }
+
+    void cliSweepCsvHasExactIntegers()
+    {
+        const Run r = cli({ QStringLiteral("sweep"), QStringLiteral("gpt2"), QStringLiteral("--x"), QStringLiteral("E"),
+            QStringLiteral("--from"), QStringLiteral("12"), QStringLiteral("--to"), QStringLiteral("1200"),
+            QStringLiteral("--format"), QStringLiteral("csv") });
+        QCOMPARE(r.code, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 101); // header + E = 12, 24, …, 1200
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cells = lines[i].split(',');
+            const core::Count E = cells[0].toLongLong();
+            QCOMPARE(cells[1].toLongLong(), notebook(E));
+        }
+    }
+
+    void cliChartWritesEachFormat()
+    {
+        for (const char* ext : { "png", "svg", "pdf" }) {
+            const QString file = m_dir.filePath(QStringLiteral("cli.") + QLatin1String(ext));
+            const Run r = cli({ QStringLiteral("chart"), QStringLiteral("gpt2"), QStringLiteral("gpt2-medium"),
+                QStringLiteral("--x"), QStringLiteral("E"), QStringLiteral("--size"), QStringLiteral("1920x1080"),
+                QStringLiteral("--out"), file });
+            QVERIFY2(r.code == 0, r.err.constData());
+            QVERIFY(QFileInfo(file).size() > 1000);
+        }
+        const Run bad = cli({ QStringLiteral("chart"), QStringLiteral("gpt2"), QStringLiteral("--x"),
+            QStringLiteral("Q"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("q.png")) });
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains("Q"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestChart)
+#include "tst_chart.moc"
