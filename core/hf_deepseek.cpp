@@ -138,6 +138,9 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
     if (v3 && moe)
         d.notes.push_back("gate.e_score_correction_bias is counted, as the checkpoint and the remote code hold it; "
                           "transformers versions that make it a buffer report X fewer per MoE layer");
+    if (moe)
+        d.notes.push_back("transformers v5 fuses each layer's routed experts into two tensors (gate_up_proj, "
+                          "down_proj); the count is the same");
     if (r.error())
         return *r.error();
     describe(d, c, modelType, className);
