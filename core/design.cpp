@@ -99,20 +99,29 @@ std::string Design::path(const Module& m)
     return p;
 }
 
+namespace {
+
+/// Depth-first: "*" may stand for any unnamed sibling, so "layers.*.mlp.gate" finds the first
+/// run of a heterogeneous stack that has a gate.
+Module* findBelow(Module* node, std::string_view path)
+{
+    if (path.empty())
+        return node;
+    const auto dot = path.find('.');
+    const std::string_view part = path.substr(0, dot);
+    const std::string_view rest = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    for (const auto& c : node->children)
+        if ((c->name.empty() ? "*" : c->name) == part)
+            if (Module* found = findBelow(c.get(), rest))
+                return found;
+    return nullptr;
+}
+
+} // namespace
+
 Module* Design::find(std::string_view path) const
 {
-    Module* node = root.get();
-    while (node && !path.empty()) {
-        const auto dot = path.find('.');
-        const std::string_view part = path.substr(0, dot);
-        path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-        Module* next = nullptr;
-        for (const auto& c : node->children)
-            if ((c->name.empty() ? "*" : c->name) == part)
-                next = c.get();
-        node = next;
-    }
-    return node;
+    return root ? findBelow(root.get(), path) : nullptr;
 }
 
 Status Design::compile()
