@@ -96,7 +96,8 @@ private:
         NodeValue& v = m_eval.nodes[static_cast<std::size_t>(m.index)];
         v.args.resize(m.args.size());
         for (std::size_t i = 0; i < m.args.size(); ++i) {
-            auto a = arg(m, m.args[i], "size", 1);
+            // Zero-sized layers exist in PyTorch (no shared experts: width Fx·0); symbols carry their own minimums.
+            auto a = arg(m, m.args[i], "size", 0);
             if (!a)
                 return a.error();
             v.args[i] = *a;
