@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// paramscope: the desktop app. `paramscope [SOURCE] [--set NAME=VALUE]... [--screenshot FILE.png [--size WxH]]`
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTextStream>
+
+#include <cstdio>
+
+using paramscope::ui::MainWindow;
+
+int main(int argc, char* argv[])
+{
+    // A screenshot needs no display: fall back to the offscreen platform when there is none.
+    for (int i = 1; i < argc; ++i)
+        if (qstrcmp(argv[i], "--screenshot") == 0 && qEnvironmentVariableIsEmpty("DISPLAY")
+            && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("ParamScope"));
+    QApplication::setApplicationName(QStringLiteral("ParamScope"));
+    QApplication::setApplicationVersion(QStringLiteral(PARAMSCOPE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Where every parameter of a transformer lives, exactly."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("source"),
+        QStringLiteral("A preset name, a design file, a Hugging Face config.json or its folder."),
+        QStringLiteral("[SOURCE]"));
+    const QCommandLineOption set(QStringLiteral("set"),
+        QStringLiteral("Set a hyperparameter (E=1024, hidden_size=1024)."), QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Render the window into FILE.png and exit (no display needed)."), QStringLiteral("FILE.png"));
+    const QCommandLineOption size(QStringLiteral("size"),
+        QStringLiteral("Window size for --screenshot (default 1440x900)."), QStringLiteral("WxH"),
+        QStringLiteral("1440x900"));
+    const QCommandLineOption zoom(QStringLiteral("zoom"),
+        QStringLiteral("Font zoom for --screenshot (1 = system size)."), QStringLiteral("FACTOR"));
+    const QCommandLineOption select(
+        QStringLiteral("select"), QStringLiteral("Select the module at a dotted path."), QStringLiteral("PATH"));
+    parser.addOptions({ set, screenshot, size, zoom, select });
+    parser.process(app);
+
+    QTextStream err(stderr);
+    const auto fail = [&err](const QString& message) {
+        err << "paramscope: " << message << "\n";
+        return 2;
+    };
+    const QStringList args = parser.positionalArguments();
+    if (args.size() > 1)
+        return fail(QStringLiteral("one SOURCE at most"));
+
+    MainWindow window;
+    const bool headless = parser.isSet(screenshot);
+    QString error;
+    if (!window.openSource(args.isEmpty() ? QStringLiteral("gpt2") : args.front(), &error, false))
+        return fail(error);
+    for (const QString& s : parser.values(set))
+        if (!window.applySetting(s, &error))
+            return fail(QStringLiteral("--set %1: %2").arg(s, error));
+    if (parser.isSet(select) && !window.selectPath(parser.value(select)))
+        return fail(QStringLiteral("--select: no module at %1").arg(parser.value(select)));
+
+    if (headless) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        const QSize pixels(wh.value(0).toInt(), wh.value(1).toInt());
+        if (wh.size() != 2 || pixels.width() < 320 || pixels.height() < 200 || pixels.width() > 8000
+            || pixels.height() > 8000)
+            return fail(QStringLiteral("--size wants WxH, e.g. 1440x900"));
+        window.setZoom(parser.isSet(zoom) ? parser.value(zoom).toDouble() : 1.0);
+        if (!window.saveScreenshot(parser.value(screenshot), pixels, &error))
+            return fail(error);
+        return 0;
+    }
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// End-to-end time of one slider step in the app: the slider moves, the command is pushed, core
+// re-evaluates (values only), the tree model emits dataChanged, the panel and the summary update.
+// Run: QT_QPA_PLATFORM=offscreen ./bench_ui [-iterations N]
+#include "architecturemodel.h"
+#include "document.h"
+#include "hyperparameterpanel.h"
+#include "mainwindow.h"
+
+#include <QSlider>
+#include <QTest>
+#include <QTreeView>
+
+using namespace paramscope;
+
+class BenchUi : public QObject {
+    Q_OBJECT
+private slots:
+    void sliderStep_data();
+    void sliderStep();
+    void sliderStepWithRepaint_data() { sliderStep_data(); }
+    void sliderStepWithRepaint();
+};
+
+void BenchUi::sliderStep_data()
+{
+    QTest::addColumn<QString>("source");
+    for (const char* p : { "gpt2", "gemma-3-4b", "deepseek-v3" })
+        QTest::newRow(p) << QString::fromLatin1(p);
+}
+
+void BenchUi::sliderStep()
+{
+    QFETCH(QString, source);
+    ui::MainWindow w;
+    if (!w.openSource(source, nullptr, false))
+        QSKIP("preset not available");
+    w.resize(1440, 900);
+    w.show();
+    w.treeView()->expandAll();
+    QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
+    QVERIFY(slider);
+    const int start = slider->value();
+    slider->setSliderDown(true);
+    int step = 0;
+    QBENCHMARK
+    {
+        slider->setValue(start + 1 + (step++ % 2)); // one step of a drag
+    }
+    slider->setSliderDown(false);
+}
+
+void BenchUi::sliderStepWithRepaint()
+{
+    QFETCH(QString, source);
+    ui::MainWindow w;
+    if (!w.openSource(source, nullptr, false))
+        QSKIP("preset not available");
+    w.resize(1440, 900);
+    w.show();
+    w.treeView()->expandAll();
+    QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
+    const int start = slider->value();
+    slider->setSliderDown(true);
+    int step = 0;
+    QBENCHMARK
+    {
+        slider->setValue(start + 1 + (step++ % 2));
+        w.repaint(); // the frame the user sees: every visible row repainted
+    }
+    slider->setSliderDown(false);
+}
+
+QTEST_MAIN(BenchUi)
+#include "bench_ui.moc"

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+#include "designio.h"
+#include "document.h"
+#include "edits.h"
+#include "evaluate.h"
+#include "source.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace paramscope;
+using ui::Document;
+
+class TestDocument : public QObject {
+    Q_OBJECT
+private slots:
+    void mergedDrag();
+    void separateStepsDoNotMerge();
+    void undoRedoEdits_data();
+    void undoRedoEdits();
+    void saveOpenRoundTrip();
+    void invalidValueKeepsLastCounts();
+    void overflowingExpressionKeepsLastCounts();
+    void unlockAndLockDerived();
+};
+
+namespace {
+
+core::Design preset(const char* name)
+{
+    auto d = core::loadSource(name);
+    if (!d)
+        qFatal("%s", d.error().text().c_str());
+    return std::move(*d);
+}
+
+core::Count totalOf(const core::Design& d)
+{
+    auto e = core::evaluate(d);
+    return e ? e->total : -1;
+}
+
+} // namespace
+
+void TestDocument::mergedDrag()
+{
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    const core::Count before = doc.evaluation().total;
+    doc.beginDrag();
+    for (core::Count e : { 816, 864, 960, 1008 })
+        doc.pushValue("E", e);
+    doc.endDrag();
+    QCOMPARE(doc.undoStack()->count(), 1); // merged
+    QCOMPARE(doc.design().symbol("E")->value, 1008);
+    core::Design expected = preset("gpt2");
+    QVERIFY(expected.setValue("E", 1008));
+    QCOMPARE(doc.evaluation().total, totalOf(expected));
+    doc.undoStack()->undo();
+    QCOMPARE(doc.design().symbol("E")->value, 768);
+    QCOMPARE(doc.evaluation().total, before);
+    doc.undoStack()->redo();
+    QCOMPARE(doc.evaluation().total, totalOf(expected));
+    QVERIFY(!doc.undoStack()->isClean());
+
+    // A drag that ends where it began leaves no step.
+    doc.beginDrag();
+    doc.pushValue("L", 13);
+    doc.pushValue("L", 12);
+    doc.endDrag();
+    QCOMPARE(doc.undoStack()->count(), 1);
+}
+
+void TestDocument::separateStepsDoNotMerge()
+{
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    doc.pushValue("L", 13);
+    doc.pushValue("L", 14);
+    QCOMPARE(doc.undoStack()->count(), 2);
+}
+
+void TestDocument::undoRedoEdits_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("edit");
+    // edit: 0 rename, 1 add Linear, 2 delete, 3 duplicate, 4 move down, 5 bias off, 6 untie,
+    //       7 switch norms, 8 gated MLP, 9 GQA, 10 repeat, 11 shape
+    QTest::newRow("rename wte") << "transformer.wte" << 0;
+    QTest::newRow("add linear to attn") << "transformer.h.*.attn" << 1;
+    QTest::newRow("delete ln_2") << "transformer.h.*.ln_2" << 2;
+    QTest::newRow("duplicate mlp") << "transformer.h.*.mlp" << 3;
+    QTest::newRow("move ln_1 down") << "transformer.h.*.ln_1" << 4;
+    QTest::newRow("bias off ln_f") << "transformer.ln_f" << 5;
+    QTest::newRow("untie lm_head") << "lm_head" << 6;
+    QTest::newRow("rmsnorm everywhere") << "" << 7;
+    QTest::newRow("gated mlp") << "" << 8;
+    QTest::newRow("gqa") << "" << 9;
+    QTest::newRow("repeat 2*L") << "transformer.h.*" << 10;
+    QTest::newRow("c_fc shape") << "transformer.h.*.mlp.c_fc" << 11;
+}
+
+void TestDocument::undoRedoEdits()
+{
+    QFETCH(QString, path);
+    QFETCH(int, edit);
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    const std::string original = core::designToJson(doc.design());
+    const core::Count before = doc.evaluation().total;
+    const core::Module* m = doc.design().find(path.toStdString());
+    QVERIFY(m);
+    const int node = m->index;
+    const auto run = [&](core::Design& d) -> core::Status {
+        switch (edit) {
+        case 0:
+            return core::renameModule(d, node, "tokens");
+        case 1: {
+            auto r = core::addChildModule(d, node, core::ModuleKind::Linear);
+            return r ? core::Status(core::Ok {}) : core::Status(r.error());
+        }
+        case 2:
+            return core::removeModule(d, node);
+        case 3: {
+            auto r = core::duplicateModule(d, node);
+            return r ? core::Status(core::Ok {}) : core::Status(r.error());
+        }
+        case 4: {
+            auto r = core::moveModule(d, node, 1);
+            return r ? core::Status(core::Ok {}) : core::Status(r.error());
+        }
+        case 5:
+            return core::setBias(d, node, false);
+        case 6:
+            return core::toggleTie(d, node);
+        case 7:
+            return core::switchNorm(d, -1);
+        case 8:
+            return core::switchMlp(d, -1);
+        case 9:
+            return core::switchAttention(d, -1);
+        case 10:
+            return core::setExpression(d, node, -1, "2*L");
+        case 11:
+            return core::setExpression(d, node, 0, "2*E");
+        }
+        return core::Error { "", "no such edit" };
+    };
+    core::Design expected = doc.design();
+    QVERIFY(run(expected));
+    QString error;
+    QVERIFY2(doc.applyEdit(QStringLiteral("edit"), run, {}, &error), qPrintable(error));
+    QCOMPARE(doc.undoStack()->count(), 1);
+    QCOMPARE(doc.evaluation().total, totalOf(expected));
+    QCOMPARE(doc.design().nodes().size(), expected.nodes().size());
+    const std::string edited = core::designToJson(doc.design());
+    if (edit != 0 && edit != 4)
+        QVERIFY(doc.evaluation().total != before);
+    doc.undoStack()->undo();
+    QCOMPARE(core::designToJson(doc.design()), original);
+    QCOMPARE(doc.evaluation().total, before);
+    doc.undoStack()->redo();
+    QCOMPARE(core::designToJson(doc.design()), edited);
+}
+
+void TestDocument::saveOpenRoundTrip()
+{
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    QVERIFY(doc.applyEdit(QStringLiteral("gated"), [](core::Design& d) { return core::switchMlp(d, -1); }));
+    doc.pushValue("L", 24);
+    QVERIFY(!doc.undoStack()->isClean());
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("edited.json"));
+    QString error;
+    QVERIFY2(doc.save(file, &error), qPrintable(error));
+    QVERIFY(doc.undoStack()->isClean());
+    QCOMPARE(doc.filePath(), file);
+
+    auto reopened = core::loadSource(file.toStdString());
+    QVERIFY2(reopened, reopened ? "" : reopened.error().text().c_str());
+    Document other;
+    QVERIFY(other.load(std::move(*reopened), file));
+    QCOMPARE(other.evaluation().total, doc.evaluation().total);
+    QCOMPARE(core::designToJson(other.design()), core::designToJson(doc.design()));
+    QCOMPARE(other.design().symbol("L")->value, 24);
+}
+
+void TestDocument::invalidValueKeepsLastCounts()
+{
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    QSignalSpy errors(&doc, &Document::errorChanged);
+    const core::Count before = doc.evaluation().total;
+    doc.pushValue("E", 770); // not divisible by H = 12
+    QVERIFY(doc.error().has_value());
+    QCOMPARE(doc.errorSource(), QStringLiteral("symbol:E"));
+    QCOMPARE(doc.evaluation().total, before); // the last valid counts
+    QVERIFY(doc.countsValid());
+    QVERIFY(errors.count() >= 1);
+    doc.pushValue("E", 780);
+    QVERIFY(!doc.error().has_value());
+    QVERIFY(doc.evaluation().total != before);
+}
+
+void TestDocument::overflowingExpressionKeepsLastCounts()
+{
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    const core::Count before = doc.evaluation().total;
+    const int node = doc.design().find("transformer.wte")->index;
+    // Parses, but E^9 overflows 64 bits: the edit applies, the counts stay.
+    QVERIFY(doc.applyEdit(
+        QStringLiteral("shape"), [node](core::Design& d) { return core::setExpression(d, node, 1, "E^9"); },
+        QStringLiteral("node:transformer.wte:arg:1")));
+    QVERIFY(doc.error().has_value());
+    QCOMPARE(doc.evaluation().total, before);
+    // One that does not parse is refused and changes nothing.
+    QString error;
+    QVERIFY(!doc.applyEdit(
+        QStringLiteral("bad"), [node](core::Design& d) { return core::setExpression(d, node, 1, "3*E+"); }, {},
+        &error));
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(doc.undoStack()->count(), 1);
+    doc.undoStack()->undo();
+    QVERIFY(!doc.error().has_value());
+}
+
+void TestDocument::unlockAndLockDerived()
+{
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    QVERIFY(doc.design().symbol("F")->isDerived());
+    QVERIFY(doc.applyEdit(QStringLiteral("unlock"), [](core::Design& d) -> core::Status {
+        if (auto st = d.setValue("F", 3072); !st)
+            return st;
+        return d.compile();
+    }));
+    QVERIFY(!doc.design().symbol("F")->isDerived());
+    const core::Count before = doc.evaluation().total;
+    doc.pushValue("E", 1536);
+    // F stays 3072 now: the MLP grows only linearly in E.
+    QCOMPARE(doc.evaluation().symbols[static_cast<std::size_t>(doc.design().symbolIndex("F"))], 3072);
+    QVERIFY(doc.evaluation().total > before);
+    QVERIFY(doc.originalDefinition("F").has_value());
+}
+
+QTEST_MAIN(TestDocument)
+#include "tst_document.moc"

@@ -1,0 +1,803 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "architecturemodel.h"
+#include "document.h"
+#include "edits.h"
+#include "hyperparameterpanel.h"
+#include "moduleeditor.h"
+#include "overrides.h"
+#include "presets.h"
+#include "report.h"
+#include "settings.h"
+#include "source.h"
+#include "summarywidget.h"
+
+#ifdef PARAMSCOPE_HAVE_CHART
+#include "chartwidget.h"
+#endif
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QTreeView>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace paramscope::ui {
+
+namespace {
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+constexpr double kMinZoom = 0.5;
+constexpr double kMaxZoom = 4.0;
+
+QWidget* titled(const QString& title, QWidget* content, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 0);
+    auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title), box);
+    layout->addWidget(label);
+    layout->addWidget(content, 1);
+    return box;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_document(new Document(this))
+    , m_model(new ArchitectureModel(m_document, this))
+    , m_tree(new QTreeView(this))
+    , m_panel(new HyperparameterPanel(m_document, this))
+    , m_summary(new SummaryWidget(m_document, this))
+    , m_editor(new ModuleEditor(m_document, this))
+    , m_presets(new QListWidget(this))
+    , m_tabs(new QTabWidget(this))
+    , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
+    , m_leftSplitter(new QSplitter(Qt::Vertical, this))
+    , m_treeSplitter(new QSplitter(Qt::Vertical, this))
+    , m_baseFont(QApplication::font())
+{
+    setAcceptDrops(true);
+    setObjectName(QStringLiteral("MainWindow"));
+
+    m_tree->setModel(m_model);
+    m_tree->setObjectName(QStringLiteral("architectureTree"));
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
+    m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_tree->header()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_tree->header()->setSectionResizeMode(ArchitectureModel::FormulaColumn, QHeaderView::Stretch);
+    m_tree->setToolTip(tr("The modules and what each one holds. F2 renames; hover for the exact shape and formula."));
+
+    auto* panelScroll = new QScrollArea(this);
+    panelScroll->setWidget(m_panel);
+    panelScroll->setWidgetResizable(true);
+    panelScroll->setFrameShape(QFrame::NoFrame);
+    panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_presets->setToolTip(tr("Shipped designs: click to open one (Ctrl+1 … Ctrl+9)"));
+    m_leftSplitter->addWidget(titled(tr("Presets"), m_presets, this));
+    m_leftSplitter->addWidget(titled(tr("Hyperparameters"), panelScroll, this));
+    m_leftSplitter->setStretchFactor(1, 3);
+
+    m_tabs->addTab(m_tree, tr("Architecture"));
+#ifdef PARAMSCOPE_HAVE_CHART
+    auto* chart = new ChartWidget(this);
+    m_chart = chart;
+    m_tabs->addTab(chart, tr("Growth chart"));
+#else
+    // TODO(integrator): ui/chartwidget.cpp was not there yet; once it is, CMake defines
+    // PARAMSCOPE_HAVE_CHART and the ChartWidget takes this tab (setDesign on every change).
+    auto* placeholder = new QLabel(tr("The growth chart appears here."), this);
+    placeholder->setAlignment(Qt::AlignCenter);
+    m_tabs->addTab(placeholder, tr("Growth chart"));
+#endif
+    auto* editorScroll = new QScrollArea(this);
+    editorScroll->setWidget(m_editor);
+    editorScroll->setWidgetResizable(true);
+    editorScroll->setFrameShape(QFrame::NoFrame);
+    m_treeSplitter->addWidget(m_tabs);
+    m_treeSplitter->addWidget(titled(tr("Module"), editorScroll, this));
+    m_treeSplitter->setStretchFactor(0, 4);
+    m_treeSplitter->setStretchFactor(1, 1);
+
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_summary);
+    rightLayout->addWidget(m_treeSplitter, 1);
+
+    m_mainSplitter->addWidget(m_leftSplitter);
+    m_mainSplitter->addWidget(right);
+    m_mainSplitter->setStretchFactor(0, 0);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({ 440, 1000 });
+    m_leftSplitter->setSizes({ 180, 520 });
+    m_treeSplitter->setSizes({ 600, 200 });
+    setCentralWidget(m_mainSplitter);
+
+    createActions();
+    createPresetList();
+
+    connect(m_document, &Document::resetDone, this, &MainWindow::onDocumentReset);
+    connect(m_document, &Document::changed, this, &MainWindow::onDocumentChanged);
+    connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
+    connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::onCurrentChanged);
+
+    readSettings();
+    statusBar()->showMessage(tr("Open a preset, or drop a design file or a Hugging Face config.json here"));
+    updateTitle();
+    updateActions();
+}
+
+MainWindow::~MainWindow()
+{
+    // Children go after this destructor; their last signals must not reach a half-destroyed window.
+    disconnect(m_tree->selectionModel(), nullptr, this, nullptr);
+    disconnect(m_document, nullptr, this, nullptr);
+    disconnect(m_document->undoStack(), nullptr, this, nullptr);
+}
+
+QAction* MainWindow::action(const QString& objectName) const
+{
+    return findChild<QAction*>(objectName);
+}
+
+void MainWindow::createActions()
+{
+    // Every action has a shortcut and a tooltip (for the lecture hall: keys, not menus).
+    const auto make = [this](const QString& name, const QString& text, const QKeySequence& key, const QString& tip) {
+        auto* a = new QAction(text, this);
+        a->setObjectName(name);
+        a->setShortcut(key);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        a->setStatusTip(tip);
+        addAction(a);
+        return a;
+    };
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = make(QStringLiteral("open"), tr("&Open…"), QKeySequence::Open,
+        tr("Open a ParamScope design or a Hugging Face config.json"));
+    connect(open, &QAction::triggered, this, &MainWindow::open);
+    file->addAction(open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setToolTipsVisible(true);
+    QAction* saveAct = make(QStringLiteral("save"), tr("&Save"), QKeySequence::Save, tr("Save the design file"));
+    connect(saveAct, &QAction::triggered, this, &MainWindow::save);
+    file->addAction(saveAct);
+    QAction* saveAsAct = make(QStringLiteral("saveAs"), tr("Save &As…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
+        tr("Save the design under a new name"));
+    connect(saveAsAct, &QAction::triggered, this, &MainWindow::saveAs);
+    file->addAction(saveAsAct);
+    file->addSeparator();
+    QAction* quit
+        = make(QStringLiteral("quit"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), tr("Close ParamScope"));
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    file->addAction(quit);
+
+    QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setObjectName(QStringLiteral("undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setToolTip(
+        tr("Undo the last edit or slider drag (%1)").arg(undo->shortcut().toString(QKeySequence::NativeText)));
+    QAction* redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setObjectName(QStringLiteral("redo"));
+    redo->setShortcuts({ QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y) });
+    redo->setToolTip(tr("Redo (%1)").arg(redo->shortcut().toString(QKeySequence::NativeText)));
+    editMenu->addAction(undo);
+    editMenu->addAction(redo);
+    editMenu->addSeparator();
+
+    QAction* rename
+        = make(QStringLiteral("rename"), tr("Re&name"), QKeySequence(Qt::Key_F2), tr("Rename the selected module"));
+    connect(rename, &QAction::triggered, this, [this] { m_tree->edit(m_tree->currentIndex().siblingAtColumn(0)); });
+    editMenu->addAction(rename);
+
+    QMenu* add = editMenu->addMenu(tr("&Add Child"));
+    add->setToolTipsVisible(true);
+    const struct {
+        core::ModuleKind kind;
+        const char* name;
+        Qt::Key key;
+    } kinds[] = { { core::ModuleKind::Linear, "Linear", Qt::Key_1 },
+        { core::ModuleKind::Embedding, "Embedding", Qt::Key_2 },
+        { core::ModuleKind::LayerNorm, "LayerNorm", Qt::Key_3 }, { core::ModuleKind::RMSNorm, "RMSNorm", Qt::Key_4 },
+        { core::ModuleKind::Conv2d, "Conv2d", Qt::Key_5 }, { core::ModuleKind::Parameter, "Parameter", Qt::Key_6 },
+        { core::ModuleKind::Container, "Container", Qt::Key_7 } };
+    for (const auto& k : kinds) {
+        const QString kindName = QString::fromLatin1(k.name);
+        QAction* a = make(QStringLiteral("add") + kindName, kindName, QKeySequence(Qt::CTRL | Qt::ALT | k.key),
+            tr("Add a %1 inside the selected container").arg(kindName));
+        const core::ModuleKind kind = k.kind;
+        connect(a, &QAction::triggered, this, [this, kind, kindName] {
+            edit(tr("Add %1").arg(kindName), [this, kind](int node, QString* error) {
+                int added = -1;
+                const bool ok = m_document->applyEdit(
+                    tr("Add %1").arg(qs(std::string(core::kindName(kind)))),
+                    [&added, node, kind](core::Design& d) -> core::Status {
+                        auto r = core::addChildModule(d, node, kind);
+                        if (!r)
+                            return r.error();
+                        added = *r;
+                        return core::Ok {};
+                    },
+                    {}, error);
+                if (ok)
+                    selectNode(added);
+                return ok;
+            });
+        });
+        add->addAction(a);
+    }
+
+    const auto nodeEdit = [this](const QString& text, auto fn) {
+        return [this, text, fn] {
+            edit(text, [this, text, fn](int node, QString* error) {
+                int select = node;
+                const bool ok = m_document->applyEdit(
+                    text, [&](core::Design& d) { return fn(d, node, select); }, {}, error);
+                if (ok)
+                    selectNode(select);
+                return ok;
+            });
+        };
+    };
+    QAction* del
+        = make(QStringLiteral("delete"), tr("&Delete"), QKeySequence::Delete, tr("Delete the selected module"));
+    connect(del, &QAction::triggered, this, nodeEdit(tr("Delete module"), [](core::Design& d, int node, int& select) {
+        const core::Module* m = d.nodes()[static_cast<std::size_t>(node)];
+        select = m->parent ? m->parent->index : 0;
+        return core::removeModule(d, node);
+    }));
+    QAction* dup = make(QStringLiteral("duplicate"), tr("D&uplicate"), QKeySequence(Qt::CTRL | Qt::Key_D),
+        tr("Insert a copy of the selected module after it"));
+    connect(dup, &QAction::triggered, this,
+        nodeEdit(tr("Duplicate module"), [](core::Design& d, int node, int& select) -> core::Status {
+            auto r = core::duplicateModule(d, node);
+            if (!r)
+                return r.error();
+            select = *r;
+            return core::Ok {};
+        }));
+    QAction* up = make(QStringLiteral("moveUp"), tr("Move &Up"), QKeySequence(Qt::CTRL | Qt::Key_Up),
+        tr("Move the selected module before its previous sibling"));
+    connect(up, &QAction::triggered, this,
+        nodeEdit(tr("Move module up"), [](core::Design& d, int node, int& select) -> core::Status {
+            auto r = core::moveModule(d, node, -1);
+            if (!r)
+                return r.error();
+            select = *r;
+            return core::Ok {};
+        }));
+    QAction* down = make(QStringLiteral("moveDown"), tr("Move Do&wn"), QKeySequence(Qt::CTRL | Qt::Key_Down),
+        tr("Move the selected module after its next sibling"));
+    connect(down, &QAction::triggered, this,
+        nodeEdit(tr("Move module down"), [](core::Design& d, int node, int& select) -> core::Status {
+            auto r = core::moveModule(d, node, 1);
+            if (!r)
+                return r.error();
+            select = *r;
+            return core::Ok {};
+        }));
+    editMenu->addAction(del);
+    editMenu->addAction(dup);
+    editMenu->addAction(up);
+    editMenu->addAction(down);
+    editMenu->addSeparator();
+
+    QAction* bias = make(QStringLiteral("toggleBias"), tr("Toggle &Bias"), QKeySequence(Qt::CTRL | Qt::Key_B),
+        tr("Add or remove the selected module's bias"));
+    connect(bias, &QAction::triggered, this, nodeEdit(tr("Toggle bias"), [](core::Design& d, int node, int&) {
+        return core::setBias(d, node, !d.nodes()[static_cast<std::size_t>(node)]->bias);
+    }));
+    QAction* tie = make(QStringLiteral("toggleTie"), tr("&Tie/Untie LM Head"), QKeySequence(Qt::CTRL | Qt::Key_T),
+        tr("Share the output head's weight with the token embedding, or stop sharing it"));
+    connect(tie, &QAction::triggered, this, [this] {
+        QString error;
+        const int head = core::findOutputHead(m_document->design());
+        const int node = head >= 0 ? head : currentNode();
+        const bool tied = node >= 0 && !m_document->design().nodes()[static_cast<std::size_t>(node)]->tiedTo.empty();
+        if (!m_document->applyEdit(
+                tied ? tr("Untie LM head") : tr("Tie LM head"),
+                [node](core::Design& d) { return core::toggleTie(d, node); }, {}, &error))
+            showError(tr("Cannot tie"), error);
+        else
+            selectNode(node);
+    });
+    QAction* norm
+        = make(QStringLiteral("switchNorm"), tr("LayerNorm ↔ &RMSNorm"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+            tr("Switch every norm (or the selected one) between LayerNorm and RMSNorm"));
+    connect(norm, &QAction::triggered, this, [this] {
+        QString error;
+        const int node = currentNode();
+        const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
+        const bool one = m && (m->kind == core::ModuleKind::LayerNorm || m->kind == core::ModuleKind::RMSNorm);
+        if (!m_document->applyEdit(
+                tr("Switch LayerNorm ↔ RMSNorm"),
+                [one, node](core::Design& d) { return core::switchNorm(d, one ? node : -1); }, {}, &error))
+            showError(tr("Cannot switch norms"), error);
+    });
+    QAction* mlp
+        = make(QStringLiteral("switchMlp"), tr("MLP ↔ &Gated MLP"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
+            tr("Switch every MLP (or the selected one) between a plain and a gated MLP"));
+    connect(mlp, &QAction::triggered, this, [this] {
+        QString error;
+        const int node = currentNode();
+        const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
+        const bool one = m && m->role == "mlp" && !m->isLeaf();
+        if (!m_document->applyEdit(
+                tr("Switch MLP ↔ gated MLP"),
+                [one, node](core::Design& d) { return core::switchMlp(d, one ? node : -1); }, {}, &error))
+            showError(tr("Cannot switch the MLP"), error);
+    });
+    QAction* attn
+        = make(QStringLiteral("switchAttention"), tr("MHA ↔ G&QA"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+            tr("Switch attention between multi-head and grouped-query (K key/value heads)"));
+    connect(attn, &QAction::triggered, this, [this] {
+        QString error;
+        const int node = currentNode();
+        const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
+        const bool one = m && m->role == "attention" && !m->isLeaf();
+        if (!m_document->applyEdit(
+                tr("Switch MHA ↔ GQA"),
+                [one, node](core::Design& d) { return core::switchAttention(d, one ? node : -1); }, {}, &error))
+            showError(tr("Cannot switch attention"), error);
+    });
+    editMenu->addAction(bias);
+    editMenu->addAction(tie);
+    editMenu->addAction(norm);
+    editMenu->addAction(mlp);
+    editMenu->addAction(attn);
+    QAction* repeat = make(QStringLiteral("editRepeat"), tr("Edit &Repeat Count"), QKeySequence(Qt::CTRL | Qt::Key_R),
+        tr("Change how many copies of the selected block there are"));
+    connect(repeat, &QAction::triggered, this, [this] {
+        m_editor->repeatEdit()->setFocus();
+        m_editor->repeatEdit()->selectAll();
+    });
+    editMenu->addAction(repeat);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* zoomIn = make(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence(Qt::CTRL | Qt::Key_Equal),
+        tr("Larger text, for a projector"));
+    zoomIn->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus) });
+    connect(zoomIn, &QAction::triggered, this, [this] { setZoom(m_zoom * 1.15); });
+    QAction* zoomOut
+        = make(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence(Qt::CTRL | Qt::Key_Minus), tr("Smaller text"));
+    connect(zoomOut, &QAction::triggered, this, [this] { setZoom(m_zoom / 1.15); });
+    QAction* zoomReset = make(QStringLiteral("zoomReset"), tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0),
+        tr("Text at the system size"));
+    connect(zoomReset, &QAction::triggered, this, [this] { setZoom(1.0); });
+    QAction* expand = make(QStringLiteral("expandAll"), tr("&Expand All"), QKeySequence(Qt::CTRL | Qt::Key_E),
+        tr("Open every module of the tree"));
+    connect(expand, &QAction::triggered, m_tree, &QTreeView::expandAll);
+    QAction* collapse = make(QStringLiteral("collapseAll"), tr("&Collapse All"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), tr("Close the tree down to the model"));
+    connect(collapse, &QAction::triggered, this, [this] {
+        m_tree->collapseAll();
+        m_tree->expandToDepth(0);
+    });
+    QAction* chartTab = make(QStringLiteral("showChart"), tr("&Chart / Tree"), QKeySequence(Qt::CTRL | Qt::Key_J),
+        tr("Switch between the architecture tree and the growth chart"));
+    connect(chartTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(1 - m_tabs->currentIndex()); });
+    for (QAction* a : { zoomIn, zoomOut, zoomReset })
+        view->addAction(a);
+    view->addSeparator();
+    for (QAction* a : { expand, collapse, chartTab })
+        view->addAction(a);
+
+    QToolBar* tools = addToolBar(tr("Edit"));
+    tools->setObjectName(QStringLiteral("editToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    for (QAction* a : { open, saveAct, undo, redo })
+        tools->addAction(a);
+    tools->addSeparator();
+    for (QAction* a : { dup, del, up, down, bias, tie, norm, mlp, attn })
+        tools->addAction(a);
+    for (QMenu* m : { file, editMenu, view })
+        m->setToolTipsVisible(true);
+}
+
+void MainWindow::createPresetList()
+{
+    QMenu* menu = menuBar()->addMenu(tr("&Presets"));
+    menu->setToolTipsVisible(true);
+    int n = 0;
+    for (const core::Preset& p : core::presets()) {
+        const QString name = qs(std::string(p.name));
+        QString label = name;
+        QString tip = name;
+        if (auto d = core::loadText(p.json, "preset " + std::string(p.name)); d) {
+            if (auto e = core::evaluate(*d); e)
+                label = QStringLiteral("%1 — %2").arg(qs(d->name), qs(core::compactCount(e->total)));
+            tip = qs(d->source);
+        }
+        auto* item = new QListWidgetItem(label, m_presets);
+        item->setData(Qt::UserRole, name);
+        item->setToolTip(tip);
+        auto* a = new QAction(label, this);
+        a->setObjectName(QStringLiteral("preset_") + name);
+        if (n < 18) // Ctrl+1 … Ctrl+9, then Alt+1 … Alt+9
+            a->setShortcut(QKeySequence((n < 9 ? Qt::CTRL : Qt::ALT) | static_cast<Qt::Key>(Qt::Key_1 + n % 9)));
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, a->shortcut().toString(QKeySequence::NativeText)));
+        connect(a, &QAction::triggered, this, [this, name] {
+            QString error;
+            if (!openSource(name, &error) && !error.isEmpty())
+                showError(tr("Cannot open %1").arg(name), error);
+        });
+        menu->addAction(a);
+        addAction(a);
+        ++n;
+    }
+    connect(m_presets, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        QString error;
+        if (!openSource(item->data(Qt::UserRole).toString(), &error) && !error.isEmpty())
+            showError(tr("Cannot open"), error);
+    });
+    connect(m_presets, &QListWidget::itemClicked, m_presets, &QListWidget::itemActivated);
+}
+
+bool MainWindow::openSource(const QString& source, QString* error, bool ask)
+{
+    if (ask && !maybeSave())
+        return false;
+    auto design = core::loadSource(source.toStdString());
+    if (!design) {
+        if (error)
+            *error = qs(design.error().text());
+        return false;
+    }
+    const bool isPreset = core::findPreset(source.toStdString()) && !QFileInfo::exists(source);
+    const QString path = isPreset ? QString() : QFileInfo(source).absoluteFilePath();
+    // Only a ParamScope design file is saved back to where it came from.
+    const bool isDesignFile = !isPreset && QFileInfo(source).isFile() && [&] {
+        auto text = core::readFile(source.toStdString());
+        return text && text->find("paramscope-design") != std::string::npos;
+    }();
+    if (auto st = m_document->load(std::move(*design), isDesignFile ? path : QString()); !st) {
+        if (error)
+            *error = qs(st.error().text());
+        return false;
+    }
+    if (!isPreset)
+        addRecentFile(path);
+    for (int i = 0; i < m_presets->count(); ++i)
+        if (m_presets->item(i)->data(Qt::UserRole).toString() == source)
+            m_presets->setCurrentRow(i);
+    statusBar()->showMessage(tr("Opened %1").arg(isPreset ? source : QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+bool MainWindow::applySetting(const QString& setting, QString* error)
+{
+    auto parsed = core::parseSetting(setting.toStdString());
+    if (!parsed) {
+        if (error)
+            *error = qs(parsed.error().text());
+        return false;
+    }
+    const auto [name, value] = *parsed;
+    const core::Design& d = m_document->design();
+    const core::Symbol* s = d.symbol(name);
+    if (!s)
+        for (const auto& sym : d.symbols)
+            if (sym.field == name)
+                s = &sym;
+    if (s && !s->isDerived()) {
+        m_document->pushValue(s->name, value);
+        return true;
+    }
+    return m_document->applyEdit(
+        tr("Set %1").arg(setting),
+        [name, value](core::Design& design) { return core::applySetting(design, name, value); },
+        QStringLiteral("symbol:") + qs(name), error);
+}
+
+bool MainWindow::saveScreenshot(const QString& file, QSize size, QString* error)
+{
+    m_headless = true;
+    resize(size);
+    show();
+    QApplication::processEvents();
+    // Column widths as a person would leave them: fit the contents once laid out.
+    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
+        if (c != ArchitectureModel::FormulaColumn)
+            m_tree->resizeColumnToContents(c);
+    QApplication::processEvents();
+    const QPixmap pixmap = grab();
+    if (!pixmap.save(file, "PNG")) {
+        if (error)
+            *error = tr("cannot write %1").arg(file);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::setZoom(double factor)
+{
+    m_zoom = std::clamp(factor, kMinZoom, kMaxZoom);
+    QFont f = m_baseFont;
+    f.setPointSizeF(m_baseFont.pointSizeF() * m_zoom);
+    QApplication::setFont(f);
+    settings::zoom.setValue(m_zoom);
+    statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
+}
+
+bool MainWindow::selectPath(const QString& path)
+{
+    const core::Module* m = m_document->design().find(path.toStdString());
+    if (!m)
+        return false;
+    selectNode(m->index);
+    return true;
+}
+
+int MainWindow::currentNode() const
+{
+    const core::Module* m = m_model->moduleFromIndex(m_tree->currentIndex());
+    return m ? m->index : -1;
+}
+
+void MainWindow::selectNode(int node)
+{
+    const QModelIndex index = m_model->indexOfNode(node);
+    if (!index.isValid())
+        return;
+    m_tree->setCurrentIndex(index);
+    m_tree->scrollTo(index);
+    m_editor->setNode(node);
+}
+
+void MainWindow::edit(const QString& text, const std::function<bool(int, QString*)>& run)
+{
+    const int node = currentNode();
+    if (node < 0) {
+        statusBar()->showMessage(tr("Select a module first"), 3000);
+        return;
+    }
+    QString error;
+    if (!run(node, &error))
+        showError(tr("Cannot %1").arg(text.toLower()), error);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    if (m_headless || message.isEmpty()) {
+        statusBar()->showMessage(message, 5000);
+        return;
+    }
+    QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::onCurrentChanged()
+{
+    m_editor->setNode(currentNode());
+    updateActions();
+}
+
+void MainWindow::onDocumentReset()
+{
+    m_tree->collapseAll();
+    if (m_document->design().nodes().size() <= 48)
+        m_tree->expandAll();
+    else
+        m_tree->expandToDepth(3);
+    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
+        if (c != ArchitectureModel::FormulaColumn)
+            m_tree->resizeColumnToContents(c);
+    selectNode(0);
+    updateTitle();
+}
+
+void MainWindow::onDocumentChanged()
+{
+    // After a structural edit the persistent current index was remapped: follow it.
+    if (m_editor->node() != currentNode())
+        m_editor->setNode(currentNode());
+    updateActions();
+#ifdef PARAMSCOPE_HAVE_CHART
+    static_cast<ChartWidget*>(m_chart)->setDesign(m_document->design());
+#endif
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] — ParamScope").arg(m_document->displayName()));
+    setWindowModified(!m_document->undoStack()->isClean());
+}
+
+void MainWindow::updateActions()
+{
+    const int node = currentNode();
+    const core::Design& d = m_document->design();
+    const core::Module* m = node >= 0 ? d.nodes()[static_cast<std::size_t>(node)] : nullptr;
+    const bool child = m && m->parent;
+    for (const char* name :
+        { "addLinear", "addEmbedding", "addLayerNorm", "addRMSNorm", "addConv2d", "addParameter", "addContainer" })
+        action(QString::fromLatin1(name))->setEnabled(m && !m->isLeaf());
+    action(QStringLiteral("delete"))->setEnabled(child);
+    action(QStringLiteral("duplicate"))->setEnabled(child);
+    action(QStringLiteral("rename"))->setEnabled(child && !m->name.empty());
+    action(QStringLiteral("moveUp"))->setEnabled(child && m->parent->children.front().get() != m);
+    action(QStringLiteral("moveDown"))->setEnabled(child && m->parent->children.back().get() != m);
+    action(QStringLiteral("toggleBias"))->setEnabled(m && core::hasBiasSwitch(m->kind));
+    const int head = core::findOutputHead(d);
+    QAction* tie = action(QStringLiteral("toggleTie"));
+    tie->setEnabled(head >= 0);
+    tie->setText(head >= 0 && !d.nodes()[static_cast<std::size_t>(head)]->tiedTo.empty() ? tr("Untie LM Head")
+                                                                                         : tr("Tie LM Head"));
+}
+
+bool MainWindow::maybeSave()
+{
+    if (m_document->undoStack()->isClean() || m_headless)
+        return true;
+    const auto answer = QMessageBox::warning(this, tr("Unsaved changes"),
+        tr("%1 has unsaved edits. Save them first?").arg(m_document->displayName()),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    QString error;
+    if (!m_document->save(m_document->filePath(), &error)) {
+        showError(tr("Cannot save"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_document->filePath())), 5000);
+    return true;
+}
+
+bool MainWindow::saveAs()
+{
+    QString dir = settings::lastDirectory.value();
+    QString name
+        = m_document->displayName().toLower().replace(QLatin1Char(' '), QLatin1Char('-')) + QStringLiteral(".json");
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Design"), QDir(dir).filePath(name), tr("ParamScope designs (*.json)"));
+    if (path.isEmpty())
+        return false;
+    QString error;
+    if (!m_document->save(path, &error)) {
+        showError(tr("Cannot save"), error);
+        return false;
+    }
+    settings::lastDirectory.setValue(QFileInfo(path).absolutePath());
+    addRecentFile(path);
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    return true;
+}
+
+void MainWindow::open()
+{
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Design or config.json"),
+        settings::lastDirectory.value(), tr("Designs and Hugging Face configs (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings::lastDirectory.setValue(QFileInfo(path).absolutePath());
+    QString error;
+    if (!openSource(path, &error, false))
+        showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), error);
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    if (path.isEmpty() || m_headless)
+        return;
+    QStringList files = settings::recentFiles.value();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > settings::kMaxRecentFiles)
+        files.removeLast();
+    settings::recentFiles.setValue(files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = settings::recentFiles.value();
+    int n = 0;
+    for (const QString& f : files) {
+        QAction* a = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(++n).arg(QFileInfo(f).fileName()));
+        a->setToolTip(QDir::toNativeSeparators(f));
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::SHIFT | static_cast<Qt::Key>(Qt::Key_0 + n)));
+        connect(a, &QAction::triggered, this, [this, f] {
+            QString error;
+            if (!openSource(f, &error) && !error.isEmpty())
+                showError(tr("Cannot open %1").arg(QFileInfo(f).fileName()), error);
+        });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::readSettings()
+{
+    if (const QByteArray g = settings::windowGeometry.value(); !g.isEmpty())
+        restoreGeometry(g);
+    else
+        resize(1440, 900);
+    if (const QByteArray s = settings::windowState.value(); !s.isEmpty())
+        restoreState(s);
+    if (const QByteArray s = settings::mainSplitter.value(); !s.isEmpty())
+        m_mainSplitter->restoreState(s);
+    if (const QByteArray s = settings::leftSplitter.value(); !s.isEmpty())
+        m_leftSplitter->restoreState(s);
+    if (const QByteArray s = settings::treeSplitter.value(); !s.isEmpty())
+        m_treeSplitter->restoreState(s);
+    if (const double z = settings::zoom.value(); z != 1.0)
+        setZoom(z);
+    updateRecentMenu();
+}
+
+void MainWindow::writeSettings()
+{
+    settings::windowGeometry.setValue(saveGeometry());
+    settings::windowState.setValue(saveState());
+    settings::mainSplitter.setValue(m_mainSplitter->saveState());
+    settings::leftSplitter.setValue(m_leftSplitter->saveState());
+    settings::treeSplitter.setValue(m_treeSplitter->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    if (!m_headless)
+        writeSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls() && !event->mimeData()->urls().isEmpty()
+        && event->mimeData()->urls().front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString path = event->mimeData()->urls().front().toLocalFile();
+    event->acceptProposedAction();
+    QString error;
+    if (!openSource(path, &error) && !error.isEmpty())
+        showError(tr("Cannot open %1").arg(QFileInfo(path).fileName()), error);
+}
+
+} // namespace paramscope::ui

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QFont>
+#include <QMainWindow>
+
+class QAction;
+class QListWidget;
+class QMenu;
+class QSplitter;
+class QTabWidget;
+class QTreeView;
+
+namespace paramscope::ui {
+
+class ArchitectureModel;
+class Document;
+class HyperparameterPanel;
+class ModuleEditor;
+class SummaryWidget;
+
+/// The ParamScope window: presets and hyperparameters on the left; the total, the architecture
+/// tree (and the chart) and the module editor on the right. Owns the Document.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Loads a preset name, a design file, a Hugging Face config.json or a folder holding one,
+    /// asking first when unsaved edits would be lost. On failure returns false and sets @p error.
+    bool openSource(const QString& source, QString* error = nullptr, bool ask = true);
+    /// Applies NAME=VALUE (as --set does) as one undoable step.
+    bool applySetting(const QString& setting, QString* error = nullptr);
+    /// Renders the window as shown, at @p size, into @p file (PNG).
+    bool saveScreenshot(const QString& file, QSize size, QString* error = nullptr);
+    /// Sets the font zoom factor (1 = the system font) and remembers it.
+    void setZoom(double factor);
+    double zoom() const { return m_zoom; }
+    /// Selects (and shows) the module at dotted @p path ("transformer.h.*.attn").
+    bool selectPath(const QString& path);
+
+    Document* document() const { return m_document; }
+    ArchitectureModel* model() const { return m_model; }
+    QTreeView* treeView() const { return m_tree; }
+    HyperparameterPanel* hyperparameterPanel() const { return m_panel; }
+    SummaryWidget* summary() const { return m_summary; }
+    ModuleEditor* moduleEditor() const { return m_editor; }
+    QAction* action(const QString& objectName) const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createPresetList();
+    void updateTitle();
+    void updateActions();
+    void onCurrentChanged();
+    void onDocumentReset();
+    void onDocumentChanged();
+    bool maybeSave();
+    bool save();
+    bool saveAs();
+    void open();
+    void addRecentFile(const QString& path);
+    void updateRecentMenu();
+    void readSettings();
+    void writeSettings();
+    int currentNode() const;
+    void selectNode(int node);
+    void showError(const QString& title, const QString& message);
+    /// Runs a structural edit on the current node through the document; selects @p select after.
+    void edit(const QString& text, const std::function<bool(int node, QString* error)>& run);
+
+    Document* m_document;
+    ArchitectureModel* m_model;
+    QTreeView* m_tree;
+    HyperparameterPanel* m_panel;
+    SummaryWidget* m_summary;
+    ModuleEditor* m_editor;
+    QListWidget* m_presets;
+    QTabWidget* m_tabs;
+    QWidget* m_chart = nullptr;
+    QSplitter* m_mainSplitter;
+    QSplitter* m_leftSplitter;
+    QSplitter* m_treeSplitter;
+    QMenu* m_recentMenu = nullptr;
+    QFont m_baseFont;
+    double m_zoom = 1.0;
+    bool m_headless = false;
+};
+
+} // namespace paramscope::ui
