@@ -68,6 +68,8 @@ private slots:
     {
         ui::ChartWidget w;
         w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.setDesign(load("gpt2"));
         QTRY_VERIFY(!w.plottedTotal().isEmpty());
         const auto points = w.plottedTotal();
@@ -82,6 +84,11 @@ private slots:
         w.setDesign(d);
         QTRY_VERIFY(!w.plottedTotal().isEmpty() && w.plottedTotal().front().y() != points.front().y());
         QVERIFY(w.exportTo(m_dir.filePath(QStringLiteral("widget.png")), QSize(800, 500), 96));
+        // To look at the widget itself: PARAMSCOPE_CHART_SHOT=dir saves what it shows.
+        if (const QString shots = qEnvironmentVariable("PARAMSCOPE_CHART_SHOT"); !shots.isEmpty()) {
+            QTest::qWait(100);
+            w.grab().save(shots + QStringLiteral("/widget-L24.png"));
+        }
     }
 
     void png()

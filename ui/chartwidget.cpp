@@ -199,19 +199,37 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
     options.from = spec.from;
     options.to = spec.to;
     options.step = spec.step;
-    if (!options.to && highest > 0)
+    if (!options.to && spec.autoRangeFactor > 0 && current)
+        options.to = std::max<Count>(static_cast<Count>(static_cast<double>(current->first) * spec.autoRangeFactor), 2);
+    else if (!options.to && highest > 0)
         options.to = highest + std::max<Count>(highest / 8, 1); // room right of the last marker
     auto s = core::sweep(spec.design, options);
     if (!s)
         return s.error();
     data.sweep = std::move(*s);
+    QStringList outside;
     // Markers outside the swept range would stretch the axis away from the curve.
     std::erase_if(data.markers, [&](const Marker& m) {
         const bool out = m.x < data.sweep.from || m.x > data.sweep.to;
         if (out)
-            data.notes << QStringLiteral("%1 (%2 = %3) is outside the range").arg(m.label, qs(data.sweep.x)).arg(m.x);
+            outside << m.label;
         return out;
     });
+    if (!outside.isEmpty())
+        data.notes << QStringLiteral("outside this range: ") + outside.join(QStringLiteral(", "));
+    // On a linear axis a marker far above the curve would flatten it: say so instead.
+    Count curveMax = 0;
+    for (const auto& p : data.sweep.points)
+        curveMax = std::max(curveMax, p.total);
+    if (!spec.logY && curveMax > 0) {
+        std::erase_if(data.markers, [&](const Marker& m) {
+            const bool off = !m.current && m.total / 12 > curveMax;
+            if (off)
+                data.notes << QStringLiteral("%1 (%2) is off scale: use a log axis")
+                                  .arg(m.label, qs(core::compactCount(m.total)));
+            return off;
+        });
+    }
     return data;
 }
 
@@ -279,7 +297,7 @@ QString footerText(const ChartData& data)
                     .arg(qs(s.skipped.front().reason));
     }
     if (!data.notes.isEmpty())
-        text += QStringLiteral(".\n") + data.notes.join(QStringLiteral("; "));
+        text += QStringLiteral(".\nNot marked: ") + wrapped(data.notes.join(QStringLiteral("; ")), 160);
     return text + QLatin1Char('.');
 }
 
@@ -500,7 +518,10 @@ void placeLabels(QCustomPlot& plot, const Built& built)
             plot.yAxis->coordToPixel(static_cast<double>(marker->total)));
         taken.push_back(QRectF(p.x() - 6, p.y() - 6, 12, 12));
     }
-    for (const auto& [label, marker] : built.labels) {
+    // The current design's label first: it must never be the one crowded out.
+    auto ordered = built.labels;
+    std::stable_partition(ordered.begin(), ordered.end(), [](const auto& l) { return l.second->current; });
+    for (const auto& [label, marker] : ordered) {
         const QFontMetricsF fm(label->font());
         const QRectF text = fm.boundingRect(QRectF(0, 0, 4000, 4000), Qt::AlignCenter, label->text());
         const QSizeF size(text.width() + 8, text.height() + 4);
@@ -530,15 +551,12 @@ void placeLabels(QCustomPlot& plot, const Built& built)
                 break;
             }
         }
-        if (chosen.isNull()) { // crowded: the first candidate inside the plot
-            chosen = QRectF(corners.front(), size);
-            for (const QPointF& c : corners) {
-                if (QRectF(area).contains(QRectF(c, size))) {
-                    chosen = QRectF(c, size);
-                    break;
-                }
-            }
+        if (chosen.isNull() && !marker->current) { // crowded: the marker stays, its tooltip names it
+            label->setVisible(false);
+            continue;
         }
+        if (chosen.isNull())
+            chosen = QRectF(corners.front(), size);
         taken.push_back(chosen);
         label->position->setType(QCPItemPosition::ptAbsolute);
         label->setPositionAlignment(Qt::AlignCenter);
@@ -634,6 +652,7 @@ ChartWidget::ChartWidget(QWidget* parent)
     }
 
     m_xCombo = new QComboBox(this);
+    m_xCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_xCombo->setToolTip(tr("The hyperparameter on the horizontal axis; the others are held, derived ones follow"));
     m_logY = new QCheckBox(tr("Log y"), this);
     m_logX = new QCheckBox(tr("Log x"), this);
@@ -732,6 +751,7 @@ void ChartWidget::updateXChoices()
 ChartSpec ChartWidget::currentSpec() const
 {
     ChartSpec spec = m_spec;
+    spec.autoRangeFactor = 4;
     spec.logY = m_logY->isChecked();
     spec.logX = m_logX->isChecked();
     spec.breakdown = m_breakdown->isChecked();

@@ -33,6 +33,7 @@ struct ChartSpec {
     std::optional<core::Count> to; ///< last x; empty: likewise
     std::optional<core::Count> step; ///< empty: step through the valid values only
     std::vector<core::Design> markers; ///< labelled points at their own (x, total), e.g. presets
+    double autoRangeFactor = 0; ///< > 0 and no `to`: sweep to this × the design's own x
     bool breakdown = true; ///< stacked areas by component kind under the total
     bool showCurrent = true; ///< mark the design itself at its own x
     bool logX = false;
