@@ -41,7 +41,9 @@ int main(int argc, char* argv[])
         QStringLiteral("Font zoom for --screenshot (1 = system size)."), QStringLiteral("FACTOR"));
     const QCommandLineOption select(
         QStringLiteral("select"), QStringLiteral("Select the module at a dotted path."), QStringLiteral("PATH"));
-    parser.addOptions({ set, screenshot, size, zoom, select });
+    const QCommandLineOption chart(
+        QStringLiteral("chart"), QStringLiteral("Show the growth chart instead of the tree."));
+    parser.addOptions({ set, screenshot, size, zoom, select, chart });
     parser.process(app);
 
     QTextStream err(stderr);
@@ -64,14 +66,15 @@ int main(int argc, char* argv[])
     if (parser.isSet(select) && !window.selectPath(parser.value(select)))
         return fail(QStringLiteral("--select: no module at %1").arg(parser.value(select)));
 
+    window.showChart(parser.isSet(chart));
     if (headless) {
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));
         const QSize pixels(wh.value(0).toInt(), wh.value(1).toInt());
         if (wh.size() != 2 || pixels.width() < 320 || pixels.height() < 200 || pixels.width() > 8000
             || pixels.height() > 8000)
             return fail(QStringLiteral("--size wants WxH, e.g. 1440x900"));
-        window.setZoom(parser.isSet(zoom) ? parser.value(zoom).toDouble() : 1.0);
-        if (!window.saveScreenshot(parser.value(screenshot), pixels, &error))
+        const double factor = parser.isSet(zoom) ? parser.value(zoom).toDouble() : 1.0;
+        if (!window.saveScreenshot(parser.value(screenshot), pixels, factor, &error))
             return fail(error);
         return 0;
     }

@@ -3,6 +3,7 @@
 
 #include "document.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -57,6 +58,19 @@ QString errorStyle()
 
 } // namespace
 
+int HyperparameterPanel::spinWidth() const
+{
+    return fontMetrics().horizontalAdvance(QStringLiteral("0,000,000,000")) + 32;
+}
+
+void HyperparameterPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // Zoomed for a projector: the spin boxes keep room for their digits.
+    if (event->type() == QEvent::FontChange && m_grid)
+        m_grid->setColumnMinimumWidth(3, spinWidth());
+}
+
 HyperparameterPanel::HyperparameterPanel(Document* document, QWidget* parent)
     : QWidget(parent)
     , m_document(document)
@@ -92,7 +106,7 @@ void HyperparameterPanel::rebuild()
     m_rowsWidget = new QWidget(this);
     m_grid = new QGridLayout(m_rowsWidget);
     m_grid->setColumnStretch(2, 1);
-    m_grid->setColumnMinimumWidth(3, 110);
+    m_grid->setColumnMinimumWidth(3, spinWidth());
     m_grid->setVerticalSpacing(2);
     layout()->addWidget(m_rowsWidget);
 

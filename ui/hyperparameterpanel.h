@@ -35,6 +35,9 @@ public:
     /// The message shown under @p symbol's row (empty when hidden).
     QString errorText(const QString& symbol) const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     struct Row {
         std::string name;
@@ -47,6 +50,7 @@ private:
         std::vector<core::Count> ladder;
     };
 
+    int spinWidth() const;
     void rebuild();
     void refreshValues();
     void refreshError();

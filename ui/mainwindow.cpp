@@ -22,6 +22,7 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -35,6 +36,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QUndoStack>
@@ -520,17 +522,21 @@ bool MainWindow::applySetting(const QString& setting, QString* error)
         QStringLiteral("symbol:") + qs(name), error);
 }
 
-bool MainWindow::saveScreenshot(const QString& file, QSize size, QString* error)
+bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QString* error)
 {
-    m_headless = true;
+    m_headless = true; // no dialogs, no settings written
     resize(size);
+    setZoom(zoom);
     show();
     QApplication::processEvents();
     // Column widths as a person would leave them: fit the contents once laid out.
     for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
         if (c != ArchitectureModel::FormulaColumn)
             m_tree->resizeColumnToContents(c);
-    QApplication::processEvents();
+    // Let coalesced updates (the chart's rebuild timer) run before the frame is taken.
+    QEventLoop loop;
+    QTimer::singleShot(400, &loop, &QEventLoop::quit);
+    loop.exec();
     const QPixmap pixmap = grab();
     if (!pixmap.save(file, "PNG")) {
         if (error)
@@ -546,8 +552,18 @@ void MainWindow::setZoom(double factor)
     QFont f = m_baseFont;
     f.setPointSizeF(m_baseFont.pointSizeF() * m_zoom);
     QApplication::setFont(f);
-    settings::zoom.setValue(m_zoom);
+    if (!m_headless)
+        settings::zoom.setValue(m_zoom);
+    // The left column grows with the text, the tree takes the rest.
+    const int total = width(); // the splitter may not be laid out yet
+    const int left = std::min(total / 2, static_cast<int>(420 * std::max(1.0, m_zoom)));
+    m_mainSplitter->setSizes({ left, std::max(100, total - left) });
     statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
+}
+
+void MainWindow::showChart(bool chart)
+{
+    m_tabs->setCurrentIndex(chart ? 1 : 0);
 }
 
 bool MainWindow::selectPath(const QString& path)

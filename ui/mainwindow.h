@@ -32,11 +32,14 @@ public:
     bool openSource(const QString& source, QString* error = nullptr, bool ask = true);
     /// Applies NAME=VALUE (as --set does) as one undoable step.
     bool applySetting(const QString& setting, QString* error = nullptr);
-    /// Renders the window as shown, at @p size, into @p file (PNG).
-    bool saveScreenshot(const QString& file, QSize size, QString* error = nullptr);
+    /// Renders the window as shown, at @p size and font @p zoom, into @p file (PNG). Leaves the
+    /// window headless: no dialogs, no settings written.
+    bool saveScreenshot(const QString& file, QSize size, double zoom = 1.0, QString* error = nullptr);
     /// Sets the font zoom factor (1 = the system font) and remembers it.
     void setZoom(double factor);
     double zoom() const { return m_zoom; }
+    /// Shows the growth chart (true) or the architecture tree.
+    void showChart(bool chart);
     /// Selects (and shows) the module at dotted @p path ("transformer.h.*.attn").
     bool selectPath(const QString& path);
 
