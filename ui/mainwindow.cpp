@@ -530,13 +530,12 @@ bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QS
     show();
     QApplication::processEvents();
     // Column widths as a person would leave them: fit the contents once laid out.
-    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
-        if (c != ArchitectureModel::FormulaColumn)
-            m_tree->resizeColumnToContents(c);
+    fitColumns();
     // Let coalesced updates (the chart's rebuild timer) run before the frame is taken.
     QEventLoop loop;
     QTimer::singleShot(400, &loop, &QEventLoop::quit);
     loop.exec();
+    m_tree->doItemsLayout();
     const QPixmap pixmap = grab();
     if (!pixmap.save(file, "PNG")) {
         if (error)
@@ -551,7 +550,8 @@ void MainWindow::setZoom(double factor)
     m_zoom = std::clamp(factor, kMinZoom, kMaxZoom);
     QFont f = m_baseFont;
     f.setPointSizeF(m_baseFont.pointSizeF() * m_zoom);
-    QApplication::setFont(f);
+    if (f != QApplication::font())
+        QApplication::setFont(f);
     if (!m_headless)
         settings::zoom.setValue(m_zoom);
     // The left column grows with the text, the tree takes the rest.
@@ -625,9 +625,7 @@ void MainWindow::onDocumentReset()
         m_tree->expandAll();
     else
         m_tree->expandToDepth(3);
-    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
-        if (c != ArchitectureModel::FormulaColumn)
-            m_tree->resizeColumnToContents(c);
+    fitColumns();
     selectNode(0);
     updateTitle();
 }
@@ -641,6 +639,21 @@ void MainWindow::onDocumentChanged()
 #ifdef PARAMSCOPE_HAVE_CHART
     static_cast<ChartWidget*>(m_chart)->setDesign(m_document->design());
 #endif
+}
+
+void MainWindow::fitColumns()
+{
+    // Numbers fit exactly; names and shapes get at most a quarter of the width each, and the
+    // formula takes the rest (elided, whole in the tooltip).
+    const int limit = std::max(200, width() / 6); // the viewport may not be laid out yet
+    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c) {
+        if (c == ArchitectureModel::FormulaColumn)
+            continue;
+        m_tree->resizeColumnToContents(c);
+        if (c == ArchitectureModel::ModuleColumn || c == ArchitectureModel::ShapeColumn)
+            m_tree->setColumnWidth(
+                c, std::min(m_tree->columnWidth(c), c == ArchitectureModel::ModuleColumn ? limit * 3 / 2 : limit));
+    }
 }
 
 void MainWindow::updateTitle()

@@ -59,6 +59,7 @@ protected:
 private:
     void createActions();
     void createPresetList();
+    void fitColumns();
     void updateTitle();
     void updateActions();
     void onCurrentChanged();
