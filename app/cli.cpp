@@ -11,9 +11,14 @@
 #include <QApplication>
 #include <QString>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,89 +77,117 @@ Result<Design> loadWithSettings(
     return design;
 }
 
-int countCommand(const std::vector<std::string>& args)
+/// A command's arguments: positional ones, and each option's values in the order given.
+struct Arguments {
+    std::vector<std::string> positional;
+    std::map<std::string, std::vector<std::string>> values; ///< "--set" -> {"E=1024", "H=16"}
+    std::set<std::string> flags; ///< "--json", "--log" …
+
+    /// The last value of @p option, or @p fallback.
+    std::string last(const std::string& option, const std::string& fallback = {}) const
+    {
+        auto it = values.find(option);
+        return it == values.end() || it->second.empty() ? fallback : it->second.back();
+    }
+    const std::vector<std::string>& all(const std::string& option) const
+    {
+        static const std::vector<std::string> none;
+        auto it = values.find(option);
+        return it == values.end() ? none : it->second;
+    }
+    bool has(const std::string& option) const { return flags.count(option) || values.count(option); }
+};
+
+/// Splits @p args of @p command into options that take a value (`--set X` or `--set=X`),
+/// flags, and positional arguments. Error: an unknown option or a missing value.
+Result<Arguments> parseArguments(const std::string& command, const std::vector<std::string>& args,
+    std::initializer_list<const char*> withValue, std::initializer_list<const char*> flags = {})
 {
-    std::string source, className;
-    std::vector<std::string> settings;
-    Format format = Format::Text;
+    auto among = [](const std::string& a, std::initializer_list<const char*> list) {
+        return std::any_of(list.begin(), list.end(), [&](const char* o) { return a == o; });
+    };
+    Arguments out;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&](const char* flag) -> std::optional<std::string> {
-            if (i + 1 >= args.size())
-                return std::nullopt;
-            (void)flag;
-            return args[++i];
-        };
-        if (a == "--json") {
-            format = Format::Json;
-        } else if (a == "--set" || a == "--class" || a == "--format") {
-            auto v = value(a.c_str());
-            if (!v)
-                return fail(a + " needs a value");
-            if (a == "--set") {
-                settings.push_back(*v);
-            } else if (a == "--class") {
-                className = *v;
-            } else {
-                auto f = parseFormat(*v);
-                if (!f)
-                    return fail("--format: unknown format '" + *v + "' (text, json, csv, markdown, latex)");
-                format = *f;
-            }
-        } else if (a.rfind("--set=", 0) == 0) {
-            settings.push_back(a.substr(6));
-        } else if (a.rfind("--", 0) == 0) {
-            return fail("count: unknown option " + a);
-        } else if (source.empty()) {
-            source = a;
+        std::string a = args[i];
+        if (a.rfind("--", 0) != 0) {
+            out.positional.push_back(a);
+            continue;
+        }
+        const auto eq = a.find('=');
+        const std::string name = a.substr(0, eq);
+        if (among(name, withValue)) {
+            if (eq != std::string::npos)
+                out.values[name].push_back(a.substr(eq + 1));
+            else if (i + 1 < args.size())
+                out.values[name].push_back(args[++i]);
+            else
+                return Error { "", name + " needs a value" };
+        } else if (eq == std::string::npos && among(a, flags)) {
+            out.flags.insert(a);
         } else {
-            return fail("count: more than one SOURCE given ('" + source + "', '" + a + "')");
+            return Error { "", command + ": unknown option " + a };
         }
     }
-    if (source.empty())
-        return fail("count: no SOURCE given (a preset name or a file)");
+    return out;
+}
 
-    auto design = loadWithSettings(source, className, settings);
+/// The one SOURCE of a command.
+Result<std::string> singleSource(const std::string& command, const Arguments& a)
+{
+    if (a.positional.empty())
+        return Error { "", command + ": no SOURCE given (a preset name or a file)" };
+    if (a.positional.size() > 1)
+        return Error { "",
+            command + ": more than one SOURCE given ('" + a.positional[0] + "', '" + a.positional[1] + "')" };
+    return a.positional[0];
+}
+
+/// Parses a whole number for --from, --to, --step, --dpi.
+Result<Count> parseCount(const std::string& option, const std::string& text)
+{
+    auto parsed = parseSetting("x=" + text);
+    if (!parsed)
+        return Error { option, "'" + text + "' is not a whole number" };
+    return parsed->second;
+}
+
+int countCommand(const std::vector<std::string>& args)
+{
+    auto a = parseArguments("count", args, { "--set", "--class", "--format" }, { "--json" });
+    if (!a)
+        return fail(a.error());
+    auto source = singleSource("count", *a);
+    if (!source)
+        return fail(source.error());
+    auto format = parseFormat(a->last("--format", "text"));
+    if (!format)
+        return fail("--format: unknown format '" + a->last("--format") + "' (text, json, csv, markdown, latex)");
+    if (a->has("--json"))
+        format = Format::Json;
+
+    auto design = loadWithSettings(*source, a->last("--class"), a->all("--set"));
     if (!design)
         return fail(design.error());
     auto counted = count(std::move(*design));
     if (!counted)
         return fail(counted.error());
-    std::cout << report(*counted, format);
+    std::cout << report(*counted, *format);
     return 0;
 }
 
 int convertCommand(const std::vector<std::string>& args)
 {
-    std::string source, className, name;
-    std::vector<std::string> settings;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--set" || a == "--class" || a == "--name") {
-            if (i + 1 >= args.size())
-                return fail(a + " needs a value");
-            const std::string& v = args[++i];
-            if (a == "--set")
-                settings.push_back(v);
-            else if (a == "--class")
-                className = v;
-            else
-                name = v;
-        } else if (a.rfind("--", 0) == 0) {
-            return fail("convert: unknown option " + a);
-        } else if (source.empty()) {
-            source = a;
-        } else {
-            return fail("convert: more than one SOURCE given");
-        }
-    }
-    if (source.empty())
-        return fail("convert: no SOURCE given");
-    auto design = loadWithSettings(source, className, settings);
+    auto a = parseArguments("convert", args, { "--set", "--class", "--name" });
+    if (!a)
+        return fail(a.error());
+    auto source = singleSource("convert", *a);
+    if (!source)
+        return fail(source.error());
+    auto design = loadWithSettings(*source, a->last("--class"), a->all("--set"));
     if (!design)
         return fail(design.error());
-    if (!name.empty())
-        design->name = name;
+    if (a->has("--name"))
+        design->name = a->last("--name");
     // Refuse to write a design that does not evaluate.
     if (auto e = evaluate(*design); !e)
         return fail(e.error());
@@ -162,54 +195,37 @@ int convertCommand(const std::vector<std::string>& args)
     return 0;
 }
 
-/// Parses a whole number for --from, --to, --step, --dpi.
-std::optional<Count> parseCount(const std::string& text)
+/// --from, --to and --step into @p from, @p to, @p step (left as they are when not given).
+Status parseRange(const Arguments& a, std::optional<Count>& from, std::optional<Count>& to, std::optional<Count>& step)
 {
-    auto parsed = parseSetting("x=" + text);
-    if (!parsed)
-        return std::nullopt;
-    return parsed->second;
+    for (auto [option, target] : { std::pair { "--from", &from }, { "--to", &to }, { "--step", &step } }) {
+        if (!a.has(option))
+            continue;
+        auto n = parseCount(option, a.last(option));
+        if (!n)
+            return n.error();
+        *target = *n;
+    }
+    return Ok {};
 }
 
 int sweepCommand(const std::vector<std::string>& args)
 {
-    std::string source, className, format = "csv";
-    std::vector<std::string> settings;
+    auto a = parseArguments("sweep", args, { "--set", "--class", "--format", "--x", "--from", "--to", "--step" });
+    if (!a)
+        return fail(a.error());
+    auto source = singleSource("sweep", *a);
+    if (!source)
+        return fail(source.error());
+    const std::string format = a->last("--format", "csv");
+    if (format != "csv" && format != "json")
+        return fail("--format: unknown format '" + format + "' (csv, json)");
     SweepOptions options;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--set" || a == "--class" || a == "--format" || a == "--x" || a == "--from" || a == "--to"
-            || a == "--step") {
-            if (i + 1 >= args.size())
-                return fail(a + " needs a value");
-            const std::string& v = args[++i];
-            if (a == "--set") {
-                settings.push_back(v);
-            } else if (a == "--class") {
-                className = v;
-            } else if (a == "--format") {
-                if (v != "csv" && v != "json")
-                    return fail("--format: unknown format '" + v + "' (csv, json)");
-                format = v;
-            } else if (a == "--x") {
-                options.x = v;
-            } else {
-                auto n = parseCount(v);
-                if (!n)
-                    return fail(a + ": '" + v + "' is not a whole number");
-                (a == "--from" ? options.from : a == "--to" ? options.to : options.step) = *n;
-            }
-        } else if (a.rfind("--", 0) == 0) {
-            return fail("sweep: unknown option " + a);
-        } else if (source.empty()) {
-            source = a;
-        } else {
-            return fail("sweep: more than one SOURCE given ('" + source + "', '" + a + "')");
-        }
-    }
-    if (source.empty())
-        return fail("sweep: no SOURCE given (a preset name or a file)");
-    auto design = loadWithSettings(source, className, settings);
+    options.x = a->last("--x", options.x);
+    if (auto st = parseRange(*a, options.from, options.to, options.step); !st)
+        return fail(st.error());
+
+    auto design = loadWithSettings(*source, a->last("--class"), a->all("--set"));
     if (!design)
         return fail(design.error());
     auto s = sweep(*design, options);
@@ -232,7 +248,7 @@ std::optional<std::pair<int, int>> parseSize(const std::string& text)
     const auto x = text.find('x');
     if (x == std::string::npos)
         return std::nullopt;
-    auto w = parseCount(text.substr(0, x)), h = parseCount(text.substr(x + 1));
+    auto w = parseCount("--size", text.substr(0, x)), h = parseCount("--size", text.substr(x + 1));
     if (!w || !h || *w < 1 || *h < 1 || *w > 20000 || *h > 20000)
         return std::nullopt;
     return std::pair { static_cast<int>(*w), static_cast<int>(*h) };
@@ -240,64 +256,39 @@ std::optional<std::pair<int, int>> parseSize(const std::string& text)
 
 int chartCommand(int argc, char** argv, const std::vector<std::string>& args)
 {
-    std::vector<std::string> sources, settings;
-    std::string className, out;
+    auto a = parseArguments("chart", args,
+        { "--set", "--class", "--x", "--from", "--to", "--step", "--out", "--size", "--dpi", "--title" },
+        { "--log", "--log-y", "--log-x", "--no-breakdown" });
+    if (!a)
+        return fail(a.error());
     paramscope::ui::ChartSpec spec;
-    int width = 1280, height = 800, dpi = 96;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--log" || a == "--log-y") {
-            spec.logY = true;
-        } else if (a == "--log-x") {
-            spec.logX = true;
-        } else if (a == "--no-breakdown") {
-            spec.breakdown = false;
-        } else if (a == "--set" || a == "--class" || a == "--x" || a == "--from" || a == "--to" || a == "--step"
-            || a == "--out" || a == "--size" || a == "--dpi" || a == "--title") {
-            if (i + 1 >= args.size())
-                return fail(a + " needs a value");
-            const std::string& v = args[++i];
-            if (a == "--set") {
-                settings.push_back(v);
-            } else if (a == "--class") {
-                className = v;
-            } else if (a == "--x") {
-                spec.x = v;
-            } else if (a == "--out") {
-                out = v;
-            } else if (a == "--title") {
-                spec.title = QString::fromStdString(v);
-            } else if (a == "--size") {
-                auto size = parseSize(v);
-                if (!size)
-                    return fail("--size: '" + v + "' is not WIDTHxHEIGHT in pixels (e.g. 1920x1080)");
-                width = size->first;
-                height = size->second;
-            } else {
-                auto n = parseCount(v);
-                if (!n)
-                    return fail(a + ": '" + v + "' is not a whole number");
-                if (a == "--dpi") {
-                    if (*n < 24 || *n > 1200)
-                        return fail("--dpi: " + v + " is outside 24..1200");
-                    dpi = static_cast<int>(*n);
-                } else {
-                    (a == "--from" ? spec.from : a == "--to" ? spec.to : spec.step) = *n;
-                }
-            }
-        } else if (a.rfind("--", 0) == 0) {
-            return fail("chart: unknown option " + a);
-        } else {
-            sources.push_back(a);
-        }
-    }
-    if (sources.empty())
+    spec.logY = a->has("--log") || a->has("--log-y");
+    spec.logX = a->has("--log-x");
+    spec.breakdown = !a->has("--no-breakdown");
+    spec.x = a->last("--x", spec.x);
+    if (a->has("--title"))
+        spec.title = QString::fromStdString(a->last("--title"));
+    if (auto st = parseRange(*a, spec.from, spec.to, spec.step); !st)
+        return fail(st.error());
+    auto size = parseSize(a->last("--size", "1280x800"));
+    if (!size)
+        return fail("--size: '" + a->last("--size") + "' is not WIDTHxHEIGHT in pixels (e.g. 1920x1080)");
+    auto dpi = parseCount("--dpi", a->last("--dpi", "96"));
+    if (!dpi)
+        return fail(dpi.error());
+    if (*dpi < 24 || *dpi > 1200)
+        return fail("--dpi: " + std::to_string(*dpi) + " is outside 24..1200");
+    const std::string out = a->last("--out");
+    if (a->positional.empty())
         return fail("chart: no SOURCE given (a preset name or a file)");
     if (out.empty())
         return fail("chart: no --out FILE given (.png, .svg or .pdf)");
+
     // --set changes the curve's design (the first SOURCE); the others are marked as they are.
-    for (std::size_t i = 0; i < sources.size(); ++i) {
-        auto design = loadWithSettings(sources[i], className, i == 0 ? settings : std::vector<std::string> {});
+    const std::string className = a->last("--class");
+    for (std::size_t i = 0; i < a->positional.size(); ++i) {
+        auto design
+            = loadWithSettings(a->positional[i], className, i == 0 ? a->all("--set") : std::vector<std::string> {});
         if (!design)
             return fail(design.error());
         if (i == 0)
@@ -312,37 +303,35 @@ int chartCommand(int argc, char** argv, const std::vector<std::string>& args)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QString error;
-    if (!paramscope::ui::renderChart(spec, QString::fromStdString(out), QSize(width, height), dpi, &error))
+    if (!paramscope::ui::renderChart(
+            spec, QString::fromStdString(out), QSize(size->first, size->second), static_cast<int>(*dpi), &error))
         return fail(error.toStdString());
     return 0;
 }
 
 int presetsCommand(const std::vector<std::string>& args)
 {
-    const bool json = !args.empty() && args[0] == "--json";
-    if (!args.empty() && !json)
-        return fail("presets: unknown option " + args[0]);
-    std::string out = json ? "[\n" : "";
-    bool first = true;
+    auto a = parseArguments("presets", args, {}, { "--json" });
+    if (!a)
+        return fail(a.error());
+    if (!a->positional.empty())
+        return fail("presets: takes no SOURCE");
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    std::string text;
     for (const Preset& p : presets()) {
         auto d = loadText(p.json, "preset " + std::string(p.name));
         auto c = d ? count(std::move(*d)) : Result<Counted>(d.error());
         if (!c)
             return fail(c.error());
-        const Evaluation& e = c->evaluation;
+        const Count total = c->evaluation.total;
+        list.push_back(
+            { { "name", p.name }, { "title", c->design.name }, { "class", c->design.className }, { "total", total } });
         char line[256];
-        if (json) {
-            std::snprintf(line, sizeof line, "%s  {\"name\": \"%s\", \"class\": \"%s\", \"total\": %lld}",
-                first ? "" : ",\n", std::string(p.name).c_str(), c->design.className.c_str(),
-                static_cast<long long>(e.total));
-        } else {
-            std::snprintf(line, sizeof line, "%-14s %-32s %20s  %s\n", std::string(p.name).c_str(),
-                c->design.className.c_str(), groupDigits(e.total).c_str(), compactCount(e.total).c_str());
-        }
-        out += line;
-        first = false;
+        std::snprintf(line, sizeof line, "%-14s %-32s %20s  %s\n", std::string(p.name).c_str(),
+            c->design.className.c_str(), groupDigits(total).c_str(), compactCount(total).c_str());
+        text += line;
     }
-    std::cout << out << (json ? "\n]\n" : "");
+    std::cout << (a->has("--json") ? list.dump(2) + "\n" : text);
     return 0;
 }
 
