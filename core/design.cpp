@@ -35,12 +35,15 @@ std::string pointer(const Module& m)
 Error nodeError(const Module& m, const std::string& field, const std::string& message)
 {
     const std::string p = Design::path(m);
-    return {pointer(m) + field, (p.empty() ? "" : "(" + p + ") ") + message};
+    return { pointer(m) + field, (p.empty() ? "" : "(" + p + ") ") + message };
 }
 
 } // namespace
 
-Design::Design() : root(container("", "Model")) { }
+Design::Design()
+    : root(container("", "Model"))
+{
+}
 
 Design::Design(const Design& other)
     : name(other.name)
@@ -81,7 +84,7 @@ Status Design::setValue(std::string_view name, Count value)
 {
     const int i = symbolIndex(name);
     if (i < 0)
-        return Error {std::string(name), "no such hyperparameter in this design"};
+        return Error { std::string(name), "no such hyperparameter in this design" };
     Symbol& s = symbols[static_cast<std::size_t>(i)];
     if (s.isDerived()) {
         s.definition = Expr();
@@ -131,7 +134,7 @@ Status Design::compile()
     m_order.clear();
     m_ties.clear();
     if (!root)
-        return Error {"/tree", "the design has no module tree"};
+        return Error { "/tree", "the design has no module tree" };
 
     // Symbols: valid unique names, bound definitions, no cycles.
     auto lookup = [this](const std::string& n) { return symbolIndex(n); };
@@ -139,9 +142,9 @@ Status Design::compile()
         Symbol& s = symbols[i];
         const std::string where = "/hyperparameters/" + std::to_string(i);
         if (!isIdentifier(s.name))
-            return Error {where + "/name", "'" + s.name + "' is not a valid name (letters, digits, _)"};
+            return Error { where + "/name", "'" + s.name + "' is not a valid name (letters, digits, _)" };
         if (symbolIndex(s.name) != static_cast<int>(i))
-            return Error {where + "/name", "hyperparameter '" + s.name + "' is declared twice"};
+            return Error { where + "/name", "hyperparameter '" + s.name + "' is declared twice" };
         if (s.isDerived())
             if (auto st = s.definition.bind(lookup); !st)
                 return st.error().within(where + "/expr");
@@ -151,7 +154,7 @@ Status Design::compile()
         if (state[i] == 2)
             return Ok {};
         if (state[i] == 1)
-            return Error {symbols[i].name, "is defined in terms of itself"};
+            return Error { symbols[i].name, "is defined in terms of itself" };
         state[i] = 1;
         for (const auto& n : symbols[i].definition.names())
             if (auto st = visit(symbolIndex(n)); !st)
@@ -179,9 +182,10 @@ Status Design::compile()
             return nodeError(m, "/children", std::string(kindName(m.kind)) + " is a leaf and cannot hold modules");
         const auto names = argumentNames(m.kind);
         if (m.kind == ModuleKind::Parameter ? m.args.empty() : m.args.size() != names.size())
-            return nodeError(m, "/args", std::string(kindName(m.kind)) + " takes "
-                                 + (m.kind == ModuleKind::Parameter ? std::string("a shape of at least one dimension")
-                                                                    : std::to_string(names.size()) + " arguments"));
+            return nodeError(m, "/args",
+                std::string(kindName(m.kind)) + " takes "
+                    + (m.kind == ModuleKind::Parameter ? std::string("a shape of at least one dimension")
+                                                       : std::to_string(names.size()) + " arguments"));
         for (std::size_t a = 0; a < m.args.size(); ++a) {
             const std::string field = m.kind == ModuleKind::Parameter ? "/args/shape/" + std::to_string(a)
                                                                       : "/args/" + std::string(names[a]);

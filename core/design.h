@@ -12,10 +12,10 @@ namespace paramscope::core {
 struct Symbol {
     std::string name;
     std::string description; ///< "width (hidden size)"
-    std::string field;       ///< the config.json field it came from, if any ("hidden_size")
-    Count value = 0;         ///< when set
-    Expr definition;         ///< when derived; empty when set
-    Count minimum = 1;       ///< smallest valid value (0 for optional counts such as shared experts)
+    std::string field; ///< the config.json field it came from, if any ("hidden_size")
+    Count value = 0; ///< when set
+    Expr definition; ///< when derived; empty when set
+    Count minimum = 1; ///< smallest valid value (0 for optional counts such as shared experts)
 
     bool isDerived() const { return !definition.isEmpty(); }
 };
@@ -38,12 +38,12 @@ public:
     Design(Design&&) noexcept = default;
     Design& operator=(Design&&) noexcept = default;
 
-    std::string name;                   ///< "GPT-2 small"
-    std::string source;                 ///< where the architecture comes from
-    std::string className;              ///< the class counted ("GPT2LMHeadModel")
+    std::string name; ///< "GPT-2 small"
+    std::string source; ///< where the architecture comes from
+    std::string className; ///< the class counted ("GPT2LMHeadModel")
     std::optional<Count> publishedTotal; ///< the size its authors published, if known
-    std::vector<std::string> notes;     ///< e.g. config defaults assumed, why a published size differs
-    std::vector<Symbol> symbols;        ///< in display order
+    std::vector<std::string> notes; ///< e.g. config defaults assumed, why a published size differs
+    std::vector<Symbol> symbols; ///< in display order
     std::vector<Check> checks;
     std::unique_ptr<Module> root;
 

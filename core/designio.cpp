@@ -18,7 +18,7 @@ std::string typeName(const json& j)
 
 Error wrongType(const std::string& where, const char* expected, const json& got)
 {
-    return {where, std::string("expected ") + expected + ", got " + typeName(got)};
+    return { where, std::string("expected ") + expected + ", got " + typeName(got) };
 }
 
 /// Reads JSON fields one at a time with the JSON pointer of each, for error messages.
@@ -33,8 +33,9 @@ public:
             if (!v->is_number_integer())
                 return wrongType("/version", "an integer", *v);
             if (v->get<std::int64_t>() != kDesignVersion)
-                return Error {"/version", "version " + v->dump() + " is not supported (this build reads version "
-                                              + std::to_string(kDesignVersion) + ")"};
+                return Error { "/version",
+                    "version " + v->dump() + " is not supported (this build reads version "
+                        + std::to_string(kDesignVersion) + ")" };
         }
         if (auto st = text(j, "", "name", d.name); !st)
             return st.error();
@@ -60,7 +61,7 @@ public:
 
         auto hp = j.find("hyperparameters");
         if (hp == j.end())
-            return Error {"/hyperparameters", "missing"};
+            return Error { "/hyperparameters", "missing" };
         if (!hp->is_array())
             return wrongType("/hyperparameters", "an array", *hp);
         for (std::size_t i = 0; i < hp->size(); ++i) {
@@ -91,7 +92,7 @@ public:
 
         auto tree = j.find("tree");
         if (tree == j.end())
-            return Error {"/tree", "missing"};
+            return Error { "/tree", "missing" };
         auto root = module(*tree, "/tree", 0);
         if (!root)
             return root.error();
@@ -116,12 +117,12 @@ private:
     Result<Count> integer(const json& v, const std::string& where, Count minimum)
     {
         if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-            return Error {where, "value " + v.dump() + " is too large for 64 bits"};
+            return Error { where, "value " + v.dump() + " is too large for 64 bits" };
         if (!v.is_number_integer())
             return wrongType(where, "an integer", v);
         const Count n = v.get<Count>();
         if (n < minimum)
-            return Error {where, "value " + std::to_string(n) + " must be at least " + std::to_string(minimum)};
+            return Error { where, "value " + std::to_string(n) + " must be at least " + std::to_string(minimum) };
         return n;
     }
 
@@ -132,7 +133,7 @@ private:
         auto v = obj.find(key);
         if (v == obj.end()) {
             if (required)
-                return Error {at, "missing"};
+                return Error { at, "missing" };
             return Expr();
         }
         return expressionValue(*v, at);
@@ -160,8 +161,9 @@ private:
             return wrongType(where, "an object", j);
         Symbol s;
         if (j.find("name") == j.end())
-            return Error {where + "/name", "missing"};
-        for (auto [key, out] : {std::pair {"name", &s.name}, {"description", &s.description}, {"field", &s.field}})
+            return Error { where + "/name", "missing" };
+        for (auto [key, out] :
+            { std::pair { "name", &s.name }, { "description", &s.description }, { "field", &s.field } })
             if (auto st = text(j, where, key, *out); !st)
                 return st.error();
         if (auto m = j.find("min"); m != j.end()) {
@@ -172,7 +174,7 @@ private:
         }
         const bool hasValue = j.contains("value"), hasExpr = j.contains("expr");
         if (hasValue == hasExpr)
-            return Error {where, "needs exactly one of \"value\" (set) or \"expr\" (derived)"};
+            return Error { where, "needs exactly one of \"value\" (set) or \"expr\" (derived)" };
         if (hasValue) {
             auto n = integer(j["value"], where + "/value", s.minimum);
             if (!n)
@@ -190,7 +192,7 @@ private:
     Result<std::unique_ptr<Module>> module(const json& j, const std::string& where, int depth)
     {
         if (depth > 64)
-            return Error {where, "modules nested deeper than 64"};
+            return Error { where, "modules nested deeper than 64" };
         if (!j.is_object())
             return wrongType(where, "an object", j);
         auto m = std::make_unique<Module>();
@@ -205,8 +207,9 @@ private:
             kind = parseModuleKind(m->type) ? m->type : "Container";
         auto k = parseModuleKind(kind);
         if (!k)
-            return Error {where + "/kind", "unknown kind '" + kind
-                                               + "' (Container, Embedding, Linear, Conv1D, LayerNorm, RMSNorm, Conv2d, Parameter)"};
+            return Error { where + "/kind",
+                "unknown kind '" + kind
+                    + "' (Container, Embedding, Linear, Conv1D, LayerNorm, RMSNorm, Conv2d, Parameter)" };
         m->kind = *k;
         if (m->type.empty())
             m->type = kind;
@@ -214,13 +217,13 @@ private:
         if (m->isLeaf()) {
             auto args = j.find("args");
             if (args == j.end())
-                return Error {where + "/args", "missing"};
+                return Error { where + "/args", "missing" };
             if (!args->is_object())
                 return wrongType(where + "/args", "an object", *args);
             if (m->kind == ModuleKind::Parameter) {
                 auto shape = args->find("shape");
                 if (shape == args->end() || !shape->is_array())
-                    return Error {where + "/args/shape", "expected an array of dimensions"};
+                    return Error { where + "/args/shape", "expected an array of dimensions" };
                 for (std::size_t i = 0; i < shape->size(); ++i) {
                     auto e = expressionValue((*shape)[i], where + "/args/shape/" + std::to_string(i));
                     if (!e)
@@ -237,7 +240,7 @@ private:
             }
             if (auto b = args->find("bias"); b != args->end()) {
                 if (!hasBiasSwitch(m->kind))
-                    return Error {where + "/args/bias", std::string(kindName(m->kind)) + " has no bias switch"};
+                    return Error { where + "/args/bias", std::string(kindName(m->kind)) + " has no bias switch" };
                 if (!b->is_boolean())
                     return wrongType(where + "/args/bias", "true or false", *b);
                 m->bias = b->get<bool>();
@@ -263,7 +266,8 @@ private:
             if (!c->is_array())
                 return wrongType(where + "/children", "an array", *c);
             if (m->isLeaf() && !c->empty())
-                return Error {where + "/children", std::string(kindName(m->kind)) + " is a leaf and cannot hold modules"};
+                return Error { where + "/children",
+                    std::string(kindName(m->kind)) + " is a leaf and cannot hold modules" };
             for (std::size_t i = 0; i < c->size(); ++i) {
                 auto child = module((*c)[i], where + "/children/" + std::to_string(i), depth + 1);
                 if (!child)
@@ -326,8 +330,8 @@ nlohmann::ordered_json moduleJson(const Module& m)
 Result<json> parseJson(std::string_view text)
 {
     if (text.size() > kMaxInputBytes)
-        return Error {"", "input is " + std::to_string(text.size()) + " bytes; the limit is "
-                              + std::to_string(kMaxInputBytes)};
+        return Error { "",
+            "input is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(kMaxInputBytes) };
     // The callback sees the depth of each value as it is parsed, before anything deeper is built.
     const json::parser_callback_t limitDepth = [](int depth, json::parse_event_t, json&) {
         if (depth > kMaxJsonDepth)
@@ -337,7 +341,7 @@ Result<json> parseJson(std::string_view text)
     try {
         return json::parse(text, limitDepth);
     } catch (const TooDeep&) {
-        return Error {"", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+        return Error { "", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels" };
     } catch (const json::parse_error& e) {
         // Count lines ourselves: nlohmann's message gives line and column too, but not tidily.
         std::size_t line = 1, column = 1;
@@ -354,7 +358,8 @@ Result<json> parseJson(std::string_view text)
             what = what.substr(p + 2);
         else if (auto q = what.rfind("] "); q != std::string::npos)
             what = what.substr(q + 2);
-        return Error {"line " + std::to_string(line) + ", column " + std::to_string(column), "malformed JSON: " + what};
+        return Error { "line " + std::to_string(line) + ", column " + std::to_string(column),
+            "malformed JSON: " + what };
     }
 }
 
@@ -399,7 +404,7 @@ std::string designToJson(const Design& design)
         j["hyperparameters"].push_back(h);
     }
     for (const Check& c : design.checks)
-        j["checks"].push_back({{"expr", c.expr.text()}, {"message", c.message}});
+        j["checks"].push_back({ { "expr", c.expr.text() }, { "message", c.message } });
     j["tree"] = moduleJson(*design.root);
     return j.dump(2) + "\n";
 }

@@ -12,12 +12,16 @@ std::string formatValue(Count v)
 
 class Evaluator {
 public:
-    Evaluator(const Design& d, Evaluation& e) : m_design(d), m_eval(e) { }
+    Evaluator(const Design& d, Evaluation& e)
+        : m_design(d)
+        , m_eval(e)
+    {
+    }
 
     Status run()
     {
         if (!m_design.isCompiled())
-            return Error {"", "design is not compiled"};
+            return Error { "", "design is not compiled" };
         m_eval.nodes.resize(m_design.nodes().size());
         m_eval.sparse = false;
         if (auto st = node(*m_design.root, 0); !st)
@@ -33,17 +37,18 @@ private:
     Error overflow(const Module& m, const std::string& what)
     {
         const std::string p = Design::path(m);
-        return {p.empty() ? "total" : p, what + " overflows 64 bits"};
+        return { p.empty() ? "total" : p, what + " overflows 64 bits" };
     }
 
     Result<Count> arg(const Module& m, const Expr& e, const char* what, Count minimum)
     {
         auto v = e.evaluate(m_eval.symbols);
         if (!v)
-            return Error {Design::path(m), v.error().message};
+            return Error { Design::path(m), v.error().message };
         if (*v < minimum)
-            return Error {Design::path(m), std::string(what) + " '" + e.text() + "' = " + formatValue(*v)
-                                               + (minimum == 1 ? " must be positive" : " must not be negative")};
+            return Error { Design::path(m),
+                std::string(what) + " '" + e.text() + "' = " + formatValue(*v)
+                    + (minimum == 1 ? " must be positive" : " must not be negative") };
         return *v;
     }
 
@@ -88,7 +93,7 @@ private:
         }
         if (!w)
             return overflow(m, "the weight");
-        return std::pair {*w, b};
+        return std::pair { *w, b };
     }
 
     Status node(const Module& m, int depth)
@@ -124,8 +129,9 @@ private:
                 if (!tw)
                     return tw.error();
                 if (tw->first != weight)
-                    return Error {Design::path(m), "is tied to " + m.tiedTo + " but their weights differ ("
-                                                       + formatValue(weight) + " vs " + formatValue(tw->first) + ")"};
+                    return Error { Design::path(m),
+                        "is tied to " + m.tiedTo + " but their weights differ (" + formatValue(weight) + " vs "
+                            + formatValue(tw->first) + ")" };
                 weight = 0;
             }
             auto sum = checkedAdd(weight, bias);
@@ -135,7 +141,7 @@ private:
             embeddingEach = m.kind == ModuleKind::Embedding ? weight : 0;
         } else {
             if (depth > 64)
-                return Error {Design::path(m), "modules nested too deep"};
+                return Error { Design::path(m), "modules nested too deep" };
             Count nextFirst = 0;
             for (const auto& c : m.children) {
                 if (auto st = node(*c, depth + 1); !st)
@@ -161,8 +167,9 @@ private:
             if (!k)
                 return k.error();
             if (*k > v.repeat)
-                return Error {Design::path(m), "active copies '" + m.activeRepeat.text() + "' = " + formatValue(*k)
-                                                   + " exceed the " + formatValue(v.repeat) + " copies"};
+                return Error { Design::path(m),
+                    "active copies '" + m.activeRepeat.text() + "' = " + formatValue(*k) + " exceed the "
+                        + formatValue(v.repeat) + " copies" };
             activeCopies = *k;
             m_eval.sparse = true;
         }
@@ -204,20 +211,21 @@ Result<std::vector<Count>> evaluateSymbols(const Design& design)
         const Symbol& s = design.symbols[static_cast<std::size_t>(i)];
         auto v = s.definition.evaluate(values);
         if (!v)
-            return Error {s.name, v.error().message};
+            return Error { s.name, v.error().message };
         values[static_cast<std::size_t>(i)] = *v;
     }
     for (std::size_t i = 0; i < design.symbols.size(); ++i) {
         const Symbol& s = design.symbols[i];
         if (values[i] < s.minimum)
-            return Error {s.name, (s.isDerived() ? s.name + " = " + s.definition.text() + " = " : s.name + " = ")
-                                      + formatValue(values[i]) + " must be at least " + formatValue(s.minimum)};
+            return Error { s.name,
+                (s.isDerived() ? s.name + " = " + s.definition.text() + " = " : s.name + " = ") + formatValue(values[i])
+                    + " must be at least " + formatValue(s.minimum) };
     }
     for (const Check& c : design.checks) {
         auto v = c.expr.evaluate(values);
         if (!v)
-            return Error {c.expr.names().empty() ? "" : c.expr.names().front(),
-                          v.error().message + (c.message.empty() ? "" : ": " + c.message)};
+            return Error { c.expr.names().empty() ? "" : c.expr.names().front(),
+                v.error().message + (c.message.empty() ? "" : ": " + c.message) };
     }
     return values;
 }

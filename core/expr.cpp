@@ -18,22 +18,24 @@ constexpr int kMaxDepth = 64;
 /// Depth is bounded so a hostile "((((…" cannot exhaust the stack.
 class ExprParser {
 public:
-    explicit ExprParser(const std::string& text) : m_text(text) { }
+    explicit ExprParser(const std::string& text)
+        : m_text(text)
+    {
+    }
 
     Result<Expr> run()
     {
         Expr e;
         e.m_text = m_text;
         if (m_text.size() > kMaxLength)
-            return Error {"", "expression longer than " + std::to_string(kMaxLength) + " characters"};
+            return Error { "", "expression longer than " + std::to_string(kMaxLength) + " characters" };
         skipSpace();
         if (atEnd())
-            return Error {"", "empty expression"};
+            return Error { "", "empty expression" };
         if (!sum(e.m_code))
             return m_error;
         skipSpace();
-        if (!atEnd())
-        {
+        if (!atEnd()) {
             fail("unexpected '" + std::string(1, m_text[m_pos]) + "'");
             return m_error;
         }
@@ -51,7 +53,8 @@ private:
     }
     bool fail(const std::string& what)
     {
-        m_error = Error {"", "in expression '" + m_text + "' at character " + std::to_string(m_pos + 1) + ": " + what};
+        m_error
+            = Error { "", "in expression '" + m_text + "' at character " + std::to_string(m_pos + 1) + ": " + what };
         return false;
     }
     bool peek(char c)
@@ -68,7 +71,7 @@ private:
             const bool plus = m_text[m_pos++] == '+';
             if (!term(code))
                 return false;
-            code.push_back({plus ? Expr::Op::Add : Expr::Op::Sub});
+            code.push_back({ plus ? Expr::Op::Add : Expr::Op::Sub });
         }
         return true;
     }
@@ -84,7 +87,7 @@ private:
             if (times) {
                 if (!power(code))
                     return false;
-                code.push_back({Expr::Op::Mul});
+                code.push_back({ Expr::Op::Mul });
                 continue;
             }
             // Division keeps both sides' text for its "not divisible" message.
@@ -93,7 +96,7 @@ private:
             const std::size_t rhsBegin = m_pos;
             if (!power(code))
                 return false;
-            Expr::Instr div {Expr::Op::Div};
+            Expr::Instr div { Expr::Op::Div };
             div.name = trimmed(start, lhsEnd);
             div.rhs = trimmed(rhsBegin, m_pos);
             code.push_back(div);
@@ -114,7 +117,7 @@ private:
             return fail("'^' needs a whole-number exponent");
         if (exponent > 16)
             return fail("exponent above 16");
-        code.push_back({Expr::Op::Pow, exponent});
+        code.push_back({ Expr::Op::Pow, exponent });
         return true;
     }
 
@@ -125,7 +128,7 @@ private:
             ++m_pos;
             if (!unary(code))
                 return false;
-            code.push_back({Expr::Op::Neg});
+            code.push_back({ Expr::Op::Neg });
             return true;
         }
         return atom(code);
@@ -153,14 +156,14 @@ private:
             Count value = 0;
             if (!integer(value))
                 return false;
-            code.push_back({Expr::Op::Const, value});
+            code.push_back({ Expr::Op::Const, value });
             return true;
         }
         if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
             const std::size_t start = m_pos;
             while (!atEnd() && (std::isalnum(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '_'))
                 ++m_pos;
-            Expr::Instr name {Expr::Op::Name};
+            Expr::Instr name { Expr::Op::Name };
             name.name = m_text.substr(start, m_pos - start);
             code.push_back(name);
             return true;
@@ -210,7 +213,7 @@ Expr Expr::constant(Count value)
 {
     Expr e;
     e.m_text = std::to_string(value);
-    e.m_code.push_back({Op::Const, value});
+    e.m_code.push_back({ Op::Const, value });
     return e;
 }
 
@@ -237,7 +240,7 @@ Status Expr::bind(const std::function<int(const std::string&)>& lookup)
             continue;
         i.index = lookup(i.name);
         if (i.index < 0)
-            return Error {"", "unknown hyperparameter '" + i.name + "' in '" + m_text + "'"};
+            return Error { "", "unknown hyperparameter '" + i.name + "' in '" + m_text + "'" };
     }
     return Ok {};
 }
@@ -247,13 +250,13 @@ Result<Count> Expr::evaluate(std::span<const Count> values) const
     // Postfix code: a small fixed stack suffices for any expression we accept in practice.
     Count stack[256];
     int top = 0;
-    auto overflow = [this] { return Error {"", "'" + m_text + "' overflows 64 bits"}; };
+    auto overflow = [this] { return Error { "", "'" + m_text + "' overflows 64 bits" }; };
     for (const auto& i : m_code) {
         switch (i.op) {
         case Op::Const:
         case Op::Name:
             if (top == 256)
-                return Error {"", "'" + m_text + "' is too complex to evaluate"};
+                return Error { "", "'" + m_text + "' is too complex to evaluate" };
             stack[top++] = i.op == Op::Const ? i.value : values[static_cast<std::size_t>(i.index)];
             break;
         case Op::Neg:
@@ -284,10 +287,11 @@ Result<Count> Expr::evaluate(std::span<const Count> values) const
                 r = checkedMul(a, b);
             else {
                 if (b == 0)
-                    return Error {"", "division by zero: " + i.rhs + " = 0 in '" + m_text + "'"};
+                    return Error { "", "division by zero: " + i.rhs + " = 0 in '" + m_text + "'" };
                 if (a % b != 0)
-                    return Error {"", i.name + " = " + std::to_string(a) + " is not divisible by " + i.rhs + " = "
-                                          + std::to_string(b) + " (in " + m_text + ")"};
+                    return Error { "",
+                        i.name + " = " + std::to_string(a) + " is not divisible by " + i.rhs + " = " + std::to_string(b)
+                            + " (in " + m_text + ")" };
                 r = (a == INT64_MIN && b == -1) ? std::nullopt : std::optional<Count>(a / b);
             }
             if (!r)

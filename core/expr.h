@@ -48,12 +48,16 @@ public:
 private:
     enum class Op : unsigned char { Const, Name, Add, Sub, Mul, Div, Neg, Pow };
     struct Instr {
-        Instr(Op o, Count v = 0) : op(o), value(v) { }
+        Instr(Op o, Count v = 0)
+            : op(o)
+            , value(v)
+        {
+        }
         Op op;
-        Count value = 0;  // Const: the literal; Pow: the exponent
-        int index = -1;   // Name: the bound index
+        Count value = 0; // Const: the literal; Pow: the exponent
+        int index = -1; // Name: the bound index
         std::string name; // Name: the symbol; Div: the numerator's source text
-        std::string rhs;  // Div: the denominator's source text
+        std::string rhs; // Div: the denominator's source text
     };
     friend class ExprParser;
 

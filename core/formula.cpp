@@ -43,7 +43,7 @@ Formula::Formula(const Polynomial& p)
         return degree(a) > degree(b);
     });
     for (auto& t : terms)
-        m_items.push_back({kOne, std::move(t)});
+        m_items.push_back({ kOne, std::move(t) });
 }
 
 bool Formula::hasGroups() const
@@ -80,7 +80,7 @@ Result<Formula> Formula::add(const Formula& a, const Formula& b)
     for (const Item& i : b.m_items)
         r.merge(i, failed);
     if (failed)
-        return Error {"", "formula coefficient overflows 64 bits"};
+        return Error { "", "formula coefficient overflows 64 bits" };
     return r;
 }
 
@@ -113,7 +113,7 @@ Result<Formula> Formula::repeated(const Polynomial& copies) const
         return Formula(*product);
     }
     Formula r;
-    r.m_items.push_back({copies, std::move(*p)});
+    r.m_items.push_back({ copies, std::move(*p) });
     return r;
 }
 
@@ -164,7 +164,9 @@ namespace {
 
 class FormulaBuilder {
 public:
-    explicit FormulaBuilder(const Design& d) : m_design(d), m_atoms(symbolAtoms(d))
+    explicit FormulaBuilder(const Design& d)
+        : m_design(d)
+        , m_atoms(symbolAtoms(d))
     {
         for (const auto& s : d.symbols)
             m_names.push_back(s.name);
@@ -217,7 +219,7 @@ private:
         case ModuleKind::Conv2d: {
             auto k2 = Polynomial::mul(a[2], a[2]);
             auto io = Polynomial::mul(a[0], a[1]);
-            weight = k2 && io ? Polynomial::mul(*io, *k2) : Result<Polynomial>(Error {"", "overflow"});
+            weight = k2 && io ? Polynomial::mul(*io, *k2) : Result<Polynomial>(Error { "", "overflow" });
             bias = m.bias ? a[1] : Polynomial();
             break;
         }
@@ -270,7 +272,7 @@ private:
 
         out.ok = total.has_value();
         if (out.ok) {
-            FormulaStyle unicode {m_names, false}, ascii {m_names, true};
+            FormulaStyle unicode { m_names, false }, ascii { m_names, true };
             out.each = each->format(unicode);
             out.eachAscii = each->format(ascii);
             out.total = total->format(unicode);
@@ -324,7 +326,7 @@ std::string formatCollected(const Polynomial& p, int x, const FormulaStyle& styl
             continue;
         std::string xs;
         if (k != 0) {
-            Monomial m {{x, k}};
+            Monomial m { { x, k } };
             xs = formatMonomial(m, style);
         }
         std::string cs = formatPolynomial(coef, style);

@@ -25,7 +25,7 @@ public:
 private:
     struct Item {
         Polynomial multiplier; ///< constant 1 for a plain term
-        Polynomial body;       ///< one term when plain
+        Polynomial body; ///< one term when plain
     };
     bool hasGroups() const;
     void merge(const Item& item, bool& failed);
@@ -35,13 +35,13 @@ private:
 
 /// The formulas of one node, in the hyperparameters left after substituting derived ones.
 struct NodeFormula {
-    std::string each;       ///< one copy ("12E² + 13E")
-    std::string total;      ///< all copies ("L(12E² + 13E)"); equals each when not repeated
-    std::string eachAscii;  ///< the same in ASCII ("12*E^2 + 13*E")
+    std::string each; ///< one copy ("12E² + 13E")
+    std::string total; ///< all copies ("L(12E² + 13E)"); equals each when not repeated
+    std::string eachAscii; ///< the same in ASCII ("12*E^2 + 13*E")
     std::string totalAscii;
-    std::string where;      ///< derived hyperparameters that were substituted ("D = E/H"), if any
-    Polynomial polynomial;  ///< total, multiplied out (for checks and sweeps)
-    bool ok = true;         ///< false when a coefficient overflowed: no formula is shown
+    std::string where; ///< derived hyperparameters that were substituted ("D = E/H"), if any
+    Polynomial polynomial; ///< total, multiplied out (for checks and sweeps)
+    bool ok = true; ///< false when a coefficient overflowed: no formula is shown
 };
 
 /// Formulas of every node (by Module::index). They depend only on the structure: recompute

@@ -48,18 +48,19 @@ Result<Count> HfConfig::integer(const char* field, std::optional<Count> fallback
 {
     if (!hasValue(field)) {
         if (!fallback)
-            return Error {name(field), "missing (no default for this model type)"};
+            return Error { name(field), "missing (no default for this model type)" };
         assume(field, std::to_string(*fallback));
         return *fallback;
     }
     const auto& v = m_json[field];
     if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-        return Error {name(field), v.dump() + " is too large for 64 bits"};
+        return Error { name(field), v.dump() + " is too large for 64 bits" };
     if (!v.is_number_integer())
-        return Error {name(field), "expected an integer, got " + typeName(v) + " " + v.dump()};
+        return Error { name(field), "expected an integer, got " + typeName(v) + " " + v.dump() };
     const Count n = v.get<Count>();
     if (n < minimum)
-        return Error {name(field), std::to_string(n) + (minimum == 1 ? " must be positive" : " is below " + std::to_string(minimum))};
+        return Error { name(field),
+            std::to_string(n) + (minimum == 1 ? " must be positive" : " is below " + std::to_string(minimum)) };
     return n;
 }
 
@@ -71,7 +72,7 @@ Result<bool> HfConfig::boolean(const char* field, bool fallback)
     }
     const auto& v = m_json[field];
     if (!v.is_boolean())
-        return Error {name(field), "expected true or false, got " + typeName(v) + " " + v.dump()};
+        return Error { name(field), "expected true or false, got " + typeName(v) + " " + v.dump() };
     return v.get<bool>();
 }
 
@@ -81,7 +82,7 @@ Result<std::string> HfConfig::string(const char* field, const std::string& fallb
         return fallback;
     const auto& v = m_json[field];
     if (!v.is_string())
-        return Error {name(field), "expected a string, got " + typeName(v)};
+        return Error { name(field), "expected a string, got " + typeName(v) };
     return v.get<std::string>();
 }
 
@@ -92,10 +93,10 @@ Result<std::vector<Count>> HfConfig::integers(const char* field)
         return out;
     const auto& v = m_json[field];
     if (!v.is_array())
-        return Error {name(field), "expected a list of integers, got " + typeName(v)};
+        return Error { name(field), "expected a list of integers, got " + typeName(v) };
     for (std::size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_number_integer())
-            return Error {name(field) + "[" + std::to_string(i) + "]", "expected an integer, got " + typeName(v[i])};
+            return Error { name(field) + "[" + std::to_string(i) + "]", "expected an integer, got " + typeName(v[i]) };
         out.push_back(v[i].get<Count>());
     }
     return out;
@@ -104,12 +105,12 @@ Result<std::vector<Count>> HfConfig::integers(const char* field)
 Result<HfConfig> HfConfig::sub(const char* field) const
 {
     if (hasValue(field) && !m_json[field].is_object())
-        return Error {name(field), "expected an object, got " + typeName(m_json[field])};
+        return Error { name(field), "expected an object, got " + typeName(m_json[field]) };
     return HfConfig(hasValue(field) ? m_json[field] : nlohmann::json::object(), name(field), m_assumed);
 }
 
-void DesignBuilder::set(const std::string& name, Count value, const std::string& field, const std::string& description,
-                        Count minimum)
+void DesignBuilder::set(
+    const std::string& name, Count value, const std::string& field, const std::string& description, Count minimum)
 {
     Symbol s;
     s.name = name;
@@ -120,8 +121,8 @@ void DesignBuilder::set(const std::string& name, Count value, const std::string&
     m_design.symbols.push_back(std::move(s));
 }
 
-void DesignBuilder::derive(const std::string& name, const std::string& expression, const std::string& field,
-                           const std::string& description)
+void DesignBuilder::derive(
+    const std::string& name, const std::string& expression, const std::string& field, const std::string& description)
 {
     Symbol s;
     s.name = name;
@@ -133,7 +134,7 @@ void DesignBuilder::derive(const std::string& name, const std::string& expressio
 
 void DesignBuilder::check(const std::string& expression, const std::string& message)
 {
-    m_design.checks.push_back({expr(expression), message});
+    m_design.checks.push_back({ expr(expression), message });
 }
 
 } // namespace paramscope::core

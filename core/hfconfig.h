@@ -47,14 +47,17 @@ private:
 /// Small helpers for building a design from a config.
 class DesignBuilder {
 public:
-    explicit DesignBuilder(Design& design) : m_design(design) { }
+    explicit DesignBuilder(Design& design)
+        : m_design(design)
+    {
+    }
 
     /// Adds a set hyperparameter, e.g. set("E", 768, "hidden_size", "width").
     void set(const std::string& name, Count value, const std::string& field, const std::string& description,
-             Count minimum = 1);
+        Count minimum = 1);
     /// Adds a derived hyperparameter, e.g. derive("D", "E/H", "head_dim", "head dimension").
     void derive(const std::string& name, const std::string& expression, const std::string& field,
-                const std::string& description);
+        const std::string& description);
     /// Adds a check, e.g. check("H/K", "num_key_value_heads must divide num_attention_heads").
     void check(const std::string& expression, const std::string& message);
 

@@ -13,9 +13,10 @@ namespace paramscope::core::hf {
 using Builder = Result<Design> (*)(HfConfig& config, const std::string& modelType, const std::string& className);
 
 Result<Design> buildGpt2(HfConfig&, const std::string&, const std::string&);
-Result<Design> buildLlama(HfConfig&, const std::string&, const std::string&);    // llama mistral mixtral qwen2 qwen3 qwen3_moe
-Result<Design> buildGemma(HfConfig&, const std::string&, const std::string&);    // gemma gemma2 gemma3_text gemma3
-Result<Design> buildPhi(HfConfig&, const std::string&, const std::string&);      // phi phi3
+Result<Design> buildLlama(
+    HfConfig&, const std::string&, const std::string&); // llama mistral mixtral qwen2 qwen3 qwen3_moe
+Result<Design> buildGemma(HfConfig&, const std::string&, const std::string&); // gemma gemma2 gemma3_text gemma3
+Result<Design> buildPhi(HfConfig&, const std::string&, const std::string&); // phi phi3
 Result<Design> buildGptNeox(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildOpt(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&);

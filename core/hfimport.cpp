@@ -18,26 +18,26 @@ struct Family {
 const std::vector<Family>& families()
 {
     static const std::vector<Family> all {
-        {"gpt2", hf::buildGpt2, {"GPT2LMHeadModel", "GPT2Model"}},
-        {"llama", hf::buildLlama, {"LlamaForCausalLM", "LlamaModel"}},
-        {"mistral", hf::buildLlama, {"MistralForCausalLM", "MistralModel"}},
-        {"mixtral", hf::buildLlama, {"MixtralForCausalLM", "MixtralModel"}},
-        {"qwen2", hf::buildLlama, {"Qwen2ForCausalLM", "Qwen2Model"}},
-        {"qwen3", hf::buildLlama, {"Qwen3ForCausalLM", "Qwen3Model"}},
-        {"qwen3_moe", hf::buildLlama, {"Qwen3MoeForCausalLM", "Qwen3MoeModel"}},
-        {"gemma", hf::buildGemma, {"GemmaForCausalLM", "GemmaModel"}},
-        {"gemma2", hf::buildGemma, {"Gemma2ForCausalLM", "Gemma2Model"}},
-        {"gemma3_text", hf::buildGemma, {"Gemma3ForCausalLM", "Gemma3TextModel"}},
-        {"gemma3", hf::buildGemma, {"Gemma3ForConditionalGeneration", "Gemma3Model"}},
-        {"phi", hf::buildPhi, {"PhiForCausalLM", "PhiModel"}},
-        {"phi3", hf::buildPhi, {"Phi3ForCausalLM", "Phi3Model"}},
-        {"gpt_neox", hf::buildGptNeox, {"GPTNeoXForCausalLM", "GPTNeoXModel"}},
-        {"opt", hf::buildOpt, {"OPTForCausalLM", "OPTModel"}},
-        {"olmo2", hf::buildOlmo2, {"Olmo2ForCausalLM", "Olmo2Model"}},
-        {"bert", hf::buildBert, {"BertForMaskedLM", "BertModel"}},
-        {"deepseek_v2", hf::buildDeepseek, {"DeepseekV2ForCausalLM", "DeepseekV2Model"}},
-        {"deepseek_v3", hf::buildDeepseek, {"DeepseekV3ForCausalLM", "DeepseekV3Model"}},
-        {"gpt_oss", hf::buildGptOss, {"GptOssForCausalLM", "GptOssModel"}},
+        { "gpt2", hf::buildGpt2, { "GPT2LMHeadModel", "GPT2Model" } },
+        { "llama", hf::buildLlama, { "LlamaForCausalLM", "LlamaModel" } },
+        { "mistral", hf::buildLlama, { "MistralForCausalLM", "MistralModel" } },
+        { "mixtral", hf::buildLlama, { "MixtralForCausalLM", "MixtralModel" } },
+        { "qwen2", hf::buildLlama, { "Qwen2ForCausalLM", "Qwen2Model" } },
+        { "qwen3", hf::buildLlama, { "Qwen3ForCausalLM", "Qwen3Model" } },
+        { "qwen3_moe", hf::buildLlama, { "Qwen3MoeForCausalLM", "Qwen3MoeModel" } },
+        { "gemma", hf::buildGemma, { "GemmaForCausalLM", "GemmaModel" } },
+        { "gemma2", hf::buildGemma, { "Gemma2ForCausalLM", "Gemma2Model" } },
+        { "gemma3_text", hf::buildGemma, { "Gemma3ForCausalLM", "Gemma3TextModel" } },
+        { "gemma3", hf::buildGemma, { "Gemma3ForConditionalGeneration", "Gemma3Model" } },
+        { "phi", hf::buildPhi, { "PhiForCausalLM", "PhiModel" } },
+        { "phi3", hf::buildPhi, { "Phi3ForCausalLM", "Phi3Model" } },
+        { "gpt_neox", hf::buildGptNeox, { "GPTNeoXForCausalLM", "GPTNeoXModel" } },
+        { "opt", hf::buildOpt, { "OPTForCausalLM", "OPTModel" } },
+        { "olmo2", hf::buildOlmo2, { "Olmo2ForCausalLM", "Olmo2Model" } },
+        { "bert", hf::buildBert, { "BertForMaskedLM", "BertModel" } },
+        { "deepseek_v2", hf::buildDeepseek, { "DeepseekV2ForCausalLM", "DeepseekV2Model" } },
+        { "deepseek_v3", hf::buildDeepseek, { "DeepseekV3ForCausalLM", "DeepseekV3Model" } },
+        { "gpt_oss", hf::buildGptOss, { "GptOssForCausalLM", "GptOssModel" } },
     };
     return all;
 }
@@ -67,14 +67,14 @@ Result<Design> importHfConfig(const nlohmann::json& json, const std::string& req
     if (modelType->empty() && json.contains("n_embd") && json.contains("n_layer") && json.contains("n_head"))
         *modelType = "gpt2";
     if (modelType->empty())
-        return Error {"model_type", "missing, and the fields do not say which family this is (supported: "
-                                        + supportedTypes() + ")"};
+        return Error { "model_type",
+            "missing, and the fields do not say which family this is (supported: " + supportedTypes() + ")" };
     const Family* family = nullptr;
     for (const auto& f : families())
         if (f.modelType == *modelType)
             family = &f;
     if (!family)
-        return Error {"model_type", "'" + *modelType + "' is not supported (supported: " + supportedTypes() + ")"};
+        return Error { "model_type", "'" + *modelType + "' is not supported (supported: " + supportedTypes() + ")" };
 
     std::string className = requestedClass;
     if (className.empty() && json.contains("architectures") && json["architectures"].is_array()
@@ -89,8 +89,8 @@ Result<Design> importHfConfig(const nlohmann::json& json, const std::string& req
         list += (list.empty() ? "" : ", ") + std::string(c);
     }
     if (!known)
-        return Error {requestedClass.empty() ? "architectures" : "--class",
-                      "class '" + className + "' is not supported for " + *modelType + " (supported: " + list + ")"};
+        return Error { requestedClass.empty() ? "architectures" : "--class",
+            "class '" + className + "' is not supported for " + *modelType + " (supported: " + list + ")" };
 
     auto design = family->build(config, *modelType, className);
     if (!design)

@@ -15,22 +15,22 @@ struct KindInfo {
     bool biasSwitch;
 };
 
-constexpr std::array<std::string_view, 2> kEmbeddingArgs {"num", "dim"};
-constexpr std::array<std::string_view, 2> kLinearArgs {"in", "out"};
-constexpr std::array<std::string_view, 2> kConv1DArgs {"nf", "nx"};
-constexpr std::array<std::string_view, 1> kNormArgs {"dim"};
-constexpr std::array<std::string_view, 3> kConv2dArgs {"in", "out", "kernel"};
+constexpr std::array<std::string_view, 2> kEmbeddingArgs { "num", "dim" };
+constexpr std::array<std::string_view, 2> kLinearArgs { "in", "out" };
+constexpr std::array<std::string_view, 2> kConv1DArgs { "nf", "nx" };
+constexpr std::array<std::string_view, 1> kNormArgs { "dim" };
+constexpr std::array<std::string_view, 3> kConv2dArgs { "in", "out", "kernel" };
 
-const std::array<KindInfo, 8> kKinds {{
-    {ModuleKind::Container, "Container", {}, false},
-    {ModuleKind::Embedding, "Embedding", kEmbeddingArgs, false},
-    {ModuleKind::Linear, "Linear", kLinearArgs, true},
-    {ModuleKind::Conv1D, "Conv1D", kConv1DArgs, false},
-    {ModuleKind::LayerNorm, "LayerNorm", kNormArgs, true},
-    {ModuleKind::RMSNorm, "RMSNorm", kNormArgs, false},
-    {ModuleKind::Conv2d, "Conv2d", kConv2dArgs, true},
-    {ModuleKind::Parameter, "Parameter", {}, false},
-}};
+const std::array<KindInfo, 8> kKinds { {
+    { ModuleKind::Container, "Container", {}, false },
+    { ModuleKind::Embedding, "Embedding", kEmbeddingArgs, false },
+    { ModuleKind::Linear, "Linear", kLinearArgs, true },
+    { ModuleKind::Conv1D, "Conv1D", kConv1DArgs, false },
+    { ModuleKind::LayerNorm, "LayerNorm", kNormArgs, true },
+    { ModuleKind::RMSNorm, "RMSNorm", kNormArgs, false },
+    { ModuleKind::Conv2d, "Conv2d", kConv2dArgs, true },
+    { ModuleKind::Parameter, "Parameter", {}, false },
+} };
 
 const KindInfo& info(ModuleKind kind)
 {

@@ -14,11 +14,11 @@ namespace paramscope::core {
 enum class ModuleKind {
     Container,
     Embedding, ///< Embedding(num, dim): num·dim
-    Linear,    ///< Linear(in, out, bias): in·out (+ out)
-    Conv1D,    ///< GPT-2's Conv1D(nf, nx): nf·nx + nf (always a bias)
+    Linear, ///< Linear(in, out, bias): in·out (+ out)
+    Conv1D, ///< GPT-2's Conv1D(nf, nx): nf·nx + nf (always a bias)
     LayerNorm, ///< LayerNorm(dim, bias): dim (+ dim)
-    RMSNorm,   ///< RMSNorm(dim): dim
-    Conv2d,    ///< Conv2d(in, out, kernel, bias): in·out·kernel² (+ out)
+    RMSNorm, ///< RMSNorm(dim): dim
+    Conv2d, ///< Conv2d(in, out, kernel, bias): in·out·kernel² (+ out)
     Parameter, ///< a raw tensor: the product of its shape
 };
 
@@ -34,19 +34,19 @@ bool hasBiasSwitch(ModuleKind kind);
 /// One node of an architecture: a leaf with shape expressions, or a container of modules,
 /// possibly repeated (`12 × GPT2Block`). Names are the checkpoint's attribute names.
 struct Module {
-    std::string name;  ///< attribute name ("wte", "attn"); empty for a repeated list entry
-    std::string type;  ///< class shown ("GPT2Block", "Gemma3RMSNorm"); defaults to the kind's name
+    std::string name; ///< attribute name ("wte", "attn"); empty for a repeated list entry
+    std::string type; ///< class shown ("GPT2Block", "Gemma3RMSNorm"); defaults to the kind's name
     ModuleKind kind = ModuleKind::Container;
     std::vector<Expr> args; ///< shape, per argumentNames(kind)
-    bool bias = false;      ///< for kinds with a bias switch
-    Expr repeat;            ///< copies of this module; empty means one
-    Expr activeRepeat;      ///< of those copies, how many run per token (MoE top-k); empty means all
-    std::string tiedTo;     ///< path of the module whose weight this one shares (counted there)
-    std::string role;       ///< category for breakdowns; empty means inherit or infer
+    bool bias = false; ///< for kinds with a bias switch
+    Expr repeat; ///< copies of this module; empty means one
+    Expr activeRepeat; ///< of those copies, how many run per token (MoE top-k); empty means all
+    std::string tiedTo; ///< path of the module whose weight this one shares (counted there)
+    std::string role; ///< category for breakdowns; empty means inherit or infer
     std::vector<std::unique_ptr<Module>> children;
 
     Module* parent = nullptr; ///< set by Design::compile()
-    int index = -1;           ///< pre-order position, set by Design::compile()
+    int index = -1; ///< pre-order position, set by Design::compile()
 
     bool isLeaf() const { return kind != ModuleKind::Container; }
     bool isRepeated() const { return !repeat.isEmpty(); }

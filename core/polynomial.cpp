@@ -8,7 +8,7 @@ namespace paramscope::core {
 
 namespace {
 
-const Error kOverflow {"", "formula coefficient overflows 64 bits"};
+const Error kOverflow { "", "formula coefficient overflows 64 bits" };
 
 std::optional<Rational> addR(Rational a, Rational b)
 {
@@ -42,12 +42,12 @@ Monomial mulM(const Monomial& a, const Monomial& b, int sign = 1)
         if (j == b.end() || (i != a.end() && i->first < j->first)) {
             r.push_back(*i++);
         } else if (i == a.end() || j->first < i->first) {
-            r.push_back({j->first, sign * j->second});
+            r.push_back({ j->first, sign * j->second });
             ++j;
         } else {
             const int e = i->second + sign * j->second;
             if (e != 0)
-                r.push_back({i->first, e});
+                r.push_back({ i->first, e });
             ++i;
             ++j;
         }
@@ -82,7 +82,7 @@ bool readsBefore(const Monomial& a, const Monomial& b)
 
 std::string superscript(int e)
 {
-    static const char* digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    static const char* digits[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
     std::string s;
     for (char c : std::to_string(e))
         s += digits[c - '0'];
@@ -126,21 +126,21 @@ std::optional<Rational> Rational::make(Count num, Count den)
         den = -den;
     }
     const Count g = std::gcd(num, den);
-    return Rational {num / g, den / g};
+    return Rational { num / g, den / g };
 }
 
 Polynomial Polynomial::constant(Count c)
 {
     Polynomial p;
     if (c != 0)
-        p.m_terms[{}] = {c, 1};
+        p.m_terms[{}] = { c, 1 };
     return p;
 }
 
 Polynomial Polynomial::symbol(int index)
 {
     Polynomial p;
-    p.m_terms[{{index, 1}}] = {1, 1};
+    p.m_terms[{ { index, 1 } }] = { 1, 1 };
     return p;
 }
 
@@ -214,7 +214,7 @@ Result<Polynomial> Polynomial::mul(const Polynomial& a, const Polynomial& b)
 Result<Polynomial> Polynomial::div(const Polynomial& a, const Polynomial& b)
 {
     if (!b.isMonomial())
-        return Error {"", "division by a sum is not a polynomial"};
+        return Error { "", "division by a sum is not a polynomial" };
     const auto& [mb, cb] = *b.m_terms.begin();
     auto inverse = Rational::make(cb.den, cb.num);
     if (!inverse)
@@ -283,17 +283,17 @@ Result<Count> Polynomial::evaluate(std::span<const Count> values) const
                 auto v = Rational::make(e > 0 ? values[index] : 1, e > 0 ? 1 : values[index]);
                 auto t = v ? mulR(term, *v) : std::nullopt;
                 if (!t)
-                    return Error {"", "formula value overflows 64 bits"};
+                    return Error { "", "formula value overflows 64 bits" };
                 term = *t;
             }
         }
         auto sum = addR(total, term);
         if (!sum)
-            return Error {"", "formula value overflows 64 bits"};
+            return Error { "", "formula value overflows 64 bits" };
         total = *sum;
     }
     if (total.den != 1)
-        return Error {"", "formula value is not an integer"};
+        return Error { "", "formula value is not an integer" };
     return total.num;
 }
 
@@ -320,7 +320,8 @@ std::string formatPolynomial(const Polynomial& p, const FormulaStyle& style)
     if (p.isZero())
         return "0";
     std::vector<std::pair<Monomial, Rational>> terms(p.terms().begin(), p.terms().end());
-    std::stable_sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return readsBefore(a.first, b.first); });
+    std::stable_sort(
+        terms.begin(), terms.end(), [](const auto& a, const auto& b) { return readsBefore(a.first, b.first); });
     // "L − K" reads better than "−K + L": positive terms first, each side in reading order.
     std::stable_partition(terms.begin(), terms.end(), [](const auto& t) { return t.second.num > 0; });
 

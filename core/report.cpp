@@ -25,7 +25,7 @@ std::string compactCount(Count n)
     static const struct {
         double scale;
         const char* unit;
-    } units[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+    } units[] = { { 1e12, "T" }, { 1e9, "B" }, { 1e6, "M" }, { 1e3, "K" } };
     if (n < 10000 && n > -10000)
         return groupDigits(n);
     for (const auto& u : units) {
@@ -46,7 +46,7 @@ Result<Counted> count(Design design)
     auto e = evaluate(design);
     if (!e)
         return e.error();
-    Counted c {std::move(design), std::move(*e), {}};
+    Counted c { std::move(design), std::move(*e), {} };
     c.formulas = computeFormulas(c.design);
     return c;
 }
@@ -86,8 +86,8 @@ std::string shapeText(const Module& m, const NodeValue& v)
     case ModuleKind::RMSNorm:
         return m.type + "((" + std::to_string(a[0]) + ",))";
     case ModuleKind::Conv2d:
-        return m.type + "(" + std::to_string(a[0]) + ", " + std::to_string(a[1]) + ", kernel_size=(" + std::to_string(a[2])
-            + ", " + std::to_string(a[2]) + "), bias=" + pyBool(m.bias) + ")";
+        return m.type + "(" + std::to_string(a[0]) + ", " + std::to_string(a[1]) + ", kernel_size=("
+            + std::to_string(a[2]) + ", " + std::to_string(a[2]) + "), bias=" + pyBool(m.bias) + ")";
     case ModuleKind::Parameter:
         return m.type + "([" + joinValues(a) + "])";
     }
@@ -158,13 +158,13 @@ std::vector<std::pair<std::string, std::string>> summary(const Counted& c)
 {
     const Evaluation& e = c.evaluation;
     std::vector<std::pair<std::string, std::string>> s;
-    s.push_back({"total", groupDigits(e.total) + " (" + compactCount(e.total) + ")"});
-    s.push_back({"non-embedding", groupDigits(e.nonEmbedding) + " (" + compactCount(e.nonEmbedding) + ")"});
+    s.push_back({ "total", groupDigits(e.total) + " (" + compactCount(e.total) + ")" });
+    s.push_back({ "non-embedding", groupDigits(e.nonEmbedding) + " (" + compactCount(e.nonEmbedding) + ")" });
     if (e.sparse)
-        s.push_back({"active per token", groupDigits(e.active) + " (" + compactCount(e.active) + ")"});
+        s.push_back({ "active per token", groupDigits(e.active) + " (" + compactCount(e.active) + ")" });
     if (c.design.publishedTotal) {
         const Count p = *c.design.publishedTotal;
-        s.push_back({"published", groupDigits(p) + (p == e.total ? " (matches)" : " (differs, see notes)")});
+        s.push_back({ "published", groupDigits(p) + (p == e.total ? " (matches)" : " (differs, see notes)") });
     }
     return s;
 }
@@ -351,7 +351,13 @@ std::string latexEscape(const std::string& s)
     std::string out;
     for (char ch : s) {
         switch (ch) {
-        case '_': case '%': case '&': case '#': case '$': case '{': case '}':
+        case '_':
+        case '%':
+        case '&':
+        case '#':
+        case '$':
+        case '{':
+        case '}':
             out += '\\';
             out += ch;
             break;

@@ -24,12 +24,12 @@ Result<Counted> count(Design design);
 struct Row {
     const Module* module = nullptr;
     int depth = 0;
-    std::string label;  ///< "wte", or "0-11" for a repeated list entry
-    std::string shape;  ///< "Embedding(50257, 768)", "12 x GPT2Block", "GPT2Model"
-    Count count = 0;    ///< for one copy of every enclosing repeated block
-    Count overall = 0;  ///< across all copies of enclosing blocks: what it adds to the total
+    std::string label; ///< "wte", or "0-11" for a repeated list entry
+    std::string shape; ///< "Embedding(50257, 768)", "12 x GPT2Block", "GPT2Model"
+    Count count = 0; ///< for one copy of every enclosing repeated block
+    Count overall = 0; ///< across all copies of enclosing blocks: what it adds to the total
     Count multiplicity = 1; ///< copies of enclosing blocks
-    double share = 0;   ///< overall / total
+    double share = 0; ///< overall / total
 };
 
 /// Shape as PyTorch prints it: "Linear(in_features=768, out_features=2304, bias=True)".

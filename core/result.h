@@ -22,16 +22,21 @@ struct Error {
     {
         if (outer.empty())
             return *this;
-        return {where.empty() ? outer : outer + ": " + where, message};
+        return { where.empty() ? outer : outer + ": " + where, message };
     }
 };
 
 /// A value or an Error (std::expected is C++23; this is the small part of it we use).
-template <typename T>
-class Result {
+template <typename T> class Result {
 public:
-    Result(T value) : m_data(std::move(value)) { }
-    Result(Error error) : m_data(std::move(error)) { }
+    Result(T value)
+        : m_data(std::move(value))
+    {
+    }
+    Result(Error error)
+        : m_data(std::move(error))
+    {
+    }
 
     bool ok() const { return m_data.index() == 0; }
     explicit operator bool() const { return ok(); }

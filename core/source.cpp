@@ -19,21 +19,22 @@ Result<std::string> readFile(const std::string& path)
     std::error_code ec;
     const auto status = fs::status(path, ec);
     if (ec || !fs::exists(status))
-        return Error {path, "no such file"};
+        return Error { path, "no such file" };
     if (!fs::is_regular_file(status))
-        return Error {path, "not a regular file"};
+        return Error { path, "not a regular file" };
     const auto size = fs::file_size(path, ec);
     if (ec)
-        return Error {path, "cannot read: " + ec.message()};
+        return Error { path, "cannot read: " + ec.message() };
     if (size > kMaxInputBytes)
-        return Error {path, "file is " + std::to_string(size) + " bytes; the limit is " + std::to_string(kMaxInputBytes)};
+        return Error { path,
+            "file is " + std::to_string(size) + " bytes; the limit is " + std::to_string(kMaxInputBytes) };
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return Error {path, "cannot open for reading"};
+        return Error { path, "cannot open for reading" };
     std::string text(size, '\0');
     in.read(text.data(), static_cast<std::streamsize>(size));
     if (static_cast<std::uintmax_t>(in.gcount()) != size)
-        return Error {path, "could not read the whole file"};
+        return Error { path, "could not read the whole file" };
     return text;
 }
 
@@ -46,8 +47,9 @@ Result<Design> loadText(std::string_view text, const std::string& origin, const 
         if (!options.className.empty()) {
             auto d = designFromJson(*j);
             if (d && d->className != options.className)
-                return Error {origin, "is a design of " + (d->className.empty() ? "an unnamed class" : d->className)
-                                          + "; --class " + options.className + " applies to Hugging Face configs"};
+                return Error { origin,
+                    "is a design of " + (d->className.empty() ? "an unnamed class" : d->className) + "; --class "
+                        + options.className + " applies to Hugging Face configs" };
             return d ? std::move(d) : Result<Design>(d.error().within(origin));
         }
         auto d = designFromJson(*j);
@@ -64,14 +66,15 @@ Result<Design> loadText(std::string_view text, const std::string& origin, const 
             d->source = origin;
         return d;
     }
-    return Error {origin, "neither a ParamScope design (\"format\": \"" + std::string(kDesignFormat)
-                              + "\") nor a Hugging Face config.json (\"model_type\")"};
+    return Error { origin,
+        "neither a ParamScope design (\"format\": \"" + std::string(kDesignFormat)
+            + "\") nor a Hugging Face config.json (\"model_type\")" };
 }
 
 Result<Design> loadSource(const std::string& source, const LoadOptions& options)
 {
     if (source.empty())
-        return Error {"", "no source given (a preset name or a file)"};
+        return Error { "", "no source given (a preset name or a file)" };
     if (const Preset* p = findPreset(source); p && !fs::exists(source))
         return loadText(p->json, "preset " + std::string(p->name), options);
 
@@ -80,13 +83,13 @@ Result<Design> loadSource(const std::string& source, const LoadOptions& options)
     if (fs::is_directory(path, ec)) {
         const fs::path config = fs::path(path) / "config.json";
         if (!fs::is_regular_file(config, ec))
-            return Error {path, "is a folder with no config.json in it"};
+            return Error { path, "is a folder with no config.json in it" };
         path = config.string();
     } else if (!fs::exists(path, ec)) {
         std::string names;
         for (const auto& p : presets())
             names += (names.empty() ? "" : ", ") + std::string(p.name);
-        return Error {source, "no such file or preset (presets: " + names + ")"};
+        return Error { source, "no such file or preset (presets: " + names + ")" };
     }
     auto text = readFile(path);
     if (!text)

@@ -27,7 +27,7 @@ std::pair<Count, Count> widths(const Design& d)
     const Count E = e->symbols[static_cast<std::size_t>(d.symbolIndex("E"))];
     const int h = d.symbolIndex("H");
     const Count step = h >= 0 ? e->symbols[static_cast<std::size_t>(h)] * 8 : 64;
-    return {E, E + step};
+    return { E, E + step };
 }
 
 void recompute(benchmark::State& state, const std::string& preset)

@@ -18,7 +18,8 @@ Run cli(const QStringList& args)
         p.kill();
         return {};
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
 }
 
 QJsonObject childNamed(const QJsonObject& node, const QString& name)
@@ -53,7 +54,7 @@ private:
 private slots:
     void countJson()
     {
-        const Run r = cli({QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--json")});
+        const Run r = cli({ QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.err.isEmpty());
         const QJsonObject j = QJsonDocument::fromJson(r.out).object();
@@ -72,15 +73,16 @@ private slots:
         QCOMPARE(countOf(childNamed(block, QStringLiteral("attn"))), 2'362'368);
         QCOMPARE(countOf(childNamed(block, QStringLiteral("mlp"))), 4'722'432);
         QCOMPARE(countOf(childNamed(block, QStringLiteral("ln_1"))), 1'536);
-        QCOMPARE(childNamed(block, QStringLiteral("attn"))[QStringLiteral("formula")].toString(), QStringLiteral("4E² + 4E"));
+        QCOMPARE(childNamed(block, QStringLiteral("attn"))[QStringLiteral("formula")].toString(),
+            QStringLiteral("4E² + 4E"));
         QCOMPARE(tree[QStringLiteral("formula")].toString(), QStringLiteral("VE + PE + L(12E² + 13E) + 2E"));
     }
 
     void setMovesDerivedSymbols()
     {
-        const Run r = cli({QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--set"), QStringLiteral("E=1024"),
-                           QStringLiteral("--set"), QStringLiteral("H=16"), QStringLiteral("--set"), QStringLiteral("L=24"),
-                           QStringLiteral("--json")});
+        const Run r = cli({ QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--set"),
+            QStringLiteral("E=1024"), QStringLiteral("--set"), QStringLiteral("H=16"), QStringLiteral("--set"),
+            QStringLiteral("L=24"), QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 0);
         const QJsonObject j = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(static_cast<qint64>(j[QStringLiteral("total")].toDouble()), 354'823'168);
@@ -89,12 +91,12 @@ private slots:
 
     void presetsListsTotals()
     {
-        const Run r = cli({QStringLiteral("presets"), QStringLiteral("--json")});
+        const Run r = cli({ QStringLiteral("presets"), QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 0);
         QMap<QString, qint64> totals;
         for (const QJsonValue& v : QJsonDocument::fromJson(r.out).array())
-            totals[v.toObject()[QStringLiteral("name")].toString()] =
-                static_cast<qint64>(v.toObject()[QStringLiteral("total")].toDouble());
+            totals[v.toObject()[QStringLiteral("name")].toString()]
+                = static_cast<qint64>(v.toObject()[QStringLiteral("total")].toDouble());
         QCOMPARE(totals.value(QStringLiteral("gpt2")), 124'439'808);
         QCOMPARE(totals.value(QStringLiteral("gpt2-medium")), 354'823'168);
         QCOMPARE(totals.value(QStringLiteral("gpt2-large")), 774'030'080);
@@ -103,16 +105,19 @@ private slots:
 
     void tableFormats()
     {
-        const Run csv = cli({QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--format"), QStringLiteral("csv")});
+        const Run csv = cli(
+            { QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--format"), QStringLiteral("csv") });
         QCOMPARE(csv.exitCode, 0);
         QVERIFY(csv.out.startsWith("path,depth,module,shape,parameters,overall,share,formula\n"));
         QVERIFY(csv.out.contains("\ntransformer.wte,2,Embedding,\"Embedding(50257, 768)\",38597376,38597376,"));
         QVERIFY(csv.out.contains("\ntransformer.h.0-11.attn,4,GPT2Attention,GPT2Attention,2362368,28348416,"));
-        const Run md = cli({QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--format"), QStringLiteral("markdown")});
+        const Run md = cli({ QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--format"),
+            QStringLiteral("markdown") });
         QCOMPARE(md.exitCode, 0);
         QVERIFY(md.out.contains("| Module | Shape | Parameters | Share | Formula |"));
         QVERIFY(md.out.contains("124,439,808"));
-        const Run tex = cli({QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--format"), QStringLiteral("latex")});
+        const Run tex = cli(
+            { QStringLiteral("count"), QStringLiteral("gpt2"), QStringLiteral("--format"), QStringLiteral("latex") });
         QCOMPARE(tex.exitCode, 0);
         QVERIFY(tex.out.contains("\\toprule") && tex.out.contains("\\bottomrule"));
         QVERIFY(tex.out.contains("$VE + PE + L(12E^{2} + 13E) + 2E$"));
@@ -125,34 +130,37 @@ private slots:
         const QString count = QStringLiteral("count");
         const QString gpt2 = QStringLiteral("gpt2");
         const QString set = QStringLiteral("--set");
-        QTest::newRow("indivisible") << QStringList {count, gpt2, set, QStringLiteral("E=1000")}
+        QTest::newRow("indivisible") << QStringList { count, gpt2, set, QStringLiteral("E=1000") }
                                      << QStringLiteral("E = 1000 is not divisible by H = 12");
-        QTest::newRow("unknown name") << QStringList {count, gpt2, set, QStringLiteral("Q=5")}
+        QTest::newRow("unknown name") << QStringList { count, gpt2, set, QStringLiteral("Q=5") }
                                       << QStringLiteral("--set: Q: no such hyperparameter");
-        QTest::newRow("not a number") << QStringList {count, gpt2, set, QStringLiteral("E=abc")}
+        QTest::newRow("not a number") << QStringList { count, gpt2, set, QStringLiteral("E=abc") }
                                       << QStringLiteral("'abc' is not a positive whole number");
-        QTest::newRow("negative") << QStringList {count, gpt2, set, QStringLiteral("E=-768")}
+        QTest::newRow("negative") << QStringList { count, gpt2, set, QStringLiteral("E=-768") }
                                   << QStringLiteral("'-768' is not a positive whole number");
-        QTest::newRow("fraction") << QStringList {count, gpt2, set, QStringLiteral("E=1.5")}
+        QTest::newRow("fraction") << QStringList { count, gpt2, set, QStringLiteral("E=1.5") }
                                   << QStringLiteral("'1.5' is not a positive whole number");
-        QTest::newRow("zero") << QStringList {count, gpt2, set, QStringLiteral("L=0")} << QStringLiteral("L = 0 must be at least 1");
-        QTest::newRow("no value") << QStringList {count, gpt2, set} << QStringLiteral("--set needs a value");
-        QTest::newRow("no equals") << QStringList {count, gpt2, set, QStringLiteral("E")} << QStringLiteral("expected NAME=VALUE");
-        QTest::newRow("too large") << QStringList {count, gpt2, set, QStringLiteral("E=99999999999999999999")}
+        QTest::newRow("zero") << QStringList { count, gpt2, set, QStringLiteral("L=0") }
+                              << QStringLiteral("L = 0 must be at least 1");
+        QTest::newRow("no value") << QStringList { count, gpt2, set } << QStringLiteral("--set needs a value");
+        QTest::newRow("no equals") << QStringList { count, gpt2, set, QStringLiteral("E") }
+                                   << QStringLiteral("expected NAME=VALUE");
+        QTest::newRow("too large") << QStringList { count, gpt2, set, QStringLiteral("E=99999999999999999999") }
                                    << QStringLiteral("too large");
-        QTest::newRow("overflow") << QStringList {count, gpt2, set, QStringLiteral("H=16"), set,
-                                                  QStringLiteral("E=4611686018427387904")}
+        QTest::newRow("overflow") << QStringList { count, gpt2, set, QStringLiteral("H=16"), set,
+            QStringLiteral("E=4611686018427387904") }
                                   << QStringLiteral("overflows 64 bits");
-        QTest::newRow("huge L") << QStringList {count, gpt2, set, QStringLiteral("L=1000000000000000")}
+        QTest::newRow("huge L") << QStringList { count, gpt2, set, QStringLiteral("L=1000000000000000") }
                                 << QStringLiteral("overflows 64 bits");
-        QTest::newRow("no file") << QStringList {count, QStringLiteral("/no/such/model.json")}
+        QTest::newRow("no file") << QStringList { count, QStringLiteral("/no/such/model.json") }
                                  << QStringLiteral("no such file or preset");
-        QTest::newRow("no source") << QStringList {count} << QStringLiteral("no SOURCE given");
-        QTest::newRow("format") << QStringList {count, gpt2, QStringLiteral("--format"), QStringLiteral("xml")}
+        QTest::newRow("no source") << QStringList { count } << QStringLiteral("no SOURCE given");
+        QTest::newRow("format") << QStringList { count, gpt2, QStringLiteral("--format"), QStringLiteral("xml") }
                                 << QStringLiteral("unknown format 'xml'");
-        QTest::newRow("option") << QStringList {count, gpt2, QStringLiteral("--frobnicate")}
+        QTest::newRow("option") << QStringList { count, gpt2, QStringLiteral("--frobnicate") }
                                 << QStringLiteral("unknown option --frobnicate");
-        QTest::newRow("command") << QStringList {QStringLiteral("cuont")} << QStringLiteral("unknown command 'cuont'");
+        QTest::newRow("command") << QStringList { QStringLiteral("cuont") }
+                                 << QStringLiteral("unknown command 'cuont'");
     }
     void badInput()
     {
@@ -174,9 +182,11 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::newRow("malformed") << QByteArray("{\n  \"format\": \"paramscope-design\",\n  \"version\": 1,,\n}")
                                    << QStringLiteral("line 3, column 16: malformed JSON");
-        QTest::newRow("deep") << QByteArray(200000, '[') + QByteArray(200000, ']') << QStringLiteral("nested deeper than");
+        QTest::newRow("deep") << QByteArray(200000, '[') + QByteArray(200000, ']')
+                              << QStringLiteral("nested deeper than");
         QTest::newRow("huge") << QByteArray(30 * 1024 * 1024, ' ') << QStringLiteral("the limit is");
-        QTest::newRow("nul bytes") << QByteArray("{\"model_type\": \"gpt2\"\0\0\0}", 25) << QStringLiteral("malformed JSON");
+        QTest::newRow("nul bytes") << QByteArray("{\"model_type\": \"gpt2\"\0\0\0}", 25)
+                                   << QStringLiteral("malformed JSON");
         QTest::newRow("empty") << QByteArray() << QStringLiteral("malformed JSON");
         QTest::newRow("neither") << QByteArray("{\"hello\": 1}") << QStringLiteral("neither a ParamScope design");
     }
@@ -187,7 +197,7 @@ private slots:
         const QString path = writeFile(QStringLiteral("bad.json"), content);
         QElapsedTimer timer;
         timer.start();
-        const Run r = cli({QStringLiteral("count"), path});
+        const Run r = cli({ QStringLiteral("count"), path });
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.out.isEmpty());
         const QString err = QString::fromUtf8(r.err);
@@ -198,7 +208,7 @@ private slots:
     void folderWithoutModel()
     {
         QTemporaryDir empty;
-        const Run r = cli({QStringLiteral("count"), empty.path()});
+        const Run r = cli({ QStringLiteral("count"), empty.path() });
         QCOMPARE(r.exitCode, 2);
         QVERIFY(QString::fromUtf8(r.err).contains(QStringLiteral("folder with no config.json")));
     }

@@ -42,7 +42,8 @@ private slots:
         const Preset* p = findPreset(name.toStdString());
         auto d = loadText(p->json, name.toStdString());
         QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
-        QCOMPARE(QString::fromStdString(designToJson(*d)), QString::fromUtf8(p->json.data(), qsizetype(p->json.size())));
+        QCOMPARE(
+            QString::fromStdString(designToJson(*d)), QString::fromUtf8(p->json.data(), qsizetype(p->json.size())));
         QVERIFY(evaluate(*d).ok());
     }
 
@@ -86,31 +87,33 @@ private slots:
                               << QStringLiteral("/hyperparameters/2/value: value 0 must be at least 1");
         QTest::newRow("negative") << with([](json& j) { j["hyperparameters"][4]["value"] = -3; })
                                   << QStringLiteral("/hyperparameters/4/value: value -3 must be at least 1");
-        QTest::newRow("too large") << with([](json& j) { j["hyperparameters"][0]["value"] = 18446744073709551615ULL; })
-                                   << QStringLiteral("/hyperparameters/0/value: value 18446744073709551615 is too large");
+        QTest::newRow("too large") << with([](json& j) {
+            j["hyperparameters"][0]["value"] = 18446744073709551615ULL;
+        }) << QStringLiteral("/hyperparameters/0/value: value 18446744073709551615 is too large");
         QTest::newRow("both value and expr") << with([](json& j) { j["hyperparameters"][2]["expr"] = "4*H"; })
                                              << QStringLiteral("/hyperparameters/2: needs exactly one of");
         QTest::newRow("cycle") << with([](json& j) {
             j["hyperparameters"][2].erase("value");
             j["hyperparameters"][2]["expr"] = "F/4";
         }) << QStringLiteral("is defined in terms of itself");
-        QTest::newRow("bad expression")
-            << with([](json& j) { j["tree"]["children"][0]["children"][0]["args"]["num"] = "V +"; })
-            << QStringLiteral("/tree/children/0/children/0/args/num: in expression 'V +'");
-        QTest::newRow("unknown name")
-            << with([](json& j) { j["tree"]["children"][0]["children"][3]["args"]["dim"] = "Q"; })
-            << QStringLiteral("/tree/children/0/children/3/args/dim: (transformer.ln_f) unknown hyperparameter 'Q'");
+        QTest::newRow("bad expression") << with([](json& j) {
+            j["tree"]["children"][0]["children"][0]["args"]["num"] = "V +";
+        }) << QStringLiteral("/tree/children/0/children/0/args/num: in expression 'V +'");
+        QTest::newRow("unknown name") << with([](json& j) {
+            j["tree"]["children"][0]["children"][3]["args"]["dim"] = "Q";
+        }) << QStringLiteral("/tree/children/0/children/3/args/dim: (transformer.ln_f) unknown hyperparameter 'Q'");
         QTest::newRow("missing arg") << with([](json& j) { j["tree"]["children"][1]["args"].erase("in"); })
                                      << QStringLiteral("/tree/children/1/args/in: missing");
         QTest::newRow("wrong arg type") << with([](json& j) { j["tree"]["children"][1]["args"]["in"] = true; })
                                         << QStringLiteral("/tree/children/1/args/in: expected an expression");
         QTest::newRow("unknown kind") << with([](json& j) { j["tree"]["children"][1]["kind"] = "Lnear"; })
                                       << QStringLiteral("/tree/children/1/kind: unknown kind 'Lnear'");
-        QTest::newRow("bias on Conv1D")
-            << with([](json& j) { j["tree"]["children"][0]["children"][3]["kind"] = "RMSNorm"; })
-            << QStringLiteral("/tree/children/0/children/3/args/bias: RMSNorm has no bias switch");
-        QTest::newRow("dangling tie") << with([](json& j) { j["tree"]["children"][1]["tied_to"] = "transformer.wtf"; })
-                                      << QStringLiteral("/tree/children/1/tied_to: (lm_head) no module at 'transformer.wtf'");
+        QTest::newRow("bias on Conv1D") << with([](json& j) {
+            j["tree"]["children"][0]["children"][3]["kind"] = "RMSNorm";
+        }) << QStringLiteral("/tree/children/0/children/3/args/bias: RMSNorm has no bias switch");
+        QTest::newRow("dangling tie") << with([](json& j) {
+            j["tree"]["children"][1]["tied_to"] = "transformer.wtf";
+        }) << QStringLiteral("/tree/children/1/tied_to: (lm_head) no module at 'transformer.wtf'");
         QTest::newRow("children wrong type") << with([](json& j) { j["tree"]["children"] = "none"; })
                                              << QStringLiteral("/tree/children: expected an array, got string");
         QTest::newRow("version") << with([](json& j) { j["version"] = 2; })
@@ -145,7 +148,8 @@ private slots:
         f.close();
         auto d = loadSource(path.toStdString());
         QVERIFY(!d.ok());
-        QVERIFY2(QString::fromStdString(d.error().text()).contains(QStringLiteral("the limit is")), d.error().text().c_str());
+        QVERIFY2(QString::fromStdString(d.error().text()).contains(QStringLiteral("the limit is")),
+            d.error().text().c_str());
     }
 
     void pathsAreChecked()

@@ -15,7 +15,7 @@ Expr bound(const std::string& text)
     auto e = Expr::parse(text);
     if (!e)
         qFatal("%s", e.error().text().c_str());
-    const std::vector<std::string> names {"E", "H", "K", "L"};
+    const std::vector<std::string> names { "E", "H", "K", "L" };
     auto st = e->bind([&](const std::string& n) {
         auto it = std::find(names.begin(), names.end(), n);
         return it == names.end() ? -1 : static_cast<int>(it - names.begin());
@@ -25,7 +25,7 @@ Expr bound(const std::string& text)
     return *e;
 }
 
-const std::vector<std::string> kNames {"E", "H", "K", "L"};
+const std::vector<std::string> kNames { "E", "H", "K", "L" };
 
 std::string formula(const std::string& text)
 {
@@ -35,7 +35,7 @@ std::string formula(const std::string& text)
     auto p = bound(text).toPolynomial(atoms);
     if (!p)
         return "error: " + p.error().message;
-    return formatPolynomial(*p, FormulaStyle {kNames, false});
+    return formatPolynomial(*p, FormulaStyle { kNames, false });
 }
 
 } // namespace
@@ -62,7 +62,7 @@ private slots:
     {
         QFETCH(QString, text);
         QFETCH(qint64, value);
-        const std::vector<Count> values {768, 12, 4, 24};
+        const std::vector<Count> values { 768, 12, 4, 24 };
         auto v = bound(text.toStdString()).evaluate(values);
         QVERIFY2(v.ok(), v.ok() ? "" : v.error().text().c_str());
         QCOMPARE(*v, value);
@@ -70,10 +70,11 @@ private slots:
 
     void inexactDivisionNamesBothSides()
     {
-        const std::vector<Count> values {1000, 12, 4, 24};
+        const std::vector<Count> values { 1000, 12, 4, 24 };
         auto v = bound("E/H").evaluate(values);
         QVERIFY(!v.ok());
-        QCOMPARE(QString::fromStdString(v.error().message), QStringLiteral("E = 1000 is not divisible by H = 12 (in E/H)"));
+        QCOMPARE(
+            QString::fromStdString(v.error().message), QStringLiteral("E = 1000 is not divisible by H = 12 (in E/H)"));
         auto zero = bound("E/(H - 12)").evaluate(values);
         QVERIFY(!zero.ok());
         QVERIFY(QString::fromStdString(zero.error().message).contains(QStringLiteral("division by zero")));
@@ -81,28 +82,36 @@ private slots:
 
     void overflowIsReported()
     {
-        const std::vector<Count> values {4611686018427387904, 12, 4, 24};
+        const std::vector<Count> values { 4611686018427387904, 12, 4, 24 };
         QVERIFY(!bound("E*4").evaluate(values).ok());
         QVERIFY(!bound("E + E").evaluate(values).ok());
         QVERIFY(!bound("E^2").evaluate(values).ok());
-        QVERIFY(bound("E + E - 1").evaluate(std::vector<Count> {4611686018427387903, 1, 1, 1}).ok());
+        QVERIFY(bound("E + E - 1").evaluate(std::vector<Count> { 4611686018427387903, 1, 1, 1 }).ok());
     }
 
     void parseErrors_data()
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
-        QTest::newRow("empty") << "" << "empty expression";
-        QTest::newRow("dangling") << "E +" << "expression ends too early";
-        QTest::newRow("unbalanced") << "(E" << "missing ')'";
-        QTest::newRow("implicit product") << "4E" << "write 4*E";
-        QTest::newRow("stray") << "E $ H" << "unexpected '$'";
-        QTest::newRow("huge literal") << "99999999999999999999" << "too large for 64 bits";
-        QTest::newRow("fraction") << "1.5*E" << "unexpected '.'";
+        QTest::newRow("empty") << ""
+                               << "empty expression";
+        QTest::newRow("dangling") << "E +"
+                                  << "expression ends too early";
+        QTest::newRow("unbalanced") << "(E"
+                                    << "missing ')'";
+        QTest::newRow("implicit product") << "4E"
+                                          << "write 4*E";
+        QTest::newRow("stray") << "E $ H"
+                               << "unexpected '$'";
+        QTest::newRow("huge literal") << "99999999999999999999"
+                                      << "too large for 64 bits";
+        QTest::newRow("fraction") << "1.5*E"
+                                  << "unexpected '.'";
         QTest::newRow("deep") << QString(200, QLatin1Char('(')) + QStringLiteral("E") + QString(200, QLatin1Char(')'))
                               << "nested deeper than";
         QTest::newRow("long") << QString(2000, QLatin1Char('E')) << "longer than";
-        QTest::newRow("big exponent") << "E^99" << "exponent above 16";
+        QTest::newRow("big exponent") << "E^99"
+                                      << "exponent above 16";
     }
     void parseErrors()
     {
@@ -126,14 +135,22 @@ private slots:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("formula");
-        QTest::newRow("attention") << "3*E*E + 3*E + E*E + E" << "4E² + 4E";
-        QTest::newRow("cancels") << "H*(E/H)*E" << "E²";
-        QTest::newRow("laurent") << "K*(E/H)*E" << "E²K/H";
-        QTest::newRow("constant last") << "E + 7 + E*E" << "E² + E + 7";
-        QTest::newRow("negative") << "L - K" << "L − K";
-        QTest::newRow("zero") << "E - E" << "0";
-        QTest::newRow("fraction") << "E/2" << "E/2";
-        QTest::newRow("declaration order") << "L*E + H*E" << "EH + EL";
+        QTest::newRow("attention") << "3*E*E + 3*E + E*E + E"
+                                   << "4E² + 4E";
+        QTest::newRow("cancels") << "H*(E/H)*E"
+                                 << "E²";
+        QTest::newRow("laurent") << "K*(E/H)*E"
+                                 << "E²K/H";
+        QTest::newRow("constant last") << "E + 7 + E*E"
+                                       << "E² + E + 7";
+        QTest::newRow("negative") << "L - K"
+                                  << "L − K";
+        QTest::newRow("zero") << "E - E"
+                              << "0";
+        QTest::newRow("fraction") << "E/2"
+                                  << "E/2";
+        QTest::newRow("declaration order") << "L*E + H*E"
+                                           << "EH + EL";
     }
     void formulas()
     {
@@ -149,7 +166,7 @@ private slots:
             atoms.push_back(Polynomial::symbol(i));
         auto p = bound("12*E*E + 13*E").toPolynomial(atoms);
         QVERIFY(p.ok());
-        QCOMPARE(formatPolynomial(*p, FormulaStyle {kNames, true}), std::string("12*E^2 + 13*E"));
+        QCOMPARE(formatPolynomial(*p, FormulaStyle { kNames, true }), std::string("12*E^2 + 13*E"));
     }
 
     void divisionBySumIsNotAPolynomial()

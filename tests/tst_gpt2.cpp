@@ -11,9 +11,18 @@ using namespace paramscope::core;
 namespace {
 
 // The notebook's own formulas (cells 5, 6 and 9), written out here as an independent derivation.
-Count attention(Count E) { return 4 * E * (E + 1); }
-Count mlp(Count E) { return 8 * E * E + 5 * E; }
-Count gptTotal(Count V, Count P, Count E, Count L) { return V * E + P * E + L * (attention(E) + mlp(E) + 4 * E) + 2 * E; }
+Count attention(Count E)
+{
+    return 4 * E * (E + 1);
+}
+Count mlp(Count E)
+{
+    return 8 * E * E + 5 * E;
+}
+Count gptTotal(Count V, Count P, Count E, Count L)
+{
+    return V * E + P * E + L * (attention(E) + mlp(E) + 4 * E) + 2 * E;
+}
 
 Counted countPreset(const char* name, const std::vector<std::pair<std::string, Count>>& settings = {})
 {
@@ -95,7 +104,7 @@ private slots:
     void notebookMediumCellUsedSixteenLayers()
     {
         // The notebook prints 254.05M for "GPT2-Medium" because its cell passes L = 16.
-        const Counted wrong = countPreset("gpt2-medium", {{"L", 16}});
+        const Counted wrong = countPreset("gpt2-medium", { { "L", 16 } });
         QCOMPARE(wrong.evaluation.total, gptTotal(50257, 1024, 1024, 16));
         QCOMPARE(QString::fromStdString(compactCount(wrong.evaluation.total)), QStringLiteral("254.05M"));
     }
@@ -117,7 +126,7 @@ private slots:
     void formulasAgreeWithCounts_data()
     {
         QTest::addColumn<QString>("preset");
-        for (const char* p : {"gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl"})
+        for (const char* p : { "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl" })
             QTest::newRow(p) << QString::fromLatin1(p);
     }
     void formulasAgreeWithCounts()
@@ -136,20 +145,20 @@ private slots:
 
     void settingsFollowDerivations()
     {
-        const Counted c = countPreset("gpt2", {{"E", 1024}, {"H", 16}, {"L", 24}});
+        const Counted c = countPreset("gpt2", { { "E", 1024 }, { "H", 16 }, { "L", 24 } });
         QCOMPARE(c.evaluation.total, 354'823'168);
         // F = 4*E moved with E; V and P stayed.
         QCOMPARE(c.evaluation.symbols[static_cast<std::size_t>(c.design.symbolIndex("F"))], 4096);
         QCOMPARE(c.evaluation.symbols[static_cast<std::size_t>(c.design.symbolIndex("V"))], 50257);
         // A config field name works as well as the symbol.
-        const Counted byField = countPreset("gpt2", {{"n_embd", 1024}, {"n_head", 16}, {"n_layer", 24}});
+        const Counted byField = countPreset("gpt2", { { "n_embd", 1024 }, { "n_head", 16 }, { "n_layer", 24 } });
         QCOMPARE(byField.evaluation.total, 354'823'168);
     }
 
     void settingDerivedUnlocksIt()
     {
         // Setting F breaks F = 4E: the MLP is then F-wide whatever E is.
-        const Counted c = countPreset("gpt2", {{"F", 1000}});
+        const Counted c = countPreset("gpt2", { { "F", 1000 } });
         QCOMPARE(at(c, "transformer.h.*.mlp").count, 768 * 1000 + 1000 + 1000 * 768 + 768);
         QVERIFY(!c.design.symbol("F")->isDerived());
     }
@@ -173,8 +182,8 @@ private slots:
         QVERIFY(applySetting(*d, "E", 4611686018427387904).ok());
         auto e = evaluate(*d);
         QVERIFY(!e.ok());
-        QVERIFY2(QString::fromStdString(e.error().text()).contains(QStringLiteral("overflows")),
-                 e.error().text().c_str());
+        QVERIFY2(
+            QString::fromStdString(e.error().text()).contains(QStringLiteral("overflows")), e.error().text().c_str());
     }
 
     void hugeRepeatAnswersAtOnce()

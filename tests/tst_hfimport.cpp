@@ -18,7 +18,7 @@ private slots:
         QTest::addColumn<QString>("className");
         QTest::addColumn<qint64>("total");
         QTest::addColumn<qint64>("active");
-        for (const char* folder : {"hf-configs", "hf-extra"}) {
+        for (const char* folder : { "hf-configs", "hf-extra" }) {
             const QString dir = QStringLiteral(PARAMSCOPE_TEST_DATA "/") + QLatin1String(folder);
             QFile file(dir + QStringLiteral("/expected.json"));
             QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
@@ -41,7 +41,7 @@ private slots:
         QFETCH(qint64, active);
         // Totals above 2^53 would not survive QJsonValue::toDouble(); the largest here is 6.7e11.
         QVERIFY(total < (qint64(1) << 53));
-        auto design = loadSource(config.toStdString(), {className.toStdString()});
+        auto design = loadSource(config.toStdString(), { className.toStdString() });
         QVERIFY2(design.ok(), design.ok() ? "" : design.error().text().c_str());
         QCOMPARE(QString::fromStdString(design->className), className);
         auto e = evaluate(*design);
