@@ -21,10 +21,10 @@ struct TextFamily {
 TextFamily textFamily(const std::string& modelType)
 {
     if (modelType == "gemma")
-        return { "Gemma", { 256000, 3072, 24576, 28, 16, 16, 256 }, false, false };
+        return { "Gemma", { 256000, 3072, 24576, 28, 16, 16, 256, 8192 }, false, false };
     if (modelType == "gemma2")
-        return { "Gemma2", { 256000, 2304, 9216, 26, 8, 4, 256 }, true, false };
-    return { "Gemma3", { 262208, 2304, 9216, 26, 8, 4, 256 }, true, true };
+        return { "Gemma2", { 256000, 2304, 9216, 26, 8, 4, 256, 8192 }, true, false };
+    return { "Gemma3", { 262208, 2304, 9216, 26, 8, 4, 256, 131072 }, true, true };
 }
 
 /// Declares the text symbols and fills @p model (a GemmaModel-like container).

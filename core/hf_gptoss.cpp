@@ -11,7 +11,7 @@ Result<Design> buildGptOss(HfConfig& c, const std::string& modelType, const std:
 {
     Design d;
     // Defaults of GptOssConfig (the gpt-oss-120b shape).
-    auto s = declareDecoderSymbols(d, c, { 201088, 2880, 2880, 36, 64, 8, 64 });
+    auto s = declareDecoderSymbols(d, c, { 201088, 2880, 2880, 36, 64, 8, 64, 131072 });
     if (!s)
         return s.error();
     HfReader r(c, d);

@@ -23,16 +23,16 @@ struct Family {
 Family family(const std::string& modelType)
 {
     if (modelType == "llama")
-        return { "Llama", { 32000, 4096, 11008, 32, 32, std::nullopt, std::nullopt }, false, true, false, false };
+        return { "Llama", { 32000, 4096, 11008, 32, 32, std::nullopt, std::nullopt, 2048 }, false, true, false, false };
     if (modelType == "mistral")
-        return { "Mistral", { 32000, 4096, 14336, 32, 32, 8, std::nullopt }, false, false, false, false };
+        return { "Mistral", { 32000, 4096, 14336, 32, 32, 8, std::nullopt, 4096 * 32 }, false, false, false, false };
     if (modelType == "mixtral")
-        return { "Mixtral", { 32000, 4096, 14336, 32, 32, 8, std::nullopt }, false, false, false, false };
+        return { "Mixtral", { 32000, 4096, 14336, 32, 32, 8, std::nullopt, 4096 * 32 }, false, false, false, false };
     if (modelType == "qwen2")
-        return { "Qwen2", { 151936, 4096, 22016, 32, 32, 32, std::nullopt }, false, false, true, false };
+        return { "Qwen2", { 151936, 4096, 22016, 32, 32, 32, std::nullopt, 32768 }, false, false, true, false };
     if (modelType == "qwen3")
-        return { "Qwen3", { 151936, 4096, 22016, 32, 32, 32, 128 }, false, true, false, true };
-    return { "Qwen3Moe", { 151936, 2048, 6144, 24, 32, 4, std::nullopt }, false, true, false, true };
+        return { "Qwen3", { 151936, 4096, 22016, 32, 32, 32, 128, 32768 }, false, true, false, true };
+    return { "Qwen3Moe", { 151936, 2048, 6144, 24, 32, 4, std::nullopt, 32768 }, false, true, false, true };
 }
 
 /// The routed-experts symbols and layer pattern of a MoE family.

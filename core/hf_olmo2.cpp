@@ -10,7 +10,7 @@ Result<Design> buildOlmo2(HfConfig& c, const std::string& modelType, const std::
 {
     Design d;
     // Defaults of Olmo2Config (the OLMo-2 7B shape).
-    auto s = declareDecoderSymbols(d, c, { 50304, 4096, 11008, 32, 32, std::nullopt, std::nullopt });
+    auto s = declareDecoderSymbols(d, c, { 50304, 4096, 11008, 32, 32, std::nullopt, std::nullopt, 2048 });
     if (!s)
         return s.error();
     auto bias = c.boolean("attention_bias", false);

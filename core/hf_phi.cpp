@@ -12,7 +12,7 @@ Result<Design> buildPhi1(HfConfig& c, const std::string& className)
 {
     Design d;
     // Defaults of PhiConfig (the Phi-1.5 shape); head_dim is never set in phi configs.
-    auto s = declareDecoderSymbols(d, c, { 51200, 2048, 8192, 24, 32, std::nullopt, std::nullopt });
+    auto s = declareDecoderSymbols(d, c, { 51200, 2048, 8192, 24, 32, std::nullopt, std::nullopt, 2048 });
     if (!s)
         return s.error();
     auto qkNorm = c.boolean("qk_layernorm", false);
@@ -53,7 +53,7 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
 {
     Design d;
     // Defaults of Phi3Config (the Phi-3-mini shape).
-    auto s = declareDecoderSymbols(d, c, { 32064, 3072, 8192, 32, 32, std::nullopt, std::nullopt });
+    auto s = declareDecoderSymbols(d, c, { 32064, 3072, 8192, 32, 32, std::nullopt, std::nullopt, 4096 });
     if (!s)
         return s.error();
     auto tie = c.boolean("tie_word_embeddings", false);

@@ -27,6 +27,13 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
     };
     if (auto st = read(s.V, "V", "vocab_size", defaults.vocab, "vocabulary size"); !st)
         return st.error();
+    // Rotary positions have no parameters, but the context length is part of the design a reader
+    // sizes (and a slider the app always shows), so it is declared when the config gives it.
+    if (config.hasValue("max_position_embeddings") || defaults.positions)
+        if (auto st
+            = read(s.P, "P", "max_position_embeddings", defaults.positions, "context length (rotary: no parameters)");
+            !st)
+            return st.error();
     if (auto st = read(s.E, "E", "hidden_size", defaults.hidden, "width (hidden size)"); !st)
         return st.error();
     if (auto st = read(s.H, "H", "num_attention_heads", defaults.heads, "attention heads"); !st)

@@ -32,14 +32,16 @@ struct DecoderDefaults {
     std::optional<Count> heads;
     std::optional<Count> kvHeads; ///< used when the key is absent; nullopt: num_attention_heads
     std::optional<Count> headDim; ///< used when the key is absent; nullopt: hidden_size / num_attention_heads
+    std::optional<Count> positions; ///< max_position_embeddings when absent; nullopt: P not declared
 };
 
 /// Values read by declareDecoderSymbols().
 struct DecoderSymbols {
-    Count V = 0, E = 0, H = 0, L = 0, K = 0, D = 0, F = 0;
+    Count V = 0, P = 0, E = 0, H = 0, L = 0, K = 0, D = 0, F = 0;
 };
 
-/// Declares V, E, H, L, K, D, F (in that order) from vocab_size, hidden_size, num_attention_heads,
+/// Declares V, P, E, H, L, K, D, F (in that order; P only when given or defaulted) from vocab_size,
+/// max_position_embeddings, hidden_size, num_attention_heads,
 /// num_hidden_layers, num_key_value_heads, head_dim and intermediate_size, as the config classes
 /// read them: an absent key takes the class default; num_key_value_heads null gives K = H; head_dim
 /// null or 0 gives D = E/H (derived, so it follows E and H). Adds the check that K divides H and
