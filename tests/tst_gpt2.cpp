@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 // GPT-2 against the notebook (../shared/reference) and the published sizes of the four checkpoints.
-#include "overrides.h"
-#include "report.h"
-#include "source.h"
+#include "testutil.h"
 
 #include <QtTest>
 
 using namespace paramscope::core;
+using namespace paramscope::test;
 
 namespace {
 
@@ -24,33 +23,6 @@ Count gptTotal(Count V, Count P, Count E, Count L)
     return V * E + P * E + L * (attention(E) + mlp(E) + 4 * E) + 2 * E;
 }
 
-Counted countPreset(const char* name, const std::vector<std::pair<std::string, Count>>& settings = {})
-{
-    auto d = loadSource(name);
-    if (!d)
-        qFatal("%s", d.error().text().c_str());
-    for (const auto& [k, v] : settings)
-        if (auto st = applySetting(*d, k, v); !st)
-            qFatal("%s", st.error().text().c_str());
-    auto c = count(std::move(*d));
-    if (!c)
-        qFatal("%s", c.error().text().c_str());
-    return std::move(*c);
-}
-
-const NodeValue& at(const Counted& c, const char* path)
-{
-    const Module* m = c.design.find(path);
-    if (!m)
-        qFatal("no node %s", path);
-    return c.evaluation.nodes[static_cast<std::size_t>(m->index)];
-}
-
-const NodeFormula& formulaAt(const Counted& c, const char* path)
-{
-    return c.formulas[static_cast<std::size_t>(c.design.find(path)->index)];
-}
-
 } // namespace
 
 class TestGpt2 : public QObject {
@@ -58,7 +30,7 @@ class TestGpt2 : public QObject {
 private slots:
     void notebookComponents()
     {
-        const Counted c = countPreset("gpt2");
+        const Counted c = countSource("gpt2");
         QCOMPARE(at(c, "transformer.wte").count, 38'597'376);
         QCOMPARE(at(c, "transformer.wpe").count, 786'432);
         QCOMPARE(at(c, "transformer.h.*.attn").count, 2'362'368);
@@ -95,7 +67,7 @@ private slots:
         QFETCH(qint64, total);
         QFETCH(qint64, E);
         QFETCH(qint64, L);
-        const Counted c = countPreset(preset.toUtf8().constData());
+        const Counted c = countSource(preset.toUtf8().constData());
         QCOMPARE(c.evaluation.total, total);
         QCOMPARE(gptTotal(50257, 1024, E, L), total);
         QCOMPARE(c.evaluation.symbols[static_cast<std::size_t>(c.design.symbolIndex("E"))], E);
@@ -104,14 +76,14 @@ private slots:
     void notebookMediumCellUsedSixteenLayers()
     {
         // The notebook prints 254.05M for "GPT2-Medium" because its cell passes L = 16.
-        const Counted wrong = countPreset("gpt2-medium", { { "L", 16 } });
+        const Counted wrong = countSource("gpt2-medium", { { "L", 16 } });
         QCOMPARE(wrong.evaluation.total, gptTotal(50257, 1024, 1024, 16));
         QCOMPARE(QString::fromStdString(compactCount(wrong.evaluation.total)), QStringLiteral("254.05M"));
     }
 
     void formulas()
     {
-        const Counted c = countPreset("gpt2");
+        const Counted c = countSource("gpt2");
         QCOMPARE(formulaAt(c, "transformer.h.*.attn").total, std::string("4E² + 4E"));
         QCOMPARE(formulaAt(c, "transformer.h.*.mlp").total, std::string("8E² + 5E"));
         QCOMPARE(formulaAt(c, "transformer.h.*.ln_1").total, std::string("2E"));
@@ -133,7 +105,7 @@ private slots:
     {
         // Each node's formula, evaluated at the design's values, gives the node's count.
         QFETCH(QString, preset);
-        const Counted c = countPreset(preset.toUtf8().constData());
+        const Counted c = countSource(preset.toUtf8().constData());
         for (const Module* m : c.design.nodes()) {
             const auto i = static_cast<std::size_t>(m->index);
             QVERIFY(c.formulas[i].ok);
@@ -145,20 +117,20 @@ private slots:
 
     void settingsFollowDerivations()
     {
-        const Counted c = countPreset("gpt2", { { "E", 1024 }, { "H", 16 }, { "L", 24 } });
+        const Counted c = countSource("gpt2", { { "E", 1024 }, { "H", 16 }, { "L", 24 } });
         QCOMPARE(c.evaluation.total, 354'823'168);
         // F = 4*E moved with E; V and P stayed.
         QCOMPARE(c.evaluation.symbols[static_cast<std::size_t>(c.design.symbolIndex("F"))], 4096);
         QCOMPARE(c.evaluation.symbols[static_cast<std::size_t>(c.design.symbolIndex("V"))], 50257);
         // A config field name works as well as the symbol.
-        const Counted byField = countPreset("gpt2", { { "n_embd", 1024 }, { "n_head", 16 }, { "n_layer", 24 } });
+        const Counted byField = countSource("gpt2", { { "n_embd", 1024 }, { "n_head", 16 }, { "n_layer", 24 } });
         QCOMPARE(byField.evaluation.total, 354'823'168);
     }
 
     void settingDerivedUnlocksIt()
     {
         // Setting F breaks F = 4E: the MLP is then F-wide whatever E is.
-        const Counted c = countPreset("gpt2", { { "F", 1000 } });
+        const Counted c = countSource("gpt2", { { "F", 1000 } });
         QCOMPARE(at(c, "transformer.h.*.mlp").count, 768 * 1000 + 1000 + 1000 * 768 + 768);
         QVERIFY(!c.design.symbol("F")->isDerived());
     }

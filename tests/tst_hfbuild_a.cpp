@@ -3,64 +3,18 @@
 // gemma, gemma2, gemma3): module paths and classes, formulas, ties, notes, class choice and bad input.
 // Expected numbers are published totals (tests/data/hf-configs/expected.json) or derived by hand here.
 #include "designio.h"
-#include "overrides.h"
-#include "report.h"
-#include "source.h"
-
-#include <nlohmann/json.hpp>
+#include "testutil.h"
 
 #include <QtTest>
 
 using namespace paramscope::core;
+using namespace paramscope::test;
 
 namespace {
 
 std::string fixture(const char* file)
 {
-    return std::string(PARAMSCOPE_TEST_DATA "/hf-configs/") + file;
-}
-
-Design load(const std::string& path, const std::string& className = {})
-{
-    auto d = loadSource(path, { className });
-    if (!d)
-        qFatal("%s", d.error().text().c_str());
-    return std::move(*d);
-}
-
-Counted counted(Design d)
-{
-    auto c = count(std::move(d));
-    if (!c)
-        qFatal("%s", c.error().text().c_str());
-    return std::move(*c);
-}
-
-const NodeValue& at(const Counted& c, const char* path)
-{
-    const Module* m = c.design.find(path);
-    if (!m)
-        qFatal("no node %s", path);
-    return c.evaluation.nodes[static_cast<std::size_t>(m->index)];
-}
-
-const NodeFormula& formulaAt(const Counted& c, const char* path)
-{
-    return c.formulas[static_cast<std::size_t>(c.design.find(path)->index)];
-}
-
-bool hasNote(const Design& d, const QString& text)
-{
-    for (const auto& n : d.notes)
-        if (QString::fromStdString(n).contains(text))
-            return true;
-    return false;
-}
-
-/// A config written in the test, loaded as if from a file.
-Result<Design> inlineConfig(const nlohmann::json& j, const std::string& className = {})
-{
-    return loadText(j.dump(), "inline.json", { className });
+    return dataPath(std::string("hf-configs/") + file);
 }
 
 nlohmann::json mistral7b()

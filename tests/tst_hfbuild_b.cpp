@@ -3,56 +3,14 @@
 // deepseek_v3, gpt_oss): checkpoint paths and classes, layer stacks, class choice, active counts,
 // notes, --set by field name and bad input. Totals against published numbers are in
 // tst_hfimport; every other expected number here is derived by hand in the test.
-#include "evaluate.h"
-#include "overrides.h"
-#include "source.h"
-
-#include <nlohmann/json.hpp>
+#include "testutil.h"
 
 #include <QtTest>
 
 using namespace paramscope::core;
+using namespace paramscope::test;
 
 namespace {
-
-std::string data(const char* file)
-{
-    return std::string(PARAMSCOPE_TEST_DATA "/") + file;
-}
-
-Design load(const std::string& path, const std::string& className = {})
-{
-    auto d = loadSource(path, { className });
-    if (!d)
-        qFatal("%s", d.error().text().c_str());
-    return std::move(*d);
-}
-
-Evaluation evaluated(const Design& d)
-{
-    auto e = evaluate(d);
-    if (!e)
-        qFatal("%s", e.error().text().c_str());
-    return std::move(*e);
-}
-
-bool hasNote(const Design& d, const QString& text)
-{
-    for (const auto& n : d.notes)
-        if (QString::fromStdString(n).contains(text))
-            return true;
-    return false;
-}
-
-/// The error of importing and evaluating @p j (empty when both succeed).
-QString failure(const nlohmann::json& j, const std::string& className = {})
-{
-    auto d = loadText(j.dump(), "inline.json", { className });
-    if (!d)
-        return QString::fromStdString(d.error().text());
-    auto e = evaluate(*d);
-    return e ? QString() : QString::fromStdString(e.error().text());
-}
 
 const char* kDeepseekV3 = "hf-configs/deepseek-ai__DeepSeek-V3.json";
 const char* kBert = "hf-configs/google-bert__bert-base-uncased.json";
@@ -130,7 +88,7 @@ private slots:
         QFETCH(QString, className);
         QFETCH(QString, path);
         QFETCH(QString, type);
-        const Design d = load(data(qPrintable(config)), className.toStdString());
+        const Design d = load(dataPath(qPrintable(config)), className.toStdString());
         const Module* m = d.find(path.toStdString());
         if (type.isEmpty()) {
             QVERIFY2(!m, qPrintable(path));
@@ -142,7 +100,7 @@ private slots:
 
     void deepseekLayerStack()
     {
-        const Design d = load(data(kDeepseekV3));
+        const Design d = load(dataPath(kDeepseekV3));
         const Evaluation e = evaluated(d);
         const Module* layers = d.find("model.layers");
         QVERIFY(layers);
@@ -164,7 +122,7 @@ private slots:
 
     void deepseekActive()
     {
-        const Design d = load(data(kDeepseekV3));
+        const Design d = load(dataPath(kDeepseekV3));
         const Evaluation e = evaluated(d);
         QVERIFY(e.sparse);
         // By hand, per token: embed_tokens and lm_head 129280·7168 = 926,679,040 each; 3 dense
@@ -182,7 +140,7 @@ private slots:
 
     void deepseekNotes()
     {
-        const Design d = load(data(kDeepseekV3));
+        const Design d = load(dataPath(kDeepseekV3));
         QVERIFY(hasNote(d, QStringLiteral("num_nextn_predict_layers")));
         QVERIFY(hasNote(d, QStringLiteral("685B")));
         QVERIFY(hasNote(d, QStringLiteral("e_score_correction_bias")));
@@ -193,7 +151,7 @@ private slots:
     {
         // --set by config field: all 61 layers MoE. Each dense layer becomes a MoE layer:
         // 3 · (11,507,286,272 − 583,483,392) more than the published 671,026,419,200.
-        Design d = load(data(kDeepseekV3));
+        Design d = load(dataPath(kDeepseekV3));
         QVERIFY(applySetting(d, "first_k_dense_replace", 0).ok());
         QCOMPARE(evaluated(d).total, Count(671026419200) + 3 * (Count(11507286272) - Count(583483392)));
     }
@@ -201,7 +159,7 @@ private slots:
     void bertClasses()
     {
         // BertModel: the published 109,482,240 (KerasHub bert_base_en_uncased, with pooler).
-        const Design model = load(data(kBert), "BertModel");
+        const Design model = load(dataPath(kBert), "BertModel");
         QCOMPARE(model.className, std::string("BertModel"));
         QCOMPARE(evaluated(model).total, Count(109482240));
         // BertForMaskedLM by hand from it: no pooler (−(768·768 + 768) = −590,592); the MLM
@@ -209,7 +167,7 @@ private slots:
         // the word embedding (+0) but its bias, cls.predictions.bias, is its own (+30,522).
         const Count maskedLm = 109482240 - 590592 + 590592 + 1536 + 30522;
         QCOMPARE(maskedLm, Count(109514298));
-        const Design mlm = load(data(kBert)); // architectures[0] is BertForMaskedLM
+        const Design mlm = load(dataPath(kBert)); // architectures[0] is BertForMaskedLM
         QCOMPARE(mlm.className, std::string("BertForMaskedLM"));
         QCOMPARE(evaluated(mlm).total, maskedLm);
         QVERIFY(hasNote(mlm, QStringLiteral("BertModel")));
@@ -217,7 +175,7 @@ private slots:
 
     void gptOssActive()
     {
-        const Design d = load(data("hf-extra/openai__gpt-oss-20b.json"));
+        const Design d = load(dataPath("hf-extra/openai__gpt-oss-20b.json"));
         const Evaluation e = evaluated(d);
         // By hand, per token for gpt-oss-20b (E 2880, H 64, K 8, D 64, F 2880, 32 experts, top 4):
         // attention q 2880·4096 + 4096, k and v 2·(2880·512 + 512), o 4096·2880 + 2880, sinks 64
@@ -236,7 +194,7 @@ private slots:
     {
         // OPT-125m with 24 layers: 12 more layers of 7,087,872 (4·(768² + 768) + 2·768·3072 + 3072
         // + 768 + 2·2·768) on top of the published 125,239,296.
-        Design d = load(data("hf-extra/facebook__opt-125m.json"));
+        Design d = load(dataPath("hf-extra/facebook__opt-125m.json"));
         QVERIFY(applySetting(d, "num_hidden_layers", 24).ok());
         QCOMPARE(evaluated(d).total, Count(125239296) + 12 * Count(7087872));
     }

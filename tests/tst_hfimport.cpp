@@ -2,12 +2,12 @@
 // Every Hugging Face config in tests/data against its independently published total.
 // hf-configs/ is a copy of ../shared/fixtures/hf-configs; hf-extra/ holds configs found for the
 // other families, each with the published number and where it was published (expected.json).
-#include "evaluate.h"
-#include "source.h"
+#include "testutil.h"
 
 #include <QtTest>
 
 using namespace paramscope::core;
+using namespace paramscope::test;
 
 class TestHfImport : public QObject {
     Q_OBJECT
@@ -19,7 +19,7 @@ private slots:
         QTest::addColumn<qint64>("total");
         QTest::addColumn<qint64>("active");
         for (const char* folder : { "hf-configs", "hf-extra" }) {
-            const QString dir = QStringLiteral(PARAMSCOPE_TEST_DATA "/") + QLatin1String(folder);
+            const QString dir = QString::fromStdString(dataPath(folder));
             QFile file(dir + QStringLiteral("/expected.json"));
             QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
             const QJsonArray entries = QJsonDocument::fromJson(file.readAll()).array();
