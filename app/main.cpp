@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// paramscope: the desktop app. `paramscope [SOURCE] [--set NAME=VALUE]... [--screenshot FILE.png [--size WxH]]`
+// paramscope: the desktop app.
+// `paramscope [SOURCE] [--set NAME=VALUE]... [--palette dark] [--screenshot FILE.png [--size WxH]]`
 #include "mainwindow.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QTextStream>
 
 #include <cstdio>
@@ -43,7 +47,10 @@ int main(int argc, char* argv[])
         QStringLiteral("select"), QStringLiteral("Select the module at a dotted path."), QStringLiteral("PATH"));
     const QCommandLineOption chart(
         QStringLiteral("chart"), QStringLiteral("Show the growth chart instead of the tree."));
-    parser.addOptions({ set, screenshot, size, zoom, select, chart });
+    const QCommandLineOption palette(QStringLiteral("palette"),
+        QStringLiteral("Colours: system (default), light or dark (Fusion style)."), QStringLiteral("SCHEME"),
+        QStringLiteral("system"));
+    parser.addOptions({ set, screenshot, size, zoom, select, chart, palette });
     parser.process(app);
 
     QTextStream err(stderr);
@@ -54,6 +61,14 @@ int main(int argc, char* argv[])
     const QStringList args = parser.positionalArguments();
     if (args.size() > 1)
         return fail(QStringLiteral("one SOURCE at most"));
+
+    if (const QString scheme = parser.value(palette); scheme != QLatin1String("system")) {
+        if (scheme != QLatin1String("light") && scheme != QLatin1String("dark"))
+            return fail(QStringLiteral("--palette wants system, light or dark"));
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(
+            scheme == QLatin1String("dark") ? paramscope::ui::darkPalette() : QApplication::style()->standardPalette());
+    }
 
     MainWindow window;
     const bool headless = parser.isSet(screenshot);

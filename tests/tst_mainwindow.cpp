@@ -8,9 +8,16 @@
 #include "report.h"
 #include "source.h"
 #include "summarywidget.h"
+#include "theme.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -32,6 +39,11 @@ private slots:
     void expressionValidatedAsYouType();
     void editUndoSaveReopen();
     void zoomScalesFonts();
+    void zoomKeepsFormulasWhole();
+    void longNotesTakeOneLineEach();
+    void paletteContrast_data();
+    void paletteContrast();
+    void lectureWalkthrough();
     void screenshot();
 };
 
@@ -49,6 +61,61 @@ core::Count coreTotal(const char* source, const char* symbol, core::Count value)
 QString rootCount(MainWindow& w)
 {
     return w.model()->index(0, ArchitectureModel::ParametersColumn).data().toString();
+}
+
+/// Lets deferred layout (column fitting, queued replots) run.
+void settle()
+{
+    QApplication::processEvents();
+    QTest::qWait(50);
+    QApplication::processEvents();
+}
+
+/// When PARAMSCOPE_SHOT_DIR is set, saves @p w as drawn, under a strip with its window title as
+/// a window manager would show it (the "*" of unsaved edits included), to <dir>/<name>.png.
+/// A way to look at each state the tests reach; nothing is checked.
+void shot(MainWindow& w, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("PARAMSCOPE_SHOT_DIR");
+    if (dir.isEmpty())
+        return;
+    settle();
+    const QPixmap window = w.grab();
+    const int strip = w.fontMetrics().height() + 12;
+    QImage image(window.width(), window.height() + strip, QImage::Format_RGB32);
+    image.fill(QColor(0x3c, 0x3f, 0x44));
+    QPainter p(&image);
+    p.setPen(Qt::white);
+    QString title = w.windowTitle();
+    title.replace(QStringLiteral("[*]"), w.isWindowModified() ? QStringLiteral("*") : QString());
+    p.drawText(QRect(0, 0, window.width(), strip), Qt::AlignCenter, title);
+    p.drawPixmap(0, strip, window);
+    p.end();
+    QDir().mkpath(dir);
+    QVERIFY(image.save(QDir(dir).filePath(name + QStringLiteral(".png"))));
+}
+
+/// Drags @p symbol's slider, as a mouse does, until its spin box shows @p target.
+void drag(MainWindow& w, const QString& symbol, int target)
+{
+    QSlider* slider = w.hyperparameterPanel()->slider(symbol);
+    QSpinBox* spin = w.hyperparameterPanel()->spinBox(symbol);
+    QVERIFY(slider && spin);
+    slider->setSliderDown(true); // a press on the handle: one undo step for the whole drag
+    const int direction = spin->value() < target ? 1 : -1;
+    while (spin->value() != target && slider->value() + direction >= slider->minimum()
+        && slider->value() + direction <= slider->maximum())
+        slider->setValue(slider->value() + direction);
+    slider->setSliderDown(false);
+    QCOMPARE(spin->value(), target);
+}
+
+/// Whether the text of @p index fits its column (not elided).
+bool fits(QTreeView* tree, const QModelIndex& index)
+{
+    const QFontMetrics metrics(index.data(Qt::FontRole).value<QFont>());
+    const int indent = index.column() == 0 ? tree->indentation() * 2 : 0;
+    return metrics.horizontalAdvance(index.data().toString()) + indent + 6 <= tree->columnWidth(index.column());
 }
 
 } // namespace
@@ -197,6 +264,159 @@ void TestMainWindow::zoomScalesFonts()
     for (QAction* a : w.findChildren<QAction*>())
         if (!a->objectName().isEmpty() && !a->objectName().startsWith(QLatin1String("qt_")))
             QVERIFY2(!a->shortcut().isEmpty() && !a->toolTip().isEmpty(), qPrintable(a->objectName()));
+}
+
+void TestMainWindow::zoomKeepsFormulasWhole()
+{
+    // A projector: 1920x1080 at 180 %. The formulas (the point of the lecture) stay whole.
+    MainWindow w;
+    w.resize(1920, 1080);
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    settle();
+    const int numbersBefore = w.treeView()->columnWidth(ArchitectureModel::ParametersColumn);
+    w.setZoom(1.8);
+    settle();
+    // The columns follow the zoom without a reload.
+    QVERIFY(w.treeView()->columnWidth(ArchitectureModel::ParametersColumn) > numbersBefore);
+    const QModelIndex root = w.model()->index(0, 0);
+    QVERIFY(fits(w.treeView(), root.siblingAtColumn(ArchitectureModel::FormulaColumn)));
+    QVERIFY(fits(w.treeView(), root.siblingAtColumn(ArchitectureModel::ParametersColumn)));
+    QVERIFY(fits(w.treeView(), root.siblingAtColumn(ArchitectureModel::ShareColumn)));
+    shot(w, QStringLiteral("08-projector-zoom180"));
+    w.setZoom(1.0);
+}
+
+void TestMainWindow::longNotesTakeOneLineEach()
+{
+    // Gemma 3 4B has a long list of assumed defaults: one line each, whole in the tooltip.
+    MainWindow w;
+    w.resize(1440, 900);
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gemma-3-4b"), nullptr, false));
+    settle();
+    const auto* notes = w.summary()->findChild<QLabel*>(QStringLiteral("notes"));
+    QVERIFY(notes);
+    QVERIFY(w.summary()->notes().size() >= 3);
+    QCOMPARE(notes->text().count(QLatin1Char('\n')) + 1, w.summary()->notes().size());
+    QVERIFY(notes->toolTip().contains(QStringLiteral("text_config.tie_word_embeddings")));
+    QVERIFY(notes->sizeHint().height() <= notes->fontMetrics().lineSpacing() * (w.summary()->notes().size() + 1));
+}
+
+void TestMainWindow::paletteContrast_data()
+{
+    QTest::addColumn<QPalette>("palette");
+    QTest::newRow("light") << QApplication::style()->standardPalette();
+    QTest::newRow("dark") << ui::darkPalette();
+}
+
+void TestMainWindow::paletteContrast()
+{
+    QFETCH(QPalette, palette);
+    // Error text and dimmed text (a shared weight, the last valid counts) read from the back row.
+    const QColor error = ui::errorColor(palette);
+    QVERIFY(ui::contrastRatio(error, palette.color(QPalette::Window)) >= 4.5);
+    QVERIFY(ui::contrastRatio(error, palette.color(QPalette::Base)) >= 4.5);
+    QVERIFY(error.red() > error.green()); // still red
+    const QColor dimmed = ui::dimmedText(palette);
+    QVERIFY(ui::contrastRatio(dimmed, palette.color(QPalette::Base)) >= 4.5);
+    QVERIFY(dimmed != palette.color(QPalette::Text));
+    QVERIFY(ui::contrastRatio(palette.color(QPalette::Text), ui::errorBackground(palette)) >= 4.5);
+
+    // The widgets follow a palette change.
+    const QPalette before = QApplication::palette();
+    QApplication::setPalette(palette);
+    MainWindow w;
+    w.resize(1440, 900);
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    w.hyperparameterPanel()->spinBox(QStringLiteral("E"))->setValue(770);
+    const auto* message = w.summary()->findChild<QLabel*>(QStringLiteral("summaryError"));
+    QVERIFY(message && message->styleSheet().contains(error.name()));
+    const QModelIndex root = w.model()->index(0, 0);
+    const QModelIndex lmHead = w.model()->index(w.model()->rowCount(root) - 1, 0, root);
+    QCOMPARE(lmHead.data().toString(), QStringLiteral("lm_head"));
+    QCOMPARE(lmHead.data(Qt::ForegroundRole).value<QBrush>().color(), dimmed);
+    shot(w, QStringLiteral("09-invalid-") + QString::fromLatin1(QTest::currentDataTag()));
+    QApplication::setPalette(before);
+    QApplication::processEvents();
+    QVERIFY(message->styleSheet().contains(ui::errorColor(before).name()));
+}
+
+void TestMainWindow::lectureWalkthrough()
+{
+    // The acceptance, step by step (PARAMSCOPE_SHOT_DIR=dir saves each state to look at).
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("gpt2-edited.json"));
+    core::Count edited = 0;
+    {
+        MainWindow w;
+        w.resize(1440, 900);
+        w.show();
+        QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+        shot(w, QStringLiteral("01-gpt2"));
+
+        // GPT-2 small grown to GPT-2 medium's shape: 16 heads, then E and L dragged.
+        w.hyperparameterPanel()->spinBox(QStringLiteral("H"))->setValue(16);
+        drag(w, QStringLiteral("E"), 1024);
+        drag(w, QStringLiteral("L"), 24);
+        QCOMPARE(rootCount(w), QStringLiteral("354,823,168")); // GPT-2 medium, exactly
+        QCOMPARE(w.summary()->totalText(), QStringLiteral("354,823,168"));
+        const QModelIndex block = w.model()->indexOfNode(w.document()->design().find("transformer.h.*")->index);
+        QCOMPARE(
+            block.siblingAtColumn(ArchitectureModel::ShapeColumn).data().toString(), QStringLiteral("24 × GPT2Block"));
+        QCOMPARE(w.document()->undoStack()->count(), 3); // H, the E drag, the L drag
+        shot(w, QStringLiteral("02-gpt2-E1024-L24"));
+        for (int i = 0; i < 3; ++i)
+            w.action(QStringLiteral("undo"))->trigger();
+        QCOMPARE(rootCount(w), QStringLiteral("124,439,808"));
+
+        // An edit: the first norm of every block becomes an RMSNorm (no bias: E, not 2E).
+        QVERIFY(w.selectPath(QStringLiteral("transformer.h.*.ln_1")));
+        w.action(QStringLiteral("switchNorm"))->trigger();
+        edited = 124439808 - 12 * 768;
+        QCOMPARE(w.document()->evaluation().total, edited);
+        QVERIFY(w.isWindowModified());
+        const QModelIndex ln1 = w.treeView()->currentIndex();
+        QCOMPARE(ln1.siblingAtColumn(ArchitectureModel::ShapeColumn).data().toString(), QStringLiteral("RMSNorm(768)"));
+        QCOMPARE(ln1.siblingAtColumn(ArchitectureModel::FormulaColumn).data().toString(), QStringLiteral("E"));
+        shot(w, QStringLiteral("04-edit-rmsnorm"));
+        w.action(QStringLiteral("undo"))->trigger();
+        QCOMPARE(w.document()->evaluation().total, 124439808);
+        QVERIFY(!w.isWindowModified());
+        shot(w, QStringLiteral("05-undo"));
+        w.action(QStringLiteral("redo"))->trigger();
+        QString error;
+        QVERIFY2(w.document()->save(file, &error), qPrintable(error));
+        QVERIFY(!w.isWindowModified());
+    }
+    {
+        MainWindow w;
+        w.resize(1440, 900);
+        w.show();
+        QString error;
+        QVERIFY2(w.openSource(file, &error, false), qPrintable(error));
+        QCOMPARE(w.document()->evaluation().total, edited);
+        QVERIFY(w.windowTitle().startsWith(w.document()->displayName()));
+        QVERIFY(!w.isWindowModified());
+        QVERIFY(w.selectPath(QStringLiteral("transformer.h.*.ln_1")));
+        shot(w, QStringLiteral("06-reopened"));
+        w.hyperparameterPanel()->spinBox(QStringLiteral("E"))->setValue(770);
+        QVERIFY(!w.hyperparameterPanel()->errorText(QStringLiteral("E")).isEmpty());
+        shot(w, QStringLiteral("07-invalid-E770"));
+    }
+    {
+        MainWindow w;
+        w.resize(1440, 900);
+        w.show();
+        QVERIFY(w.openSource(QStringLiteral("gemma-3-4b"), nullptr, false));
+        QVERIFY(w.selectPath(QStringLiteral("model.vision_tower")));
+        const QModelIndex vision = w.treeView()->currentIndex();
+        w.treeView()->expandRecursively(vision);
+        w.treeView()->scrollTo(vision, QAbstractItemView::PositionAtTop);
+        QVERIFY(w.treeView()->isExpanded(vision));
+        shot(w, QStringLiteral("03-gemma-3-4b-vision"));
+    }
 }
 
 void TestMainWindow::screenshot()

@@ -5,6 +5,7 @@
 #include "document.h"
 #include "edits.h"
 #include "report.h"
+#include "theme.h"
 
 #include <QApplication>
 #include <QFont>
@@ -245,7 +246,7 @@ QVariant ArchitectureModel::data(const QModelIndex& index, int role) const
     }
     case Qt::ForegroundRole:
         if (tied || (m_document->error() && index.column() >= ParametersColumn))
-            return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+            return QBrush(dimmedText(QApplication::palette())); // grey, yet legible from the back row
         return {};
     case Qt::ToolTipRole: {
         QStringList tip;

@@ -2,6 +2,7 @@
 #include "hyperparameterpanel.h"
 
 #include "document.h"
+#include "theme.h"
 
 #include <QEvent>
 #include <QGridLayout>
@@ -46,14 +47,21 @@ std::vector<Count> stepLadder(Count step, Count lo, Count hi)
     return out;
 }
 
+/// The head count E's ladder steps by (1 when H is absent or derived).
+Count headsOf(const core::Design& d)
+{
+    const core::Symbol* h = d.symbol("H");
+    return h && !h->isDerived() && h->value > 0 ? h->value : 1;
+}
+
 bool contains(const std::string& s, const char* part)
 {
     return s.find(part) != std::string::npos;
 }
 
-QString errorStyle()
+QString errorStyle(const QPalette& palette)
 {
-    return QStringLiteral("color: #d03030;");
+    return QStringLiteral("color: %1;").arg(errorColor(palette).name());
 }
 
 } // namespace
@@ -69,6 +77,12 @@ void HyperparameterPanel::changeEvent(QEvent* event)
     // Zoomed for a projector: the spin boxes keep room for their digits.
     if (event->type() == QEvent::FontChange && m_grid)
         m_grid->setColumnMinimumWidth(3, spinWidth());
+    // Light or dark: the error red is chosen for the palette in use.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
+        for (Row& row : m_rows)
+            row.error->setStyleSheet(errorStyle(palette()));
+        refreshError();
+    }
 }
 
 HyperparameterPanel::HyperparameterPanel(Document* document, QWidget* parent)
@@ -169,7 +183,7 @@ void HyperparameterPanel::rebuild()
         row.error = new QLabel(m_rowsWidget);
         row.error->setObjectName(QStringLiteral("error_") + name);
         row.error->setWordWrap(true);
-        row.error->setStyleSheet(errorStyle());
+        row.error->setStyleSheet(errorStyle(palette()));
         row.error->hide();
         m_grid->addWidget(row.error, gridRow, 0, 1, 4);
         ++gridRow;
@@ -201,8 +215,8 @@ void HyperparameterPanel::updateLadder(Row& row)
         || contains(s->description, "context")) {
         ladder = logLadder(std::max<Count>(lo, 16), std::max<Count>(current * 4, Count(1) << 20));
     } else if (n == "E") {
-        const core::Symbol* h = d.symbol("H");
-        const Count heads = h && !h->isDerived() && h->value > 0 ? h->value : 1;
+        const Count heads = headsOf(d);
+        row.ladderHeads = heads;
         const Count lcm = std::lcm(heads, Count(64));
         const Count step = lcm <= 256 ? lcm : heads;
         ladder = stepLadder(step, std::max<Count>(lo, step), std::max<Count>(current * 4, 16384));
@@ -233,8 +247,10 @@ void HyperparameterPanel::refreshValues()
         Count value = s.value;
         if (s.isDerived())
             value = !m_document->error() && static_cast<std::size_t>(i) < e.symbols.size() ? e.symbols[i] : -1;
+        // E steps in multiples of the heads: a new H gives E a new ladder (16 heads reach 1024).
+        const bool headsChanged = row.name == "E" && row.ladderHeads != headsOf(d);
         if (value >= 0 && !row.slider->isSliderDown()
-            && !std::binary_search(row.ladder.begin(), row.ladder.end(), std::min(value, kMaxSpin)))
+            && (headsChanged || !std::binary_search(row.ladder.begin(), row.ladder.end(), std::min(value, kMaxSpin))))
             updateLadder(row);
         const QSignalBlocker b1(row.slider);
         const QSignalBlocker b2(row.spin);
@@ -268,7 +284,10 @@ void HyperparameterPanel::refreshError()
         const bool here = error && QString::fromStdString(row.name) == symbol;
         row.error->setText(here ? QString::fromStdString(error->text()) : QString());
         row.error->setVisible(here);
-        row.spin->setStyleSheet(here ? QStringLiteral("QSpinBox { border: 2px solid #d03030; }") : QString());
+        // A tinted background rather than a style sheet, which would replace the native arrows.
+        QPalette tinted = palette();
+        tinted.setColor(QPalette::Base, errorBackground(tinted));
+        row.spin->setPalette(here ? tinted : QPalette());
     }
     refreshValues();
 }

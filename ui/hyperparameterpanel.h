@@ -48,6 +48,7 @@ private:
         QToolButton* lock = nullptr;
         QLabel* error = nullptr;
         std::vector<core::Count> ladder;
+        core::Count ladderHeads = 0; ///< E only: the head count its ladder was built for
     };
 
     int spinWidth() const;

@@ -33,6 +33,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScrollArea>
+#include <QShowEvent>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -554,11 +555,18 @@ void MainWindow::setZoom(double factor)
         QApplication::setFont(f);
     if (!m_headless)
         settings::zoom.setValue(m_zoom);
-    // The left column grows with the text, the tree takes the rest.
-    const int total = width(); // the splitter may not be laid out yet
-    const int left = std::min(total / 2, static_cast<int>(420 * std::max(1.0, m_zoom)));
-    m_mainSplitter->setSizes({ left, std::max(100, total - left) });
+    balanceColumns();
+    scheduleFitColumns();
     statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
+}
+
+void MainWindow::balanceColumns()
+{
+    // The left column grows with the text, up to a third of the window: the tree and its
+    // formulas matter more than the sliders when zoomed for a projector.
+    const int total = width(); // the splitter may not be laid out yet
+    const int left = std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)));
+    m_mainSplitter->setSizes({ left, std::max(100, total - left) });
 }
 
 void MainWindow::showChart(bool chart)
@@ -626,12 +634,22 @@ void MainWindow::onDocumentReset()
     else
         m_tree->expandToDepth(3);
     fitColumns();
+    scheduleFitColumns(); // again once the expanded rows are laid out
     selectNode(0);
     updateTitle();
 }
 
 void MainWindow::onDocumentChanged()
 {
+    // New values can be wider (E = 1024 widens every shape): columns grow, never shrink, so a
+    // width the user chose stays.
+    if (!m_growPending) {
+        m_growPending = true;
+        QTimer::singleShot(0, this, [this] {
+            m_growPending = false;
+            fitColumns(true);
+        });
+    }
     // After a structural edit the persistent current index was remapped: follow it.
     if (m_editor->node() != currentNode())
         m_editor->setNode(currentNode());
@@ -641,18 +659,53 @@ void MainWindow::onDocumentChanged()
 #endif
 }
 
-void MainWindow::fitColumns()
+static_assert(ArchitectureModel::ColumnCount == 5, "fittedWidths() returns one width per column");
+
+std::array<int, 5> MainWindow::fittedWidths() const
 {
-    // Numbers fit exactly; names and shapes get at most a quarter of the width each, and the
-    // formula takes the rest (elided, whole in the tooltip).
-    const int limit = std::max(200, width() / 6); // the viewport may not be laid out yet
-    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c) {
-        if (c == ArchitectureModel::FormulaColumn)
-            continue;
-        m_tree->resizeColumnToContents(c);
-        if (c == ArchitectureModel::ModuleColumn || c == ArchitectureModel::ShapeColumn)
-            m_tree->setColumnWidth(
-                c, std::min(m_tree->columnWidth(c), c == ArchitectureModel::ModuleColumn ? limit * 3 / 2 : limit));
+    // What the back row reads is the formula and the count. Numbers fit exactly; names get what
+    // they need up to a quarter of the width; the formula gets what it needs; the shape (whole in
+    // the tooltip) takes what is left, at least two fifths of it, since a root formula can be
+    // longer than any screen (Gemma 3's). The formula column stretches, so it takes any width
+    // still free and is elided only when it must be.
+    const int viewport = m_tree->viewport()->width();
+    const int available = viewport > 200 ? viewport : std::max(400, m_tree->width() - 20); // not laid out yet
+    const auto contents = [this](int column) {
+        // QTreeView's override is protected; the public virtual of the base class reaches it.
+        const QAbstractItemView* view = m_tree;
+        return std::max(view->sizeHintForColumn(column), m_tree->header()->sectionSizeHint(column));
+    };
+    std::array<int, 5> w {};
+    w[ArchitectureModel::ParametersColumn] = contents(ArchitectureModel::ParametersColumn);
+    w[ArchitectureModel::ShareColumn] = contents(ArchitectureModel::ShareColumn);
+    w[ArchitectureModel::ModuleColumn] = std::min(contents(ArchitectureModel::ModuleColumn), available / 4);
+    const int rest = std::max(0,
+        available - w[ArchitectureModel::ModuleColumn] - w[ArchitectureModel::ParametersColumn]
+            - w[ArchitectureModel::ShareColumn]);
+    w[ArchitectureModel::FormulaColumn] = contents(ArchitectureModel::FormulaColumn);
+    w[ArchitectureModel::ShapeColumn] = std::min(
+        contents(ArchitectureModel::ShapeColumn), std::max(rest - w[ArchitectureModel::FormulaColumn], rest * 2 / 5));
+    return w;
+}
+
+void MainWindow::fitColumns(bool growOnly)
+{
+    const auto widths = fittedWidths();
+    for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
+        if (c != ArchitectureModel::FormulaColumn && (!growOnly || widths[c] > m_tree->columnWidth(c)))
+            m_tree->setColumnWidth(c, widths[c]);
+}
+
+void MainWindow::scheduleFitColumns()
+{
+    // After a font or size change the views re-measure first; fit once that has settled.
+    if (!m_fitPending) {
+        m_fitPending = true;
+        QTimer::singleShot(0, this, [this] {
+            m_fitPending = false;
+            m_tree->doItemsLayout();
+            fitColumns();
+        });
     }
 }
 
@@ -811,6 +864,14 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (!m_headless)
         writeSettings();
     event->accept();
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    // The first fit ran before the window had its size.
+    if (!event->spontaneous())
+        scheduleFitColumns();
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

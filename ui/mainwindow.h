@@ -4,6 +4,9 @@
 #include <QFont>
 #include <QMainWindow>
 
+#include <array>
+#include <functional>
+
 class QAction;
 class QListWidget;
 class QMenu;
@@ -53,13 +56,19 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
     void createActions();
     void createPresetList();
-    void fitColumns();
+    /// Column widths that keep formulas and counts whole where possible (the formula stretches).
+    std::array<int, 5> fittedWidths() const;
+    /// Applies fittedWidths(); with @p growOnly, only widens (keeps what the user chose).
+    void fitColumns(bool growOnly = false);
+    void scheduleFitColumns();
+    void balanceColumns();
     void updateTitle();
     void updateActions();
     void onCurrentChanged();
@@ -95,6 +104,8 @@ private:
     QFont m_baseFont;
     double m_zoom = 1.0;
     bool m_headless = false;
+    bool m_fitPending = false;
+    bool m_growPending = false;
 };
 
 } // namespace paramscope::ui

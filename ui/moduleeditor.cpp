@@ -3,8 +3,10 @@
 
 #include "document.h"
 #include "edits.h"
+#include "theme.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,7 +22,17 @@ QString qs(const std::string& s)
     return QString::fromStdString(s);
 }
 
-const char* kInvalidStyle = "QLineEdit { border: 2px solid #d03030; }";
+/// Tints @p edit when its text is refused (a palette change keeps the native frame, light or dark).
+void setInvalid(QLineEdit* edit, bool invalid)
+{
+    if (!invalid) {
+        edit->setPalette(QPalette());
+        return;
+    }
+    QPalette p = edit->parentWidget()->palette();
+    p.setColor(QPalette::Base, errorBackground(p));
+    edit->setPalette(p);
+}
 
 } // namespace
 
@@ -53,7 +65,6 @@ ModuleEditor::ModuleEditor(Document* document, QWidget* parent)
         m_args[i]->setObjectName(QStringLiteral("arg%1").arg(i));
         m_args[i]->setToolTip(tr("An expression in the hyperparameters (E, 3*E, K*D, E/H …); Enter applies"));
         m_argValues[i] = new QLabel(row);
-        m_argValues[i]->setEnabled(false);
         m_argValues[i]->setMinimumWidth(m_argValues[i]->fontMetrics().horizontalAdvance(QStringLiteral("= 0,000,000")));
         h->addWidget(m_args[i], 1);
         h->addWidget(m_argValues[i]);
@@ -73,7 +84,7 @@ ModuleEditor::ModuleEditor(Document* document, QWidget* parent)
     m_form->addRow(tr("Shares"), m_tie);
     m_message->setObjectName(QStringLiteral("editorMessage"));
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("color: #d03030;"));
+    m_message->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor(palette()).name()));
     m_message->hide();
     layout->addWidget(m_message);
     layout->addStretch(1);
@@ -102,9 +113,9 @@ void ModuleEditor::setNode(int node)
 {
     m_node = node;
     for (QLineEdit* e : m_args)
-        e->setStyleSheet({});
-    m_repeat->setStyleSheet({});
-    m_active->setStyleSheet({});
+        setInvalid(e, false);
+    setInvalid(m_repeat, false);
+    setInvalid(m_active, false);
     setMessage({});
     refresh();
 }
@@ -197,7 +208,7 @@ bool ModuleEditor::validate(QLineEdit* edit, bool optional)
                 break;
             }
     }
-    edit->setStyleSheet(problem.isEmpty() ? QString() : QString::fromLatin1(kInvalidStyle));
+    setInvalid(edit, !problem.isEmpty());
     setMessage(problem);
     return problem.isEmpty();
 }
@@ -224,7 +235,7 @@ void ModuleEditor::commitExpression(QLineEdit* edit, int arg)
             tr("Set %1 of %2 to %3").arg(what, qs(m->name.empty() ? m->type : m->name), qs(text)),
             [node, arg, text](core::Design& design) { return core::setExpression(design, node, arg, text); },
             source(field), &error)) {
-        edit->setStyleSheet(QString::fromLatin1(kInvalidStyle));
+        setInvalid(edit, true);
         setMessage(error);
     }
 }
@@ -244,11 +255,18 @@ void ModuleEditor::commitName()
             tr("Rename %1 to %2").arg(qs(m->name), qs(name)),
             [node, name](core::Design& design) { return core::renameModule(design, node, name); },
             source(QStringLiteral("name")), &error)) {
-        m_name->setStyleSheet(QString::fromLatin1(kInvalidStyle));
+        setInvalid(m_name, true);
         setMessage(error);
     } else {
-        m_name->setStyleSheet({});
+        setInvalid(m_name, false);
     }
+}
+
+void ModuleEditor::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        m_message->setStyleSheet(QStringLiteral("color: %1;").arg(errorColor(palette()).name()));
 }
 
 void ModuleEditor::setMessage(const QString& text)

@@ -36,6 +36,9 @@ public:
     /// The message under the form (validation or evaluation error); empty when hidden.
     QString message() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void refresh();
     /// Checks @p edit's text as an expression; returns whether it is acceptable.

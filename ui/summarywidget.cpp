@@ -3,10 +3,13 @@
 
 #include "document.h"
 #include "report.h"
+#include "theme.h"
 
 #include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
+
+#include <algorithm>
 
 namespace paramscope::ui {
 
@@ -47,11 +50,14 @@ SummaryWidget::SummaryWidget(Document* document, QWidget* parent)
     m_total->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_total->setToolTip(tr("Total parameters, counted exactly"));
     m_details->setTextFormat(Qt::RichText);
-    m_notes->setTextFormat(Qt::RichText);
-    m_notes->setWordWrap(true);
+    // One line per note, elided to the width (the whole notes in the tooltip): a long list of
+    // assumed defaults must not push the tree down on a projector.
+    m_notes->setObjectName(QStringLiteral("notes"));
+    m_notes->setTextFormat(Qt::PlainText);
+    m_notes->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_error->setObjectName(QStringLiteral("summaryError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #d03030; font-weight: bold;"));
+    updateErrorStyle();
     updateFonts();
     connect(document, &Document::changed, this, &SummaryWidget::refresh);
     refresh();
@@ -70,8 +76,44 @@ QString SummaryWidget::errorText() const
 void SummaryWidget::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange)
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange) {
         updateFonts();
+        updateNotes();
+    }
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        updateErrorStyle();
+}
+
+void SummaryWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    updateNotes();
+}
+
+QStringList SummaryWidget::notes() const
+{
+    return m_noteLines;
+}
+
+void SummaryWidget::updateErrorStyle()
+{
+    m_error->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(errorColor(palette()).name()));
+}
+
+void SummaryWidget::updateNotes()
+{
+    // The layout has already given the label its width when this runs from resizeEvent.
+    const int width = std::max(80, m_notes->width());
+    const QFontMetrics metrics(m_notes->font());
+    QStringList lines;
+    for (const QString& note : m_noteLines)
+        lines << metrics.elidedText(note, Qt::ElideRight, width);
+    m_notes->setText(lines.join(QLatin1Char('\n')));
+    QStringList tip;
+    for (const QString& note : m_noteLines)
+        tip << note.toHtmlEscaped();
+    m_notes->setToolTip(tip.join(QStringLiteral("<br>")));
+    m_notes->setVisible(!m_noteLines.isEmpty());
 }
 
 void SummaryWidget::updateFonts()
@@ -88,6 +130,9 @@ void SummaryWidget::updateFonts()
     title.setPointSizeF(base.pointSizeF() * 1.2);
     title.setBold(true);
     m_title->setFont(title);
+    QFont italic = base;
+    italic.setItalic(true);
+    m_notes->setFont(italic);
 }
 
 void SummaryWidget::refresh()
@@ -117,14 +162,12 @@ void SummaryWidget::refresh()
     QStringList notes;
     for (const core::Module* m : d.nodes())
         if (!m->tiedTo.empty())
-            notes << tr("%1 shares its weight with %2 (counted once)")
-                         .arg(qs(core::Design::path(*m)), qs(m->tiedTo))
-                         .toHtmlEscaped();
+            notes << tr("%1 shares its weight with %2 (counted once)").arg(qs(core::Design::path(*m)), qs(m->tiedTo));
     for (const auto& n : d.notes)
         if (n.find("shares") == std::string::npos && n.find("tied") == std::string::npos)
-            notes << qs(n).toHtmlEscaped();
-    m_notes->setText(QStringLiteral("<i>%1</i>").arg(notes.join(QStringLiteral("<br>"))));
-    m_notes->setVisible(!notes.isEmpty());
+            notes << qs(n);
+    m_noteLines = notes;
+    updateNotes();
 
     if (const auto& error = m_document->error()) {
         m_error->setText(tr("Invalid: %1 — showing the last valid counts.").arg(qs(error->text())));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 class QLabel;
@@ -18,13 +19,18 @@ public:
 
     QString totalText() const;
     QString errorText() const;
+    /// The notes, whole (each is shown on one line, elided to the width; the tooltip has them all).
+    QStringList notes() const;
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void refresh();
     void updateFonts();
+    void updateNotes();
+    void updateErrorStyle();
 
     Document* m_document;
     QLabel* m_title;
@@ -33,6 +39,7 @@ private:
     QLabel* m_details;
     QLabel* m_notes;
     QLabel* m_error;
+    QStringList m_noteLines;
 };
 
 } // namespace paramscope::ui
