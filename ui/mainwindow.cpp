@@ -25,6 +25,7 @@
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -36,6 +37,7 @@
 #include <QShowEvent>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
@@ -89,6 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_tree->setModel(m_model);
     m_tree->setObjectName(QStringLiteral("architectureTree"));
     m_tree->setUniformRowHeights(true);
+    m_tree->setIndentation(std::max(12, qRound(QFontMetrics(m_baseFont).height() * 0.85))); // as setZoom()
     m_tree->setAlternatingRowColors(true);
     m_tree->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::DoubleClicked);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -553,6 +556,9 @@ void MainWindow::setZoom(double factor)
     f.setPointSizeF(m_baseFont.pointSizeF() * m_zoom);
     if (f != QApplication::font())
         QApplication::setFont(f);
+    // Indent by the text's size: deep trees (Gemma's vision tower) keep room for their names at
+    // 100 %, and the levels stay apart when zoomed.
+    m_tree->setIndentation(std::max(12, qRound(QFontMetrics(f).height() * 0.85)));
     if (!m_headless)
         settings::zoom.setValue(m_zoom);
     balanceColumns();
@@ -565,7 +571,10 @@ void MainWindow::balanceColumns()
     // The left column grows with the text, up to a third of the window: the tree and its
     // formulas matter more than the sliders when zoomed for a projector.
     const int total = width(); // the splitter may not be laid out yet
-    const int left = std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)));
+    // Never narrower than the sliders and spin boxes need (plus the scroll bar).
+    const int need = m_panel->minimumSizeHint().width() + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 16;
+    const int left
+        = std::min(total / 2, std::max(need, std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)))));
     m_mainSplitter->setSizes({ left, std::max(100, total - left) });
 }
 
@@ -664,7 +673,7 @@ static_assert(ArchitectureModel::ColumnCount == 5, "fittedWidths() returns one w
 std::array<int, 5> MainWindow::fittedWidths() const
 {
     // What the back row reads is the formula and the count. Numbers fit exactly; names get what
-    // they need up to a quarter of the width; the formula gets what it needs; the shape (whole in
+    // they need up to a third of the width; the formula gets what it needs; the shape (whole in
     // the tooltip) takes what is left, at least two fifths of it, since a root formula can be
     // longer than any screen (Gemma 3's). The formula column stretches, so it takes any width
     // still free and is elided only when it must be.
@@ -678,7 +687,7 @@ std::array<int, 5> MainWindow::fittedWidths() const
     std::array<int, 5> w {};
     w[ArchitectureModel::ParametersColumn] = contents(ArchitectureModel::ParametersColumn);
     w[ArchitectureModel::ShareColumn] = contents(ArchitectureModel::ShareColumn);
-    w[ArchitectureModel::ModuleColumn] = std::min(contents(ArchitectureModel::ModuleColumn), available / 4);
+    w[ArchitectureModel::ModuleColumn] = std::min(contents(ArchitectureModel::ModuleColumn), available / 3);
     const int rest = std::max(0,
         available - w[ArchitectureModel::ModuleColumn] - w[ArchitectureModel::ParametersColumn]
             - w[ArchitectureModel::ShareColumn]);
