@@ -46,7 +46,8 @@ const char* kUsage = R"(usage:
 SOURCE is a preset name (see `presets`), a ParamScope design file, a Hugging Face
 config.json, or a folder holding one. --set changes a hyperparameter (V, P, E, H, L …
 or a config field such as hidden_size); derived ones (F = 4*E) follow.
-Exit status: 0 on success, 2 on bad input (one message on stderr).
+Exit status: 0 on success, 2 on bad input (one message on stderr). `chart` prints nothing
+on success; set PARAMSCOPE_VERBOSE=1 to see Qt's own warnings.
 )";
 
 int fail(const std::string& message)
@@ -254,6 +255,13 @@ std::optional<std::pair<int, int>> parseSize(const std::string& text)
     return std::pair { static_cast<int>(*w), static_cast<int>(*h) };
 }
 
+/// Drops Qt's debug output and warnings; a fatal message is still printed (Qt then aborts).
+void quietQtMessages(QtMsgType type, const QMessageLogContext&, const QString& message)
+{
+    if (type == QtFatalMsg)
+        std::cerr << "paramscope-cli: " << message.toStdString() << "\n";
+}
+
 int chartCommand(int argc, char** argv, const std::vector<std::string>& args)
 {
     auto a = parseArguments("chart", args,
@@ -301,6 +309,10 @@ int chartCommand(int argc, char** argv, const std::vector<std::string>& args)
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
         && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Success prints nothing: Qt's own chatter (e.g. "XDG_RUNTIME_DIR not set") is dropped unless
+    // PARAMSCOPE_VERBOSE is set. Real errors still end in one message and exit status 2.
+    if (qEnvironmentVariableIsEmpty("PARAMSCOPE_VERBOSE"))
+        qInstallMessageHandler(quietQtMessages);
     QApplication app(argc, argv);
     QString error;
     if (!paramscope::ui::renderChart(

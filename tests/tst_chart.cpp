@@ -48,9 +48,10 @@ struct Run {
     QByteArray out, err;
 };
 
-Run cli(const QStringList& args)
+Run cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(PARAMSCOPE_CLI), args);
     p.waitForFinished(60000);
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
@@ -167,6 +168,67 @@ private slots:
             QStringLiteral("Q"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("q.png")) });
         QCOMPARE(bad.code, 2);
         QVERIFY(bad.err.contains("Q"));
+    }
+
+    void cliChartPrintsNothingOnSuccess()
+    {
+        // Without XDG_RUNTIME_DIR Qt warns on stderr; the chart command keeps quiet unless asked.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+        env.remove(QStringLiteral("PARAMSCOPE_VERBOSE"));
+        const QString file = m_dir.filePath(QStringLiteral("quiet.png"));
+        const Run r = cli({ QStringLiteral("chart"), QStringLiteral("llama-3-8b"), QStringLiteral("mistral-7b"),
+                              QStringLiteral("--x"), QStringLiteral("L"), QStringLiteral("--out"), file },
+            env);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.err, QByteArray());
+        QCOMPARE(r.out, QByteArray());
+        // A real error is still one message.
+        const Run bad = cli({ QStringLiteral("chart"), QStringLiteral("gpt2"), QStringLiteral("--x"),
+                                QStringLiteral("Q"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("q.png")) },
+            env);
+        QCOMPARE(bad.code, 2);
+        QCOMPARE(bad.err.count('\n'), 1);
+    }
+
+    void everyMarkerIsNamed_data()
+    {
+        QTest::addColumn<bool>("log");
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("log 1920x1080") << true << QSize(1920, 1080);
+        QTest::newRow("log 1280x800") << true << QSize(1280, 800);
+        QTest::newRow("linear 1280x800") << false << QSize(1280, 800);
+        QTest::newRow("log 640x400") << true << QSize(640, 400);
+    }
+
+    void everyMarkerIsNamed()
+    {
+        // Mistral 7B sits almost under the current design's diamond, Qwen3 8B next to it: each
+        // must still be named (next to its point, or numbered and keyed in the footer).
+        QFETCH(bool, log);
+        QFETCH(QSize, size);
+        ui::ChartSpec spec;
+        spec.design = load("llama-3-8b");
+        spec.markers.push_back(load("mistral-7b"));
+        spec.markers.push_back(load("qwen3-8b"));
+        spec.x = "L";
+        spec.logY = log;
+        const QString file = m_dir.filePath(QStringLiteral("markers.svg"));
+        QString error;
+        QVERIFY2(ui::renderChart(spec, file, size, 96, &error), qPrintable(error));
+        QXmlStreamReader xml(readAll(file));
+        QString text;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isCharacters())
+                text += xml.text();
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        for (const char* name : { "Llama 3 8B", "Mistral 7B", "Qwen3 8B" })
+            QVERIFY2(text.contains(QString::fromUtf8(name)), name);
+        // Embeddings and LM head are both V·E: the legend says the curves coincide.
+        if (log)
+            QVERIFY(text.contains(QStringLiteral("(= Embeddings)")));
     }
 
 private:

@@ -28,6 +28,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numbers>
+#include <set>
 
 namespace paramscope::ui {
 
@@ -176,6 +179,7 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
     ChartData data;
     Count highest = 0;
     std::optional<std::pair<Count, Count>> current;
+    QStringList sameAsCurrent; ///< markers at exactly the current design's point
     if (auto own = ownPoint(spec.design, spec.x)) {
         current = *own;
         highest = own->first;
@@ -186,13 +190,29 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
             data.notes << QStringLiteral("%1 not marked (%2)").arg(designLabel(m), qs(p.error().text()));
             continue;
         }
-        if (spec.showCurrent && current && *current == *p)
-            continue; // the current design's own marker says it
-        data.markers.push_back({ designLabel(m), differences(spec.design, m, spec.x), p->first, p->second, false });
+        const QString name = designLabel(m);
+        if (spec.showCurrent && current && *current == *p) {
+            // The current design's own marker stands for it; a different name joins its label.
+            if (name != designLabel(spec.design) && !sameAsCurrent.contains(name))
+                sameAsCurrent << name;
+            continue;
+        }
+        // Presets at the very same point share one marker and one label.
+        auto same = std::find_if(data.markers.begin(), data.markers.end(),
+            [&](const Marker& o) { return o.x == p->first && o.total == p->second; });
+        if (same != data.markers.end()) {
+            if (!same->label.split(QStringLiteral(" = ")).contains(name))
+                same->label += QStringLiteral(" = ") + name;
+            continue;
+        }
+        data.markers.push_back({ name, differences(spec.design, m, spec.x), p->first, p->second, false });
         highest = std::max(highest, p->first);
     }
-    if (spec.showCurrent && current)
-        data.markers.push_back({ designLabel(spec.design), QString(), current->first, current->second, true });
+    if (spec.showCurrent && current) {
+        QStringList names { designLabel(spec.design) };
+        names << sameAsCurrent;
+        data.markers.push_back({ names.join(QStringLiteral(" = ")), QString(), current->first, current->second, true });
+    }
 
     core::SweepOptions options;
     options.x = spec.x;
@@ -301,10 +321,24 @@ QString footerText(const ChartData& data)
     return text + QLatin1Char('.');
 }
 
+/// A marker's label: next to its point, or, when crowded out, a number keyed in the footer.
+struct Label {
+    const Marker* marker = nullptr;
+    QCPItemText* text = nullptr;
+    QCPItemLine* leader = nullptr; ///< from the label to its point when the label had to move away
+};
+
 /// Builds the whole chart into @p plot; the marker labels are placed by placeLabels() once laid out.
 struct Built {
-    std::vector<std::pair<QCPItemText*, const Marker*>> labels;
+    std::vector<Label> labels;
     QCPGraph* total = nullptr;
+    std::vector<QCPGraph*> curves; ///< lines a label should not cover
+    bool stacked = false; ///< the area under the total is filled
+    double dotRadius = 5; ///< pixels, of a preset's marker
+    double currentRadius = 7; ///< pixels, of the current design's marker
+    Fonts fonts;
+    QCPTextElement* footer = nullptr;
+    QString footerText; ///< without the key of numbered markers
 };
 
 Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data, const Fonts& fonts)
@@ -317,32 +351,47 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
 
     const core::Sweep& s = data.sweep;
     Built built;
+    built.fonts = fonts;
+    built.stacked = spec.breakdown && !spec.logY;
     QVector<double> xs;
     xs.reserve(static_cast<int>(s.points.size()));
     for (const auto& p : s.points)
         xs << static_cast<double>(p.x);
 
-    // Title, subtitle, footer.
+    // Rows: title, subtitle, the axes, the legend (below the axes: it never covers the data), footer.
     const QString title = spec.title.isEmpty()
         ? QStringLiteral("Parameters of %1 as %2 grows").arg(designLabel(spec.design), qs(s.x))
         : spec.title;
-    if (plot.plotLayout()->rowCount() == 1) {
-        plot.plotLayout()->insertRow(0);
-        plot.plotLayout()->addElement(0, 0, new QCPTextElement(&plot));
-        plot.plotLayout()->insertRow(1);
-        plot.plotLayout()->addElement(1, 0, new QCPTextElement(&plot));
-        plot.plotLayout()->addElement(3, 0, new QCPTextElement(&plot));
-        plot.plotLayout()->setRowSpacing(0);
+    QCPLayoutGrid* layout = plot.plotLayout();
+    if (layout->rowCount() == 1) {
+        layout->insertRow(0);
+        layout->addElement(0, 0, new QCPTextElement(&plot));
+        layout->insertRow(1);
+        layout->addElement(1, 0, new QCPTextElement(&plot));
+        // The legend centred between two spacers that take the spare width.
+        auto* legendRow = new QCPLayoutGrid;
+        layout->addElement(3, 0, legendRow);
+        plot.axisRect()->insetLayout()->take(plot.legend);
+        legendRow->addElement(0, 0, new QCPLayoutElement(&plot));
+        legendRow->addElement(0, 1, plot.legend);
+        legendRow->addElement(0, 2, new QCPLayoutElement(&plot));
+        legendRow->setColumnStretchFactor(1, 0.001);
+        legendRow->setMargins(QMargins(0, 0, 0, 0));
+        layout->setRowStretchFactor(3, 0.001);
+        layout->addElement(4, 0, new QCPTextElement(&plot));
+        layout->setRowSpacing(0);
     }
-    auto* titleElement = static_cast<QCPTextElement*>(plot.plotLayout()->element(0, 0));
-    auto* subtitle = static_cast<QCPTextElement*>(plot.plotLayout()->element(1, 0));
-    auto* footer = static_cast<QCPTextElement*>(plot.plotLayout()->element(3, 0));
+    auto* titleElement = static_cast<QCPTextElement*>(layout->element(0, 0));
+    auto* subtitle = static_cast<QCPTextElement*>(layout->element(1, 0));
+    auto* footer = static_cast<QCPTextElement*>(layout->element(4, 0));
     titleElement->setText(title);
     titleElement->setFont(fonts.font(1.7, true));
     subtitle->setText(wrapped(heldText(spec.design, s.x), 150));
     subtitle->setFont(fonts.font(1.0));
     subtitle->setTextColor(QColor(0x55, 0x55, 0x55));
-    footer->setText(footerText(data));
+    built.footer = footer;
+    built.footerText = footerText(data);
+    footer->setText(built.footerText);
     footer->setFont(fonts.font(0.85));
     footer->setTextColor(QColor(0x66, 0x66, 0x66));
 
@@ -358,6 +407,7 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
         g->setData(xs, ys, true);
         g->setLayer(QStringLiteral("curves"));
         built.total = g;
+        built.curves.push_back(g);
     }
 
     // Breakdown: stacked areas on a linear axis, separate curves on a log one.
@@ -365,6 +415,7 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
     if (spec.breakdown) {
         QVector<double> below(xs.size(), 0.0);
         QCPGraph* previous = nullptr;
+        std::vector<std::pair<QString, QVector<double>>> drawn; // separate curves so far, by label
         for (std::size_t c = 0; c < core::kComponentCount; ++c) {
             if (!s.present[c])
                 continue;
@@ -377,10 +428,10 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
             }
             auto* g = plot.addGraph();
             const QColor color = componentColor(comp);
-            QString name = qs(std::string(core::componentLabel(comp)));
+            const QString label = qs(std::string(core::componentLabel(comp)));
+            QString name = label;
             if (!s.componentFormulas[c].empty())
                 name += QStringLiteral("   ") + qs(s.componentFormulas[c]);
-            g->setName(name);
             if (stacked) {
                 QColor fill = color;
                 fill.setAlpha(170);
@@ -390,47 +441,64 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
                 if (previous)
                     g->setChannelFillGraph(previous);
             } else {
-                g->setPen(QPen(color, std::max(2.0, fonts.base / 6.0)));
+                QPen pen(color, std::max(2.0, fonts.base / 6.0));
+                // A curve on top of an earlier one (LM head = Embeddings when tied in count): dashed,
+                // so both colours show, and the legend says so.
+                auto same = std::find_if(drawn.begin(), drawn.end(), [&](const auto& d) { return d.second == ys; });
+                if (same != drawn.end()) {
+                    pen.setDashPattern({ 3.0, 2.5 });
+                    name += QStringLiteral("   (= %1)").arg(same->first);
+                }
+                g->setPen(pen);
+                drawn.emplace_back(label, ys);
+                built.curves.push_back(g);
             }
+            g->setName(name);
             g->setData(xs, ys, true);
             previous = g;
         }
     }
 
-    // Markers: one graph for the others, one for the current design.
+    // Markers: one graph for the current design, one above it for the others, so that a preset
+    // at (nearly) the current design's point still shows its dot on the diamond.
     const double markerSize = std::max(9.0, fonts.base * 0.9);
-    auto* others = plot.addGraph();
-    others->setLineStyle(QCPGraph::lsNone);
-    others->setScatterStyle(
-        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 1.5), QColor(0x20, 0x20, 0x20), markerSize));
-    others->removeFromLegend();
-    others->setLayer(QStringLiteral("curves"));
+    built.dotRadius = markerSize / 2;
+    built.currentRadius = markerSize * 1.5 / 2;
     auto* mine = plot.addGraph();
     mine->setLineStyle(QCPGraph::lsNone);
     mine->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(Qt::white, 1.5), QColor(0xd6, 0x27, 0x28), markerSize * 1.5));
     mine->setName(QStringLiteral("This design"));
     mine->setLayer(QStringLiteral("curves"));
+    auto* others = plot.addGraph();
+    others->setLineStyle(QCPGraph::lsNone);
+    others->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 1.5), QColor(0x20, 0x20, 0x20), markerSize));
+    others->removeFromLegend();
+    others->setLayer(QStringLiteral("curves"));
     bool anyMine = false;
     for (const Marker& m : data.markers) {
         (m.current ? mine : others)->addData(static_cast<double>(m.x), static_cast<double>(m.total));
         anyMine = anyMine || m.current;
         auto* label = new QCPItemText(&plot);
-        QString text = QStringLiteral("%1\n%2").arg(m.label, qs(core::compactCount(m.total)));
-        if (!m.differs.isEmpty())
-            text += QStringLiteral("  (") + m.differs + QLatin1Char(')');
-        label->setText(text);
-        label->setFont(fonts.font(0.95, m.current));
         label->setColor(m.current ? QColor(0xb0, 0x1a, 0x1b) : QColor(0x20, 0x20, 0x20));
         label->setBrush(QColor(255, 255, 255, 215));
         label->setPadding(QMargins(3, 1, 3, 1));
         label->setClipToAxisRect(true);
         label->setLayer(QStringLiteral("curves"));
-        built.labels.emplace_back(label, &m);
+        label->position->setType(QCPItemPosition::ptAbsolute);
+        label->setPositionAlignment(Qt::AlignCenter);
+        auto* leader = new QCPItemLine(&plot);
+        leader->setPen(QPen(m.current ? QColor(0xb0, 0x1a, 0x1b) : QColor(0x44, 0x44, 0x44), 1));
+        leader->setClipToAxisRect(true);
+        leader->setLayer(QStringLiteral("curves"));
+        leader->start->setType(QCPItemPosition::ptAbsolute);
+        leader->end->setType(QCPItemPosition::ptAbsolute);
+        leader->setVisible(false);
+        built.labels.push_back({ &m, label, leader });
     }
     if (!anyMine)
         mine->removeFromLegend();
-    others->setLayer(QStringLiteral("curves"));
 
     // Axes.
     QCPAxis* xAxis = plot.xAxis;
@@ -488,90 +556,307 @@ Built buildPlot(QCustomPlot& plot, const ChartSpec& spec, const ChartData& data,
         xAxis->setRange(std::max(0.0, x0 - (x1 - x0) * 0.01), x1 + (x1 - x0) * 0.01);
     if (spec.logY) {
         yMin = positiveMin == std::numeric_limits<double>::max() ? 1 : positiveMin / 2;
-        yAxis->setRange(yMin, yMax * 2.5);
+        yAxis->setRange(yMin, yMax * 5);
     } else {
         yAxis->setRange(0, yMax * 1.12);
     }
 
-    // Legend: top left, where a growing curve leaves room.
+    // Legend: below the axes (see the rows above), in as many columns as fit: see layoutAt().
     plot.legend->setVisible(true);
     plot.legend->setFont(fonts.font(1.0));
-    plot.legend->setBrush(QColor(255, 255, 255, 225));
-    plot.legend->setBorderPen(QPen(QColor(0xbb, 0xbb, 0xbb)));
+    plot.legend->setBrush(Qt::NoBrush);
+    plot.legend->setBorderPen(Qt::NoPen);
     plot.legend->setIconSize(fonts.base * 2, fonts.base);
     plot.legend->setIconTextPadding(std::max(7, fonts.base * 2 / 3));
     plot.legend->setRowSpacing(std::max(0, fonts.base / 5));
-    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot.legend->setColumnSpacing(fonts.base * 2);
+    plot.legend->setMargins(QMargins(fonts.base / 2, std::max(2, fonts.base / 4), fonts.base / 2, 0));
     plot.legend->simplify();
     return built;
 }
 
-/// Places marker labels next to their points without overlapping each other or the legend.
-void placeLabels(QCustomPlot& plot, const Built& built)
+/// Whether the segment @p a–@p b touches @p r.
+bool segmentHits(QPointF a, QPointF b, const QRectF& r)
 {
-    const QRect area = plot.axisRect()->rect();
-    std::vector<QRectF> taken;
-    if (plot.legend->visible())
-        taken.push_back(plot.legend->outerRect());
-    for (const auto& [label, marker] : built.labels) {
-        const QPointF p(plot.xAxis->coordToPixel(static_cast<double>(marker->x)),
-            plot.yAxis->coordToPixel(static_cast<double>(marker->total)));
-        taken.push_back(QRectF(p.x() - 6, p.y() - 6, 12, 12));
-    }
-    // The current design's label first: it must never be the one crowded out.
-    auto ordered = built.labels;
-    std::stable_partition(ordered.begin(), ordered.end(), [](const auto& l) { return l.second->current; });
-    for (const auto& [label, marker] : ordered) {
-        const QFontMetricsF fm(label->font());
-        const QRectF text = fm.boundingRect(QRectF(0, 0, 4000, 4000), Qt::AlignCenter, label->text());
-        const QSizeF size(text.width() + 8, text.height() + 4);
-        const QPointF p(plot.xAxis->coordToPixel(static_cast<double>(marker->x)),
-            plot.yAxis->coordToPixel(static_cast<double>(marker->total)));
-        const double gap = 8;
-        // Candidates: left-above, right-below, above, below, left, right, then further out.
-        std::vector<QPointF> corners; // top-left corners
-        for (double k : { 1.0, 2.2, 3.4 }) {
-            corners.push_back({ p.x() - size.width() - gap * k, p.y() - size.height() - gap * (k - 1) });
-            corners.push_back({ p.x() + gap * k, p.y() + gap * (k - 1) });
-            corners.push_back({ p.x() - size.width() / 2, p.y() - size.height() - gap * k });
-            corners.push_back({ p.x() - size.width() / 2, p.y() + gap * k });
-            corners.push_back({ p.x() - size.width() - gap * k, p.y() - size.height() / 2 });
-            corners.push_back({ p.x() + gap * k, p.y() - size.height() / 2 });
-            corners.push_back({ p.x() + gap * k, p.y() - size.height() - gap * (k - 1) });
-            corners.push_back({ p.x() - size.width() - gap * k, p.y() + gap * (k - 1) });
-        }
-        QRectF chosen;
-        for (const QPointF& c : corners) {
-            const QRectF r(c, size);
-            if (!QRectF(area).contains(r))
-                continue;
-            const QRectF spaced = r.adjusted(-4, -4, 4, 4);
-            if (std::none_of(taken.begin(), taken.end(), [&](const QRectF& t) { return t.intersects(spaced); })) {
-                chosen = r;
-                break;
-            }
-        }
-        if (chosen.isNull() && !marker->current) { // crowded: the marker stays, its tooltip names it
-            label->setVisible(false);
-            continue;
-        }
-        if (chosen.isNull())
-            chosen = QRectF(corners.front(), size);
-        taken.push_back(chosen);
-        label->position->setType(QCPItemPosition::ptAbsolute);
-        label->setPositionAlignment(Qt::AlignCenter);
-        label->position->setCoords(chosen.center());
-    }
+    if (r.contains(a) || r.contains(b))
+        return true;
+    if (std::max(a.x(), b.x()) < r.left() || std::min(a.x(), b.x()) > r.right() || std::max(a.y(), b.y()) < r.top()
+        || std::min(a.y(), b.y()) > r.bottom())
+        return false;
+    const QLineF s(a, b);
+    const QLineF edges[] = { { r.topLeft(), r.topRight() }, { r.topRight(), r.bottomRight() },
+        { r.bottomRight(), r.bottomLeft() }, { r.bottomLeft(), r.topLeft() } };
+    return std::any_of(std::begin(edges), std::end(edges),
+        [&](const QLineF& e) { return s.intersects(e, nullptr) == QLineF::BoundedIntersection; });
 }
 
-/// Lays out @p plot at @p size and places the labels.
+bool polylineHits(const QVector<QPointF>& line, const QRectF& r)
+{
+    for (int i = 1; i < line.size(); ++i) {
+        if (segmentHits(line[i - 1], line[i], r))
+            return true;
+    }
+    return false;
+}
+
+/// The point of @p r nearest to @p p.
+QPointF nearestOn(const QRectF& r, QPointF p)
+{
+    return { std::clamp(p.x(), r.left(), r.right()), std::clamp(p.y(), r.top(), r.bottom()) };
+}
+
+/// Places marker labels next to their points, clear of each other, of the markers and, where
+/// possible, of the curves. A label that has to move away gets a leader line to its point; when
+/// even a short label finds no room, the marker gets a number, keyed in the footer: every marker
+/// stays identifiable. Markers in @p keyed get their number directly. Returns the footer key lines.
+QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Marker*>& keyed)
+{
+    const QRectF area = QRectF(plot.axisRect()->rect()).adjusted(2, 2, -2, -2);
+    const double scale = std::max(1.0, built.fonts.base / 13.0);
+    auto pixel = [&](const Marker& m) {
+        return QPointF(
+            plot.xAxis->coordToPixel(static_cast<double>(m.x)), plot.yAxis->coordToPixel(static_cast<double>(m.total)));
+    };
+    auto radius = [&](const Marker& m) { return m.current ? built.currentRadius : built.dotRadius; };
+
+    // What a label must not cover: the markers, the labels placed so far and their leaders.
+    std::vector<std::pair<QRectF, const Marker*>> dots;
+    for (const Label& l : built.labels) {
+        const QPointF p = pixel(*l.marker);
+        const double r = radius(*l.marker) + 1;
+        dots.emplace_back(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r), l.marker);
+    }
+    std::vector<QRectF> placed;
+    std::vector<QLineF> leaders;
+    // What it had better not cover: the curves (in pixels).
+    std::vector<QVector<QPointF>> curves;
+    for (QCPGraph* g : built.curves) {
+        QVector<QPointF> line;
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+            line << QPointF(plot.xAxis->coordToPixel(it->key), plot.yAxis->coordToPixel(it->value));
+        curves.push_back(std::move(line));
+    }
+    // Over a filled breakdown, the highest point of the total between two pixel columns.
+    const QVector<QPointF>* total = curves.empty() ? nullptr : &curves.front();
+    auto underTotal = [&](const QRectF& r) {
+        if (!built.stacked || !total || total->isEmpty())
+            return false;
+        for (int i = 1; i < total->size(); ++i) {
+            const QPointF a = (*total)[i - 1], b = (*total)[i];
+            if (b.x() < r.left() || a.x() > r.right())
+                continue;
+            const double l = std::max(a.x(), r.left()), rr = std::min(b.x(), r.right());
+            auto yAt = [&](double x) {
+                return b.x() == a.x() ? a.y() : a.y() + (b.y() - a.y()) * (x - a.x()) / (b.x() - a.x());
+            };
+            if (r.bottom() > std::min(yAt(l), yAt(rr)))
+                return true;
+        }
+        return false;
+    };
+
+    struct Choice {
+        QRectF rect;
+        double cost = std::numeric_limits<double>::max();
+    };
+    // The best spot for a label of @p size by the point of @p m, if any.
+    auto search = [&](const Marker& m, QSizeF size) {
+        const QPointF p = pixel(m);
+        const double r = radius(m);
+        Choice best;
+        for (double ring : { 3.0, 9.0, 18.0, 30.0, 46.0, 66.0, 90.0, 120.0, 160.0, 210.0 }) {
+            const double gap = ring * scale;
+            for (int k = 0; k < 16; ++k) {
+                // Above-left first (a growing curve leaves room there), then round the clock.
+                const double angle = (135.0 + (k % 2 ? -1 : 1) * 22.5 * ((k + 1) / 2)) * std::numbers::pi / 180.0;
+                const double c = std::cos(angle), sn = -std::sin(angle);
+                const QPointF q = p + QPointF(c, sn) * (r + gap);
+                const double left = c > 0.38 ? q.x() : c < -0.38 ? q.x() - size.width() : q.x() - size.width() / 2;
+                const double top = sn > 0.38 ? q.y() : sn < -0.38 ? q.y() - size.height() : q.y() - size.height() / 2;
+                const QRectF rect(QPointF(left, top), size);
+                if (!area.contains(rect))
+                    continue;
+                const QRectF spaced = rect.adjusted(-3, -3, 3, 3);
+                if (std::any_of(dots.begin(), dots.end(), [&](const auto& d) { return d.first.intersects(spaced); })
+                    || std::any_of(placed.begin(), placed.end(), [&](const QRectF& t) { return t.intersects(spaced); })
+                    || std::any_of(leaders.begin(), leaders.end(),
+                        [&](const QLineF& l) { return segmentHits(l.p1(), l.p2(), spaced); }))
+                    continue;
+                const QPointF near = nearestOn(rect, p);
+                const double distance = QLineF(near, p).length();
+                // Never nearer to another marker than to its own (unless both share the spot).
+                if (std::any_of(dots.begin(), dots.end(), [&](const auto& d) {
+                        const QPointF o = d.first.center();
+                        return d.second != &m && QLineF(o, p).length() >= built.currentRadius + built.dotRadius
+                            && QLineF(nearestOn(rect, o), o).length() < distance + 4;
+                    }))
+                    continue;
+                double cost = distance;
+                if (distance > r + 8 * scale) { // a leader: it must cross no other marker nor label
+                    const QPointF end = p + (near - p) * (r / std::max(distance, 1.0));
+                    bool blocked = std::any_of(placed.begin(), placed.end(),
+                        [&](const QRectF& t) { return segmentHits(near, end, t.adjusted(-1, -1, 1, 1)); });
+                    for (const auto& [d, other] : dots) // markers on this one's point excepted
+                        blocked = blocked || (other != &m && !d.contains(p) && segmentHits(near, end, d));
+                    if (blocked)
+                        continue;
+                    cost += 10 * scale;
+                }
+                for (const auto& line : curves)
+                    cost += polylineHits(line, spaced) ? 80 * scale : 0;
+                cost += underTotal(spaced) ? 80 * scale : 0;
+                if (cost < best.cost)
+                    best = { rect, cost };
+            }
+        }
+        return best;
+    };
+
+    // The current design's label first: it must never be the one crowded out.
+    std::vector<const Label*> ordered;
+    for (const Label& l : built.labels)
+        ordered.push_back(&l);
+    std::stable_partition(ordered.begin(), ordered.end(), [](const Label* l) { return l->marker->current; });
+
+    // A preset (almost) on the current design's diamond: both labels name their marker's shape,
+    // so that neither can be read as the other's whatever the leaders touch.
+    std::set<const Marker*> onDiamond;
+    for (const Label& c : built.labels) {
+        if (!c.marker->current)
+            continue;
+        for (const Label& l : built.labels) {
+            if (&l != &c && QLineF(pixel(*l.marker), pixel(*c.marker)).length() < built.currentRadius + built.dotRadius)
+                onDiamond.insert(l.marker);
+        }
+        if (!onDiamond.empty())
+            onDiamond.insert(c.marker);
+    }
+
+    QStringList key;
+    for (const Label* l : ordered) {
+        const Marker& m = *l->marker;
+        const QString amount = qs(core::compactCount(m.total));
+        const QString name = !onDiamond.count(&m) ? m.label
+            : m.current                           ? QStringLiteral("◆ ") + m.label
+                                                  : QStringLiteral("• ") + m.label;
+        struct Try {
+            QString text;
+            double font = 0.95;
+            bool number = false;
+        };
+        std::vector<Try> tries;
+        tries.reserve(4);
+        if (!keyed.count(&m) || m.current) { // a marker numbered in an earlier pass stays numbered
+            const QString twoLines = QStringLiteral("%1\n%2").arg(name, amount);
+            if (!m.differs.isEmpty())
+                tries.push_back({ twoLines + QStringLiteral("  (") + m.differs + QLatin1Char(')'), 0.95, false });
+            tries.push_back({ twoLines, 0.95, false });
+            tries.push_back({ QStringLiteral("%1 %2").arg(name, amount), 0.8, false });
+        }
+        tries.push_back({ QString::number(key.size() + 1), 0.85, true });
+
+        // The fullest form near the point and clear of the curves wins; a shorter form, a longer
+        // leader or covering a curve each cost; a number (keyed in the footer) is the last resort.
+        Choice chosen;
+        const Try* used = nullptr;
+        double bestCost = std::numeric_limits<double>::max();
+        for (std::size_t i = 0; i < tries.size(); ++i) {
+            const Try& t = tries[i];
+            const QFont font = built.fonts.font(t.font, m.current);
+            const QRectF text = QFontMetricsF(font).boundingRect(QRectF(0, 0, 4000, 4000), Qt::AlignCenter, t.text);
+            const QSizeF size(text.width() + 8, text.height() + 4);
+            Choice c = search(m, size);
+            if (c.cost == std::numeric_limits<double>::max())
+                continue;
+            c.cost += (t.number ? 300.0 : 45.0 * static_cast<double>(i)) * scale;
+            if (c.cost < bestCost) {
+                bestCost = c.cost;
+                chosen = c;
+                used = &t;
+            }
+        }
+        if (!used) { // no room anywhere: the number on the point's upper left, over whatever is there
+            used = &tries.back();
+            const QFont font = built.fonts.font(used->font, m.current);
+            const QSizeF size(QFontMetricsF(font).horizontalAdvance(used->text) + 8, QFontMetricsF(font).height() + 4);
+            const QPointF p = pixel(m);
+            chosen.rect = QRectF(p - QPointF(size.width() + radius(m), size.height() + radius(m)), size);
+        }
+        l->text->setText(used->text);
+        l->text->setFont(built.fonts.font(used->font, m.current));
+        l->text->setPen(used->number ? QPen(l->text->color(), 1) : QPen(Qt::NoPen));
+        l->text->position->setCoords(chosen.rect.center());
+        l->text->setVisible(true);
+        if (used->number) {
+            keyed.insert(&m);
+            key << QStringLiteral("%1 = %2 (%3%4)")
+                       .arg(used->text, m.label, amount,
+                           m.differs.isEmpty() ? QString() : QStringLiteral("; ") + m.differs);
+        }
+        placed.push_back(chosen.rect);
+        const QPointF p = pixel(m);
+        const QPointF near = nearestOn(chosen.rect, p);
+        const double distance = QLineF(near, p).length();
+        const bool lead = distance > radius(m) + 8 * scale;
+        l->leader->setVisible(lead);
+        if (lead) {
+            const QPointF end = p + (near - p) * (radius(m) / std::max(distance, 1.0));
+            l->leader->start->setCoords(near);
+            l->leader->end->setCoords(end);
+            leaders.emplace_back(near, end);
+        }
+    }
+    return key;
+}
+
+/// Lays out @p plot at @p size: the legend in as many columns as fit, then the labels, then the
+/// footer with the key of numbered markers (and again, since the footer's height moves the axes).
 void layoutAt(QCustomPlot& plot, const Built& built, QSize size)
 {
     plot.setViewport(QRect(QPoint(0, 0), size));
-    plot.plotLayout()->update(QCPLayoutElement::upPreparation);
-    plot.plotLayout()->update(QCPLayoutElement::upMargins);
-    plot.plotLayout()->update(QCPLayoutElement::upLayout);
-    placeLabels(plot, built);
+    QCPLegend* legend = plot.legend;
+    const int n = legend->itemCount();
+    std::vector<int> widths;
+    for (int i = 0; i < n; ++i)
+        widths.push_back(legend->item(i)->minimumOuterSizeHint().width());
+    const int available = size.width() - legend->margins().left() - legend->margins().right() - 24;
+    auto fits = [&](int columns) {
+        int sum = legend->columnSpacing() * (columns - 1);
+        for (int c = 0; c < columns; ++c) {
+            int w = 0;
+            for (int i = c; i < n; i += columns)
+                w = std::max(w, widths[static_cast<std::size_t>(i)]);
+            sum += w;
+        }
+        return sum <= available;
+    };
+    int columns = 1;
+    for (int c = std::max(1, n); c > 1; --c) {
+        if (fits(c)) {
+            columns = c;
+            break;
+        }
+    }
+    // As few rows as that, in as few columns as give them (a fuller last row).
+    const int rows = n > 0 ? (n + columns - 1) / columns : 1;
+    while (columns > 1 && (n + columns - 2) / (columns - 1) == rows)
+        --columns;
+    legend->setWrap(columns);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+
+    std::set<const Marker*> keyed;
+    for (int pass = 0; pass < 4; ++pass) {
+        plot.plotLayout()->update(QCPLayoutElement::upPreparation);
+        plot.plotLayout()->update(QCPLayoutElement::upMargins);
+        plot.plotLayout()->update(QCPLayoutElement::upLayout);
+        const QStringList key = placeLabels(plot, built, keyed);
+        const QString footer = key.isEmpty()
+            ? built.footerText
+            : built.footerText + QStringLiteral("\nNumbered markers: ") + wrapped(key.join(QStringLiteral("; ")), 160);
+        if (footer == built.footer->text())
+            break;
+        built.footer->setText(footer);
+    }
 }
 
 /// Fonts for a file of @p size: readable on a slide, in proportion to the picture.
@@ -780,10 +1065,7 @@ void ChartWidget::rebuild()
     Fonts fonts { std::max(11, QFontInfo(font()).pixelSize()) };
     const Built built = buildPlot(*m_plot, spec, *data, fonts);
     m_data = std::make_shared<ChartData>(std::move(*data));
-    m_plot->plotLayout()->update(QCPLayoutElement::upPreparation);
-    m_plot->plotLayout()->update(QCPLayoutElement::upMargins);
-    m_plot->plotLayout()->update(QCPLayoutElement::upLayout);
-    placeLabels(*m_plot, built);
+    layoutAt(*m_plot, built, m_plot->size());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     const core::Sweep& s = m_data->sweep;
     m_status->setText(s.skipped.empty()
