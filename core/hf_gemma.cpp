@@ -5,6 +5,7 @@
 // "vision_config.hidden_size" ….
 #include "hfblocks.h"
 #include "hffamilies.h"
+#include "hfreader.h"
 
 namespace paramscope::core::hf {
 
@@ -74,16 +75,15 @@ Result<std::unique_ptr<Module>> siglipVision(Design& d, HfConfig& vision)
         { "Iv", "image_size", 224, "image size (pixels)" },
         { "Pv", "patch_size", 16, "patch size (pixels)" },
     };
+    HfReader r(vision, d);
     for (const auto& f : fields)
-        if (auto v = setSymbol(d, vision, f.name, f.field, f.fallback, f.description); !v)
-            return v.error();
-    DesignBuilder b(d);
-    b.check("Ev/Hv", vision.name("num_attention_heads") + " must divide " + vision.name("hidden_size"));
-    b.check("Iv/Pv", vision.name("patch_size") + " must divide " + vision.name("image_size"));
+        r.symbol(f.name, f.field, f.fallback, f.description);
+    r.builder().check("Ev/Hv", vision.name("num_attention_heads") + " must divide " + vision.name("hidden_size"));
+    r.builder().check("Iv/Pv", vision.name("patch_size") + " must divide " + vision.name("image_size"));
     // Not a SiglipVisionConfig field: the model builds the pooling head unless the key says false.
-    auto useHead = vision.boolean("vision_use_head", true);
-    if (!useHead)
-        return useHead.error();
+    const bool useHead = r.flag("vision_use_head", true);
+    if (r.error())
+        return *r.error();
 
     auto tower = container("vision_tower", "SiglipVisionModel");
     tower->role = "vision";
@@ -104,7 +104,7 @@ Result<std::unique_ptr<Module>> siglipVision(Design& d, HfConfig& vision)
     encoder->add(moduleList("layers"))->add(repeated(std::move(layer), "Lv"));
     vm->add(layerNorm("post_layernorm", "Ev"));
 
-    if (*useHead) {
+    if (useHead) {
         auto head = vm->add(container("head", "SiglipMultiheadAttentionPoolingHead"));
         head->add(leaf(ModuleKind::Parameter, "probe", { "1", "1", "Ev" }));
         auto mha = head->add(container("attention", "MultiheadAttention"));

@@ -3,6 +3,7 @@
 // symbols match presets/gpt2.json (V, P, E, H, L, F, D).
 #include "hfblocks.h"
 #include "hffamilies.h"
+#include "hfreader.h"
 
 namespace paramscope::core::hf {
 
@@ -45,46 +46,36 @@ Result<Design> buildGpt2(HfConfig& config, const std::string& modelType, const s
 {
     Design d;
     describe(d, config, modelType, className);
-    DesignBuilder b(d);
+    HfReader r(config, d);
     // GPT2Config defaults; n_ctx is not read (wpe uses n_positions).
-    if (auto v = setSymbol(d, config, "V", "vocab_size", 50257, "vocabulary size"); !v)
-        return v.error();
-    if (auto v = setSymbol(d, config, "P", "n_positions", 1024, "context length (positions)"); !v)
-        return v.error();
-    if (auto v = setSymbol(d, config, "E", "n_embd", 768, "width (embedding size)"); !v)
-        return v.error();
-    if (auto v = setSymbol(d, config, "H", "n_head", 12, "attention heads"); !v)
-        return v.error();
-    if (auto v = setSymbol(d, config, "L", "n_layer", 12, "layers (blocks)"); !v)
-        return v.error();
+    r.symbol("V", "vocab_size", 50257, "vocabulary size");
+    r.symbol("P", "n_positions", 1024, "context length (positions)");
+    r.symbol("E", "n_embd", 768, "width (embedding size)");
+    r.symbol("H", "n_head", 12, "attention heads");
+    r.symbol("L", "n_layer", 12, "layers (blocks)");
     // n_inner null or absent: 4·n_embd, computed by GPT2MLP.
-    if (config.hasValue("n_inner")) {
-        if (auto v = setSymbol(d, config, "F", "n_inner", std::nullopt, "MLP width"); !v)
-            return v.error();
-    } else {
-        b.derive("F", "4*E", config.name("n_inner"), "MLP width");
-    }
-    b.derive("D", "E/H", "", "head dimension");
-    b.check("E/H", "n_head must divide n_embd");
-    auto cross = config.boolean("add_cross_attention", false);
-    if (!cross)
-        return cross.error();
-
+    if (config.hasValue("n_inner"))
+        r.symbol("F", "n_inner", std::nullopt, "MLP width");
+    else
+        r.builder().derive("F", "4*E", config.name("n_inner"), "MLP width");
+    r.builder().derive("D", "E/H", "", "head dimension");
+    r.builder().check("E/H", "n_head must divide n_embd");
+    const bool cross = r.flag("add_cross_attention", false);
     const bool lmHead = className == "GPT2LMHeadModel";
+    const bool tied = lmHead && r.flag("tie_word_embeddings", true);
+    if (r.error())
+        return *r.error();
+
     Module* model = d.root.get();
     d.root->type = className;
     if (lmHead)
         model = d.root->add(container("transformer", "GPT2Model"));
     model->add(leaf(ModuleKind::Embedding, "wte", { "V", "E" }));
     model->add(leaf(ModuleKind::Embedding, "wpe", { "P", "E" }));
-    model->add(moduleList("h"))->add(repeated(block(*cross), "L"));
+    model->add(moduleList("h"))->add(repeated(block(cross), "L"));
     model->add(layerNorm("ln_f", "E"));
-    if (lmHead) {
-        auto tied = config.boolean("tie_word_embeddings", true);
-        if (!tied)
-            return tied.error();
-        addLmHead(d, *d.root, *tied, "transformer.wte");
-    }
+    if (lmHead)
+        addLmHead(d, *d.root, tied, "transformer.wte");
     d.notes.push_back("the checkpoint also stores a causal-mask buffer per layer (h.N.attn.bias, P×P): "
                       "not a parameter, so a count of the file's values is higher");
     return d;

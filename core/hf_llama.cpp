@@ -3,6 +3,7 @@
 // They differ in class defaults, biases, q/k norms and the MLP (dense, or routed experts).
 #include "hfblocks.h"
 #include "hffamilies.h"
+#include "hfreader.h"
 
 #include <algorithm>
 
@@ -43,15 +44,14 @@ struct Experts {
 
 Result<Experts> declareExperts(Design& d, HfConfig& config, const std::string& modelType, Count layers)
 {
+    HfReader r(config, d);
     Experts e;
     if (modelType == "mixtral") {
-        if (auto v = setSymbol(d, config, "X", "num_local_experts", 8, "experts per layer"); !v)
-            return v.error();
-        if (auto v = setSymbol(d, config, "Xk", "num_experts_per_tok", 2, "experts per token"); !v)
-            return v.error();
+        r.symbol("X", "num_local_experts", 8, "experts per layer");
+        r.symbol("Xk", "num_experts_per_tok", 2, "experts per token");
         e.any = true;
         e.sparse.assign(static_cast<std::size_t>(layers), 1);
-        return e;
+        return r.result(std::move(e));
     }
     if (modelType != "qwen3_moe") {
         e.sparse.assign(static_cast<std::size_t>(layers), 0);
@@ -60,23 +60,17 @@ Result<Experts> declareExperts(Design& d, HfConfig& config, const std::string& m
     // Transformers v5 renames num_experts to num_local_experts (attribute_map): read either.
     const char* expertsField
         = !config.hasValue("num_experts") && config.hasValue("num_local_experts") ? "num_local_experts" : "num_experts";
-    auto experts = setSymbol(d, config, "X", expertsField, 128, "experts per layer", 0);
-    if (!experts)
-        return experts.error();
-    if (auto v = setSymbol(d, config, "Xk", "num_experts_per_tok", 8, "experts per token"); !v)
-        return v.error();
-    if (auto v = setSymbol(d, config, "Fx", "moe_intermediate_size", 768, "expert MLP width"); !v)
-        return v.error();
-    auto step = config.integer("decoder_sparse_step", 1);
-    auto dense = config.integers("mlp_only_layers");
-    if (!step)
-        return step.error();
-    if (!dense)
-        return dense.error();
+    const Count experts = r.symbol("X", expertsField, 128, "experts per layer", 0);
+    r.symbol("Xk", "num_experts_per_tok", 8, "experts per token");
+    r.symbol("Fx", "moe_intermediate_size", 768, "expert MLP width");
+    const Count step = r.integer("decoder_sparse_step", 1);
+    const std::vector<Count> dense = r.integers("mlp_only_layers");
+    if (r.error())
+        return *r.error();
     // Qwen3MoeDecoderLayer: experts unless listed in mlp_only_layers or off the sparse step.
     for (Count l = 0; l < layers; ++l) {
-        const bool listed = std::find(dense->begin(), dense->end(), l) != dense->end();
-        const bool routed = !listed && *experts > 0 && (l + 1) % *step == 0;
+        const bool listed = std::find(dense.begin(), dense.end(), l) != dense.end();
+        const bool routed = !listed && experts > 0 && (l + 1) % step == 0;
         e.sparse.push_back(routed ? 1 : 0);
         e.any = e.any || routed;
     }
@@ -121,19 +115,14 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
         return experts.error();
 
     AttentionSpec attention { p + "Attention", f.qkvBias, false, f.qkNorm ? p + "RMSNorm" : "", "o_proj" };
-    bool mlpBias = false;
-    if (f.biasFlags) {
-        auto bias = config.boolean("attention_bias", false);
-        if (!bias)
-            return bias.error();
-        attention.qkvBias = attention.outBias = *bias;
-    }
-    if (modelType == "llama") {
-        auto bias = config.boolean("mlp_bias", false);
-        if (!bias)
-            return bias.error();
-        mlpBias = *bias;
-    }
+    HfReader r(config, d);
+    if (f.biasFlags)
+        attention.qkvBias = attention.outBias = r.flag("attention_bias", false);
+    const bool mlpBias = modelType == "llama" && r.flag("mlp_bias", false);
+    const bool causal = className.ends_with("ForCausalLM");
+    const bool tied = causal && r.flag("tie_word_embeddings", f.tie);
+    if (r.error())
+        return *r.error();
     auto layer = [&](int sparse) {
         auto l = container("", p + "DecoderLayer");
         l->add(llamaAttention("self_attn", attention));
@@ -148,7 +137,6 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
         return l;
     };
 
-    const bool causal = className.ends_with("ForCausalLM");
     d.root->type = className;
     Module* model = causal ? d.root->add(container("model", p + "Model")) : d.root.get();
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
@@ -169,12 +157,8 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
                 d.symbols.erase(d.symbols.begin() + i);
     }
     model->add(rmsNorm("norm", p + "RMSNorm", "E"));
-    if (causal) {
-        auto tied = config.boolean("tie_word_embeddings", f.tie);
-        if (!tied)
-            return tied.error();
-        addLmHead(d, *d.root, *tied, "model.embed_tokens");
-    }
+    if (causal)
+        addLmHead(d, *d.root, tied, "model.embed_tokens");
     return d;
 }
 

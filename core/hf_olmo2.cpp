@@ -3,6 +3,7 @@
 // over the whole query and key projections (not per head).
 #include "hfblocks.h"
 #include "hffamilies.h"
+#include "hfreader.h"
 
 namespace paramscope::core::hf {
 
@@ -13,19 +14,18 @@ Result<Design> buildOlmo2(HfConfig& c, const std::string& modelType, const std::
     auto s = declareDecoderSymbols(d, c, { 50304, 4096, 11008, 32, 32, std::nullopt, std::nullopt, 2048 });
     if (!s)
         return s.error();
-    auto bias = c.boolean("attention_bias", false);
-    auto tie = c.boolean("tie_word_embeddings", false);
-    if (!bias)
-        return bias.error();
-    if (!tie)
-        return tie.error();
+    HfReader r(c, d);
+    const bool bias = r.flag("attention_bias", false);
+    const bool tie = r.flag("tie_word_embeddings", false);
+    if (r.error())
+        return *r.error();
 
     d.root = container("", className);
     const bool lm = className == "Olmo2ForCausalLM";
     Module* model = lm ? d.root->add(container("model", "Olmo2Model")) : d.root.get();
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto layer = container("", "Olmo2DecoderLayer");
-    auto attn = llamaAttention("self_attn", { "Olmo2Attention", *bias, *bias, {}, "o_proj" });
+    auto attn = llamaAttention("self_attn", { "Olmo2Attention", bias, bias, {}, "o_proj" });
     attn->add(rmsNorm("q_norm", "Olmo2RMSNorm", "H*D"));
     attn->add(rmsNorm("k_norm", "Olmo2RMSNorm", "K*D"));
     layer->add(std::move(attn));
@@ -36,7 +36,7 @@ Result<Design> buildOlmo2(HfConfig& c, const std::string& modelType, const std::
     model->add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
     model->add(rmsNorm("norm", "Olmo2RMSNorm", "E"));
     if (lm)
-        addLmHead(d, *d.root, *tie, "model.embed_tokens");
+        addLmHead(d, *d.root, tie, "model.embed_tokens");
     describe(d, c, modelType, className);
     return d;
 }

@@ -3,6 +3,7 @@
 // an lm_head with a bias) and Phi-3/3.5/4 (model_type phi3: fused qkv_proj and gate_up_proj).
 #include "hfblocks.h"
 #include "hffamilies.h"
+#include "hfreader.h"
 
 namespace paramscope::core::hf {
 
@@ -15,12 +16,11 @@ Result<Design> buildPhi1(HfConfig& c, const std::string& className)
     auto s = declareDecoderSymbols(d, c, { 51200, 2048, 8192, 24, 32, std::nullopt, std::nullopt, 2048 });
     if (!s)
         return s.error();
-    auto qkNorm = c.boolean("qk_layernorm", false);
-    auto tie = c.boolean("tie_word_embeddings", false);
-    if (!qkNorm)
-        return qkNorm.error();
-    if (!tie)
-        return tie.error();
+    HfReader r(c, d);
+    const bool qkNorm = r.flag("qk_layernorm", false);
+    const bool tie = r.flag("tie_word_embeddings", false);
+    if (r.error())
+        return *r.error();
 
     d.root = container("", className);
     const bool lm = className == "PhiForCausalLM";
@@ -29,7 +29,7 @@ Result<Design> buildPhi1(HfConfig& c, const std::string& className)
     auto layer = container("", "PhiDecoderLayer");
     // q/k/v/dense biases are hard-coded on; the output projection is called dense.
     auto attn = llamaAttention("self_attn", { "PhiAttention", true, true, {}, "dense" });
-    if (*qkNorm) {
+    if (qkNorm) {
         attn->add(layerNorm("q_layernorm", "D"));
         attn->add(layerNorm("k_layernorm", "D"));
     }
@@ -41,7 +41,7 @@ Result<Design> buildPhi1(HfConfig& c, const std::string& className)
     model->add(layerNorm("final_layernorm", "E"));
     if (lm) {
         Module* head = d.root->add(linear("lm_head", "E", "V", true)); // Phi's head has a bias
-        if (*tie) {
+        if (tie) {
             head->tiedTo = "model.embed_tokens";
             d.notes.push_back("lm_head shares its weight with model.embed_tokens (counted once); its bias is counted");
         }
@@ -56,9 +56,10 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
     auto s = declareDecoderSymbols(d, c, { 32064, 3072, 8192, 32, 32, std::nullopt, std::nullopt, 4096 });
     if (!s)
         return s.error();
-    auto tie = c.boolean("tie_word_embeddings", false);
-    if (!tie)
-        return tie.error();
+    HfReader r(c, d);
+    const bool tie = r.flag("tie_word_embeddings", false);
+    if (r.error())
+        return *r.error();
 
     d.root = container("", className);
     const bool lm = className == "Phi3ForCausalLM";
@@ -78,7 +79,7 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
     model->add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
     model->add(rmsNorm("norm", "Phi3RMSNorm", "E"));
     if (lm)
-        addLmHead(d, *d.root, *tie, "model.embed_tokens");
+        addLmHead(d, *d.root, tie, "model.embed_tokens");
     return d;
 }
 

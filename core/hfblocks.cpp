@@ -1,71 +1,47 @@
 // SPDX-License-Identifier: MIT
 #include "hfblocks.h"
 
-namespace paramscope::core::hf {
+#include "hfreader.h"
 
-Result<Count> setSymbol(Design& design, HfConfig& config, const std::string& name, const char* field,
-    std::optional<Count> fallback, const std::string& description, Count minimum)
-{
-    auto v = config.integer(field, fallback, minimum);
-    if (!v)
-        return v.error();
-    DesignBuilder(design).set(name, *v, config.name(field), description, minimum);
-    return *v;
-}
+namespace paramscope::core::hf {
 
 Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, const DecoderDefaults& defaults)
 {
-    DesignBuilder b(design);
+    HfReader r(config, design);
+    DesignBuilder& b = r.builder();
     DecoderSymbols s;
-    auto read = [&](Count& out, const char* name, const char* field, std::optional<Count> fallback,
-                    const char* description) -> Status {
-        auto v = setSymbol(design, config, name, field, fallback, description);
-        if (!v)
-            return v.error();
-        out = *v;
-        return Ok {};
-    };
-    if (auto st = read(s.V, "V", "vocab_size", defaults.vocab, "vocabulary size"); !st)
-        return st.error();
+    s.V = r.symbol("V", "vocab_size", defaults.vocab, "vocabulary size");
     // Rotary positions have no parameters, but the context length is part of the design a reader
     // sizes (and a slider the app always shows), so it is declared when the config gives it.
     if (config.hasValue("max_position_embeddings") || defaults.positions)
-        if (auto st
-            = read(s.P, "P", "max_position_embeddings", defaults.positions, "context length (rotary: no parameters)");
-            !st)
-            return st.error();
-    if (auto st = read(s.E, "E", "hidden_size", defaults.hidden, "width (hidden size)"); !st)
-        return st.error();
-    if (auto st = read(s.H, "H", "num_attention_heads", defaults.heads, "attention heads"); !st)
-        return st.error();
-    if (auto st = read(s.L, "L", "num_hidden_layers", defaults.layers, "layers"); !st)
-        return st.error();
+        s.P = r.symbol("P", "max_position_embeddings", defaults.positions, "context length (rotary: no parameters)");
+    s.E = r.symbol("E", "hidden_size", defaults.hidden, "width (hidden size)");
+    s.H = r.symbol("H", "num_attention_heads", defaults.heads, "attention heads");
+    s.L = r.symbol("L", "num_hidden_layers", defaults.layers, "layers");
 
     // num_key_value_heads: absent takes the class default (when it has one); null means H.
-    const bool kvNull = config.has("num_key_value_heads") && !config.hasValue("num_key_value_heads");
+    const bool kvNull = r.isNull("num_key_value_heads");
     if (kvNull || (!config.has("num_key_value_heads") && !defaults.kvHeads)) {
         b.derive("K", "H", config.name("num_key_value_heads"), "key/value heads");
         design.notes.push_back(config.name("num_key_value_heads") + (kvNull ? " is null" : " is absent")
             + ": K = H (one key/value head per query head), as the config class sets it");
         s.K = s.H;
-    } else if (auto st = read(s.K, "K", "num_key_value_heads", defaults.kvHeads, "key/value heads"); !st) {
-        return st.error();
+    } else {
+        s.K = r.symbol("K", "num_key_value_heads", defaults.kvHeads, "key/value heads");
     }
 
     // head_dim: absent takes the class default (when it has one); null or 0 means E/H, which the
     // modeling code computes as `config.head_dim or hidden_size // num_attention_heads`.
     bool derivedHeadDim = false;
     if (config.hasValue("head_dim")) {
-        auto v = config.integer("head_dim", std::nullopt, 0);
-        if (!v)
-            return v.error();
-        if (*v > 0)
-            b.set("D", s.D = *v, config.name("head_dim"), "head dimension");
+        // Read with minimum 0 (0 is allowed and means E/H), declared with the usual minimum 1.
+        s.D = r.integer("head_dim", std::nullopt, 0);
+        if (s.D > 0)
+            b.set("D", s.D, config.name("head_dim"), "head dimension");
         else
             derivedHeadDim = true;
     } else if (!config.has("head_dim") && defaults.headDim) {
-        if (auto st = read(s.D, "D", "head_dim", defaults.headDim, "head dimension"); !st)
-            return st.error();
+        s.D = r.symbol("D", "head_dim", defaults.headDim, "head dimension");
     } else {
         derivedHeadDim = true;
     }
@@ -74,13 +50,12 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
         b.check("E/H", config.name("num_attention_heads") + " must divide " + config.name("hidden_size"));
         design.notes.push_back(config.name("head_dim") + (config.has("head_dim") ? " is null or 0" : " is absent")
             + ": D = E/H (hidden_size / num_attention_heads), as the modeling code computes it");
-        s.D = s.E / s.H;
+        s.D = s.E / s.H; // H >= 1 even after an error: a failed read gives its fallback or 1
     }
 
-    if (auto st = read(s.F, "F", "intermediate_size", defaults.intermediate, "MLP width (intermediate size)"); !st)
-        return st.error();
+    s.F = r.symbol("F", "intermediate_size", defaults.intermediate, "MLP width (intermediate size)");
     b.check("H/K", config.name("num_key_value_heads") + " must divide " + config.name("num_attention_heads"));
-    return s;
+    return r.result(s);
 }
 
 std::unique_ptr<Module> linear(std::string name, const std::string& in, const std::string& out, bool bias)

@@ -17,11 +17,7 @@
 namespace paramscope::core::hf {
 
 // ---- Hyperparameters ----
-
-/// Reads the integer @p field (class default @p fallback, none: required) and declares it as the
-/// set hyperparameter @p name; returns the value for the caller's structural decisions.
-Result<Count> setSymbol(Design& design, HfConfig& config, const std::string& name, const char* field,
-    std::optional<Count> fallback, const std::string& description, Count minimum = 1);
+// Single fields are read and declared with HfReader (hfreader.h).
 
 /// Class defaults of the usual decoder fields (LlamaConfig and its relatives).
 struct DecoderDefaults {
