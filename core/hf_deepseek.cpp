@@ -104,9 +104,8 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
     if (moeStack)
         r.builder().set("Ld", Ld, "first_k_dense_replace", "leading dense layers", 0);
 
-    d.root = container("", className);
     const bool lm = className.ends_with("ForCausalLM");
-    Module* model = lm ? d.root->add(container("model", prefix + "Model")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "model", prefix + "Model");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     Module* layers = model->add(moduleList("layers"));
     auto makeLayer = [&](int kind) {

@@ -130,8 +130,7 @@ Result<Design> buildGemma3(HfConfig& config, const std::string& modelType, const
         return vision.error();
 
     const bool generation = className == "Gemma3ForConditionalGeneration";
-    d.root->type = className;
-    Module* model = generation ? d.root->add(container("model", "Gemma3Model")) : d.root.get();
+    Module* model = baseModel(d, className, generation, "model", "Gemma3Model");
     // Text symbols first (they matter most), though print(model) shows the vision tower first.
     auto language = container("language_model", "Gemma3TextModel");
     if (auto st = buildText(d, *text, textFamily("gemma3_text"), *language); !st)
@@ -173,10 +172,9 @@ Result<Design> buildGemma(HfConfig& config, const std::string& modelType, const 
     Design d;
     describe(d, config, modelType, className);
     const bool causal = className.ends_with("ForCausalLM");
-    d.root->type = className;
     // Gemma3ForCausalLM holds a Gemma3TextModel; the others a <Prefix>Model.
     const std::string modelClass = modelType == "gemma3_text" ? "Gemma3TextModel" : f.prefix + "Model";
-    Module* model = causal ? d.root->add(container("model", modelClass)) : d.root.get();
+    Module* model = baseModel(d, className, causal, "model", modelClass);
     if (auto st = buildText(d, config, f, *model); !st)
         return st.error();
     if (causal) {

@@ -66,10 +66,7 @@ Result<Design> buildGpt2(HfConfig& config, const std::string& modelType, const s
     if (r.error())
         return *r.error();
 
-    Module* model = d.root.get();
-    d.root->type = className;
-    if (lmHead)
-        model = d.root->add(container("transformer", "GPT2Model"));
+    Module* model = baseModel(d, className, lmHead, "transformer", "GPT2Model");
     model->add(leaf(ModuleKind::Embedding, "wte", { "V", "E" }));
     model->add(leaf(ModuleKind::Embedding, "wpe", { "P", "E" }));
     model->add(moduleList("h"))->add(repeated(block(cross), "L"));

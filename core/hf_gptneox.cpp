@@ -25,9 +25,8 @@ Result<Design> buildGptNeox(HfConfig& c, const std::string& modelType, const std
         return *r.error();
     r.builder().check("E/H", "num_attention_heads must divide hidden_size");
 
-    d.root = container("", className);
     const bool lm = className == "GPTNeoXForCausalLM";
-    Module* model = lm ? d.root->add(container("gpt_neox", "GPTNeoXModel")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "gpt_neox", "GPTNeoXModel");
     model->add(leaf(ModuleKind::Embedding, "embed_in", { "V", "E" }));
 
     auto layer = container("", "GPTNeoXLayer");

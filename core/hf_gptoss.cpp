@@ -21,9 +21,8 @@ Result<Design> buildGptOss(HfConfig& c, const std::string& modelType, const std:
     if (r.error())
         return *r.error();
 
-    d.root = container("", className);
     const bool lm = className == "GptOssForCausalLM";
-    Module* model = lm ? d.root->add(container("model", "GptOssModel")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "model", "GptOssModel");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto layer = container("", "GptOssDecoderLayer");
     // GptOssConfig forces attention_bias on whatever the file says. H·D (4096) need not equal E (2880).

@@ -137,8 +137,7 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
         return l;
     };
 
-    d.root->type = className;
-    Module* model = causal ? d.root->add(container("model", p + "Model")) : d.root.get();
+    Module* model = baseModel(d, className, causal, "model", p + "Model");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto* layers = model->add(moduleList("layers"));
     if (addLayerRuns(*layers, experts->sparse, layer, "L") > 1) {

@@ -20,9 +20,8 @@ Result<Design> buildOlmo2(HfConfig& c, const std::string& modelType, const std::
     if (r.error())
         return *r.error();
 
-    d.root = container("", className);
     const bool lm = className == "Olmo2ForCausalLM";
-    Module* model = lm ? d.root->add(container("model", "Olmo2Model")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "model", "Olmo2Model");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto layer = container("", "Olmo2DecoderLayer");
     auto attn = llamaAttention("self_attn", { "Olmo2Attention", bias, bias, {}, "o_proj" });

@@ -32,9 +32,8 @@ Result<Design> buildOpt(HfConfig& c, const std::string& modelType, const std::st
         return *r.error();
     r.builder().check("E/H", "num_attention_heads must divide hidden_size");
 
-    d.root = container("", className);
     const bool lm = className == "OPTForCausalLM";
-    Module* model = lm ? d.root->add(container("model", "OPTModel")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "model", "OPTModel");
     Module* decoder = model->add(container("decoder", "OPTDecoder"));
     decoder->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "W" }));
     // OPTLearnedPositionalEmbedding offsets positions by 2 (a fairseq legacy), hence P + 2 rows.

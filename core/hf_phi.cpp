@@ -22,9 +22,8 @@ Result<Design> buildPhi1(HfConfig& c, const std::string& className)
     if (r.error())
         return *r.error();
 
-    d.root = container("", className);
     const bool lm = className == "PhiForCausalLM";
-    Module* model = lm ? d.root->add(container("model", "PhiModel")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "model", "PhiModel");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto layer = container("", "PhiDecoderLayer");
     // q/k/v/dense biases are hard-coded on; the output projection is called dense.
@@ -61,9 +60,8 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
     if (r.error())
         return *r.error();
 
-    d.root = container("", className);
     const bool lm = className == "Phi3ForCausalLM";
-    Module* model = lm ? d.root->add(container("model", "Phi3Model")) : d.root.get();
+    Module* model = baseModel(d, className, lm, "model", "Phi3Model");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto layer = container("", "Phi3DecoderLayer");
     Module* attn = layer->add(container("self_attn", "Phi3Attention"));

@@ -58,6 +58,12 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
     return r.result(s);
 }
 
+Module* baseModel(Design& design, const std::string& className, bool wrapped, std::string name, std::string modelClass)
+{
+    design.root = container("", className);
+    return wrapped ? design.root->add(container(std::move(name), std::move(modelClass))) : design.root.get();
+}
+
 std::unique_ptr<Module> linear(std::string name, const std::string& in, const std::string& out, bool bias)
 {
     return leaf(ModuleKind::Linear, std::move(name), { in, out }, bias);

@@ -46,6 +46,11 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
 
 // ---- Modules ----
 
+/// Makes @p design's root a @p className container and returns the container that holds the base
+/// model's modules: the root itself for the bare model class, or, when @p wrapped (the class with
+/// a head, e.g. LlamaForCausalLM), the root's child @p name of class @p modelClass ("model", "LlamaModel").
+Module* baseModel(Design& design, const std::string& className, bool wrapped, std::string name, std::string modelClass);
+
 /// Linear(in, out, bias) named @p name; @p in and @p out are expressions.
 std::unique_ptr<Module> linear(std::string name, const std::string& in, const std::string& out, bool bias);
 /// RMSNorm(dim) shown as @p type ("LlamaRMSNorm").
