@@ -29,17 +29,28 @@ void BenchUi::sliderStep_data()
         QTest::newRow(p) << QString::fromLatin1(p);
 }
 
+namespace {
+
+/// Opens @p source in @p w as a person would see it (shown, tree expanded) and returns E's slider.
+QSlider* openForDrag(ui::MainWindow& w, const QString& source)
+{
+    if (!w.openSource(source, nullptr, false))
+        return nullptr;
+    w.resize(1440, 900);
+    w.show();
+    w.treeView()->expandAll();
+    return w.hyperparameterPanel()->slider(QStringLiteral("E"));
+}
+
+} // namespace
+
 void BenchUi::sliderStep()
 {
     QFETCH(QString, source);
     ui::MainWindow w;
-    if (!w.openSource(source, nullptr, false))
+    QSlider* slider = openForDrag(w, source);
+    if (!slider)
         QSKIP("preset not available");
-    w.resize(1440, 900);
-    w.show();
-    w.treeView()->expandAll();
-    QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
-    QVERIFY(slider);
     const int start = slider->value();
     slider->setSliderDown(true);
     int step = 0;
@@ -54,12 +65,9 @@ void BenchUi::sliderStepWithRepaint()
 {
     QFETCH(QString, source);
     ui::MainWindow w;
-    if (!w.openSource(source, nullptr, false))
+    QSlider* slider = openForDrag(w, source);
+    if (!slider)
         QSKIP("preset not available");
-    w.resize(1440, 900);
-    w.show();
-    w.treeView()->expandAll();
-    QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
     const int start = slider->value();
     slider->setSliderDown(true);
     int step = 0;

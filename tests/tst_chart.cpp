@@ -43,6 +43,19 @@ QByteArray readAll(const QString& file)
     return f.readAll();
 }
 
+/// The text content of the SVG @p file, parsed as XML; false (with @p error) when it does not parse.
+bool svgText(const QString& file, QString* text, QString* error)
+{
+    QXmlStreamReader xml(readAll(file));
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isCharacters())
+            *text += xml.text();
+    }
+    *error = xml.errorString();
+    return !xml.hasError();
+}
+
 struct Run {
     int code;
     QByteArray out, err;
@@ -108,14 +121,8 @@ private slots:
         const QString file = m_dir.filePath(QStringLiteral("g.svg"));
         QString error;
         QVERIFY2(ui::renderChart(gpt2Spec(), file, QSize(1280, 800), 96, &error), qPrintable(error));
-        QXmlStreamReader xml(readAll(file));
-        QString text;
-        while (!xml.atEnd()) {
-            xml.readNext();
-            if (xml.isCharacters())
-                text += xml.text();
-        }
-        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QString text, xmlError;
+        QVERIFY2(svgText(file, &text, &xmlError), qPrintable(xmlError));
         for (const char* name : { "Total = 12L·E² + (V + P + 13L + 2)·E", "Embeddings", "Attention", "MLP", "Norms",
                  "GPT-2 medium", "GPT-2 small" })
             QVERIFY2(text.contains(QString::fromUtf8(name)), name);
@@ -216,14 +223,8 @@ private slots:
         const QString file = m_dir.filePath(QStringLiteral("markers.svg"));
         QString error;
         QVERIFY2(ui::renderChart(spec, file, size, 96, &error), qPrintable(error));
-        QXmlStreamReader xml(readAll(file));
-        QString text;
-        while (!xml.atEnd()) {
-            xml.readNext();
-            if (xml.isCharacters())
-                text += xml.text();
-        }
-        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QString text, xmlError;
+        QVERIFY2(svgText(file, &text, &xmlError), qPrintable(xmlError));
         for (const char* name : { "Llama 3 8B", "Mistral 7B", "Qwen3 8B" })
             QVERIFY2(text.contains(QString::fromUtf8(name)), name);
         // Embeddings and LM head are both V·E: the legend says the curves coincide.
