@@ -62,7 +62,7 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
     // Defaults of the in-library DeepseekV2Config / DeepseekV3Config. num_key_value_heads and
     // max_position_embeddings shape nothing in MLA, so they are not hyperparameters here.
     r.symbol("V", "vocab_size", v3 ? 129280 : 32000, "vocabulary size");
-    r.symbol("P", "max_position_embeddings", v3 ? 4096 : 2048, "context length (rotary: no parameters)");
+    r.symbol("P", "max_position_embeddings", v3 ? 4096 : 2048, "context length (rotary)");
     r.symbol("E", "hidden_size", v3 ? 7168 : 4096, "width (hidden size)");
     r.symbol("H", "num_attention_heads", v3 ? 128 : 32, "attention heads");
     const Count L = r.symbol("L", "num_hidden_layers", v3 ? 61 : 32, "layers");

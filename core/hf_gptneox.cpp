@@ -13,7 +13,7 @@ Result<Design> buildGptNeox(HfConfig& c, const std::string& modelType, const std
     HfReader r(c, d);
     // Defaults of GPTNeoXConfig (the GPT-NeoX-20B shape). Always multi-head: no KV heads or head_dim.
     r.symbol("V", "vocab_size", 50432, "vocabulary size");
-    r.symbol("P", "max_position_embeddings", 2048, "context length (rotary: no parameters)");
+    r.symbol("P", "max_position_embeddings", 2048, "context length (rotary)");
     r.symbol("E", "hidden_size", 6144, "width (hidden size)");
     r.symbol("H", "num_attention_heads", 64, "attention heads");
     r.symbol("L", "num_hidden_layers", 44, "layers");

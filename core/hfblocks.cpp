@@ -14,7 +14,7 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
     // Rotary positions have no parameters, but the context length is part of the design a reader
     // sizes (and a slider the app always shows), so it is declared when the config gives it.
     if (config.hasValue("max_position_embeddings") || defaults.positions)
-        s.P = r.symbol("P", "max_position_embeddings", defaults.positions, "context length (rotary: no parameters)");
+        s.P = r.symbol("P", "max_position_embeddings", defaults.positions, "context length (rotary)");
     s.E = r.symbol("E", "hidden_size", defaults.hidden, "width (hidden size)");
     s.H = r.symbol("H", "num_attention_heads", defaults.heads, "attention heads");
     s.L = r.symbol("L", "num_hidden_layers", defaults.layers, "layers");

@@ -566,13 +566,31 @@ void MainWindow::setZoom(double factor)
     statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
 }
 
+int MainWindow::panelWidthNeeded() const
+{
+    // The sliders and spin boxes, plus the scroll bar.
+    return m_panel->minimumSizeHint().width() + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 16;
+}
+
+void MainWindow::keepPanelWhole()
+{
+    // A minimum the splitter respects, whatever state it restored or the user dragged: the spin
+    // boxes (where values are read and errors shown) are never cut off. The panel's rows depend on
+    // the design and its font on the zoom, so this follows both.
+    const int need = panelWidthNeeded();
+    if (m_leftSplitter->minimumWidth() == need)
+        return;
+    m_leftSplitter->setMinimumWidth(need);
+    scheduleFitColumns(); // the tree may have lost width to the panel
+}
+
 void MainWindow::balanceColumns()
 {
     // The left column grows with the text, up to a third of the window: the tree and its
     // formulas matter more than the sliders when zoomed for a projector.
     const int total = width(); // the splitter may not be laid out yet
-    // Never narrower than the sliders and spin boxes need (plus the scroll bar).
-    const int need = m_panel->minimumSizeHint().width() + style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 16;
+    keepPanelWhole();
+    const int need = panelWidthNeeded();
     const int left
         = std::min(total / 2, std::max(need, std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)))));
     m_mainSplitter->setSizes({ left, std::max(100, total - left) });
@@ -637,6 +655,8 @@ void MainWindow::onCurrentChanged()
 
 void MainWindow::onDocumentReset()
 {
+    // After the panel has rebuilt its rows for the new design.
+    QTimer::singleShot(0, this, &MainWindow::keepPanelWhole);
     m_tree->collapseAll();
     if (m_document->design().nodes().size() <= 48)
         m_tree->expandAll();

@@ -69,6 +69,8 @@ private:
     void fitColumns(bool growOnly = false);
     void scheduleFitColumns();
     void balanceColumns();
+    int panelWidthNeeded() const;
+    void keepPanelWhole();
     void updateTitle();
     void updateActions();
     void onCurrentChanged();
