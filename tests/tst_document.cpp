@@ -24,6 +24,8 @@ private slots:
     void invalidValueKeepsLastCounts();
     void overflowingExpressionKeepsLastCounts();
     void unlockAndLockDerived();
+    void exportTables_data();
+    void exportTables();
 };
 
 namespace {
@@ -245,6 +247,50 @@ void TestDocument::unlockAndLockDerived()
     QCOMPARE(doc.evaluation().symbols[static_cast<std::size_t>(doc.design().symbolIndex("F"))], 3072);
     QVERIFY(doc.evaluation().total > before);
     QVERIFY(doc.originalDefinition("F").has_value());
+}
+
+void TestDocument::exportTables_data()
+{
+    QTest::addColumn<QString>("suffix");
+    QTest::addColumn<QString>("expected");
+    // GPT-2 medium's published total (354,823,168) after the drag E 768 -> 1024, H 12 -> 16, L 12 -> 24.
+    QTest::newRow("csv") << "csv"
+                         << "\ntransformer.wte,2,Embedding,\"Embedding(50257, 1024)\",51463168,";
+    QTest::newRow("markdown") << "md"
+                              << "| Module | Shape | Parameters | Share | Formula |";
+    QTest::newRow("latex") << "tex"
+                           << "\\toprule";
+    QTest::newRow("json") << "json"
+                          << "\"total\": 354823168";
+    QTest::newRow("text") << "txt"
+                          << "total: 354,823,168";
+}
+
+void TestDocument::exportTables()
+{
+    QFETCH(QString, suffix);
+    QFETCH(QString, expected);
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    doc.pushValue("H", 16);
+    doc.pushValue("E", 1024);
+    doc.pushValue("L", 24);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("table.") + suffix);
+    QString error;
+    QVERIFY2(doc.exportTable(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    QVERIFY2(text.contains(expected), qPrintable(text.left(400)));
+
+    // An invalid value exports nothing and says why; an unknown suffix is refused.
+    doc.pushValue("E", 1000);
+    QVERIFY(!doc.exportTable(dir.filePath(QStringLiteral("bad.csv")), &error));
+    QVERIFY2(error.contains(QStringLiteral("not divisible")), qPrintable(error));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.csv"))));
+    QVERIFY(!doc.exportTable(dir.filePath(QStringLiteral("table.xls")), &error));
+    QVERIFY(error.contains(QStringLiteral(".xls")));
 }
 
 QTEST_MAIN(TestDocument)

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "designio.h"
+#include "report.h"
 
 #include <QFileInfo>
 #include <QSaveFile>
@@ -72,7 +73,10 @@ QString Document::displayName() const
     return tr("Untitled");
 }
 
-bool Document::save(const QString& path, QString* error)
+namespace {
+
+/// Writes @p text to @p path atomically.
+bool writeAtomically(const QString& path, const std::string& text, QString* error)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
@@ -80,13 +84,47 @@ bool Document::save(const QString& path, QString* error)
             *error = file.errorString();
         return false;
     }
-    const std::string text = core::designToJson(m_design);
     file.write(text.data(), static_cast<qint64>(text.size()));
     if (!file.commit()) { // also reports earlier write errors
         if (error)
             *error = file.errorString();
         return false;
     }
+    return true;
+}
+
+} // namespace
+
+bool Document::exportTable(const QString& path, QString* error) const
+{
+    // The format follows the file's suffix, as in `paramscope-cli count --format`.
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const std::optional<core::Format> format = suffix == QLatin1String("csv") ? core::Format::Csv
+        : suffix == QLatin1String("md")                                       ? core::Format::Markdown
+        : suffix == QLatin1String("json")                                     ? core::Format::Json
+        : suffix == QLatin1String("tex")                                      ? core::Format::Latex
+        : suffix == QLatin1String("txt")                                      ? core::Format::Text
+                                                                              : std::optional<core::Format>();
+    if (!format) {
+        if (error)
+            *error = tr("Unknown table format '.%1' (use .csv, .md, .json, .tex or .txt)").arg(suffix);
+        return false;
+    }
+    // Only numbers of the design as it stands: an invalid value exports nothing rather than
+    // the last valid counts under the new values.
+    auto counted = core::count(m_design);
+    if (!counted) {
+        if (error)
+            *error = QString::fromStdString(counted.error().text());
+        return false;
+    }
+    return writeAtomically(path, core::report(*counted, *format), error);
+}
+
+bool Document::save(const QString& path, QString* error)
+{
+    if (!writeAtomically(path, core::designToJson(m_design), error))
+        return false;
     m_filePath = path;
     m_undoStack->setClean();
     emit filePathChanged();

@@ -54,6 +54,10 @@ public:
 
     /// Writes the design file atomically (QSaveFile); marks the stack clean on success.
     bool save(const QString& path, QString* error);
+    /// Writes the counts table of the current values, in the format of @p path's suffix: .csv,
+    /// .md (Markdown), .json, .tex (LaTeX booktabs) or .txt, as `paramscope-cli count` does.
+    /// Fails, naming why, when the values are invalid or the file cannot be written.
+    bool exportTable(const QString& path, QString* error) const;
 
     /// Pushes one slider or spin-box step. Steps between beginDrag() and endDrag() on the same
     /// symbol merge into one undo step.

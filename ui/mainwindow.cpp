@@ -202,6 +202,11 @@ void MainWindow::createActions()
         tr("Save the design under a new name"));
     connect(saveAsAct, &QAction::triggered, this, &MainWindow::saveAs);
     file->addAction(saveAsAct);
+    QAction* exportAct
+        = make(QStringLiteral("exportTable"), tr("&Export Table…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X),
+            tr("Save the counts as CSV, Markdown, JSON or LaTeX for a report or a slide"));
+    connect(exportAct, &QAction::triggered, this, &MainWindow::exportTable);
+    file->addAction(exportAct);
     file->addSeparator();
     QAction* quit
         = make(QStringLiteral("quit"), tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), tr("Close ParamScope"));
@@ -809,6 +814,23 @@ bool MainWindow::saveAs()
     addRecentFile(path);
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
     return true;
+}
+
+void MainWindow::exportTable()
+{
+    const QString name = m_document->displayName().toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
+    QString filter = tr("CSV (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Table"),
+        QDir(settings::lastDirectory.value()).filePath(name + QStringLiteral(".csv")),
+        tr("CSV (*.csv);;Markdown (*.md);;LaTeX booktabs (*.tex);;JSON (*.json);;Text (*.txt)"), &filter);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_document->exportTable(path, &error)) {
+        showError(tr("Cannot export the table"), error);
+        return;
+    }
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 5000);
 }
 
 void MainWindow::open()

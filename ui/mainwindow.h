@@ -79,6 +79,7 @@ private:
     bool maybeSave();
     bool save();
     bool saveAs();
+    void exportTable();
     void open();
     void addRecentFile(const QString& path);
     void updateRecentMenu();
