@@ -18,15 +18,15 @@ class BenchUi : public QObject {
 private slots:
     void sliderStep_data();
     void sliderStep();
-    void sliderStepWithRepaint_data() { sliderStep_data(); }
-    void sliderStepWithRepaint();
 };
 
 void BenchUi::sliderStep_data()
 {
     QTest::addColumn<QString>("source");
-    for (const char* p : { "gpt2", "gemma-3-4b", "deepseek-v3" })
-        QTest::newRow(p) << QString::fromLatin1(p);
+    QTest::addColumn<bool>("repaint");
+    for (bool repaint : { false, true })
+        for (const char* p : { "gpt2", "gemma-3-4b", "deepseek-v3" })
+            QTest::addRow("%s%s", p, repaint ? " + repaint" : "") << QString::fromLatin1(p) << repaint;
 }
 
 namespace {
@@ -47,6 +47,7 @@ QSlider* openForDrag(ui::MainWindow& w, const QString& source)
 void BenchUi::sliderStep()
 {
     QFETCH(QString, source);
+    QFETCH(bool, repaint);
     ui::MainWindow w;
     QSlider* slider = openForDrag(w, source);
     if (!slider)
@@ -57,24 +58,8 @@ void BenchUi::sliderStep()
     QBENCHMARK
     {
         slider->setValue(start + 1 + (step++ % 2)); // one step of a drag
-    }
-    slider->setSliderDown(false);
-}
-
-void BenchUi::sliderStepWithRepaint()
-{
-    QFETCH(QString, source);
-    ui::MainWindow w;
-    QSlider* slider = openForDrag(w, source);
-    if (!slider)
-        QSKIP("preset not available");
-    const int start = slider->value();
-    slider->setSliderDown(true);
-    int step = 0;
-    QBENCHMARK
-    {
-        slider->setValue(start + 1 + (step++ % 2));
-        w.grab(); // a whole frame: every visible widget painted (more than a step repaints)
+        if (repaint)
+            w.grab(); // a whole frame: every visible widget painted (more than a step repaints)
     }
     slider->setSliderDown(false);
 }
