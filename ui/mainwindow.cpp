@@ -343,45 +343,41 @@ void MainWindow::createActions()
         else
             selectNode(node);
     });
-    QAction* norm
-        = make(QStringLiteral("switchNorm"), tr("LayerNorm ↔ &RMSNorm"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
-            tr("Switch every norm (or the selected one) between LayerNorm and RMSNorm"));
-    connect(norm, &QAction::triggered, this, [this] {
-        QString error;
-        const int node = currentNode();
-        const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
-        const bool one = m && (m->kind == core::ModuleKind::LayerNorm || m->kind == core::ModuleKind::RMSNorm);
-        if (!m_document->applyEdit(
-                tr("Switch LayerNorm ↔ RMSNorm"),
-                [one, node](core::Design& d) { return core::switchNorm(d, one ? node : -1); }, {}, &error))
-            showError(tr("Cannot switch norms"), error);
-    });
-    QAction* mlp
-        = make(QStringLiteral("switchMlp"), tr("MLP ↔ &Gated MLP"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
-            tr("Switch every MLP (or the selected one) between a plain and a gated MLP"));
-    connect(mlp, &QAction::triggered, this, [this] {
-        QString error;
-        const int node = currentNode();
-        const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
-        const bool one = m && m->role == "mlp" && !m->isLeaf();
-        if (!m_document->applyEdit(
-                tr("Switch MLP ↔ gated MLP"),
-                [one, node](core::Design& d) { return core::switchMlp(d, one ? node : -1); }, {}, &error))
-            showError(tr("Cannot switch the MLP"), error);
-    });
-    QAction* attn
-        = make(QStringLiteral("switchAttention"), tr("MHA ↔ G&QA"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
-            tr("Switch attention between multi-head and grouped-query (K key/value heads)"));
-    connect(attn, &QAction::triggered, this, [this] {
-        QString error;
-        const int node = currentNode();
-        const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
-        const bool one = m && m->role == "attention" && !m->isLeaf();
-        if (!m_document->applyEdit(
-                tr("Switch MHA ↔ GQA"),
-                [one, node](core::Design& d) { return core::switchAttention(d, one ? node : -1); }, {}, &error))
-            showError(tr("Cannot switch attention"), error);
-    });
+    // The three switches act on the selected module when it is one of theirs, else on every one.
+    using Switch = core::Status (*)(core::Design&, int);
+    const auto makeSwitch
+        = [this, &make](const QString& name, const QString& text, const QKeySequence& key, const QString& tip,
+              const QString& undoText, const QString& failure, bool (*applies)(const core::Module&), Switch run) {
+              QAction* a = make(name, text, key, tip);
+              connect(a, &QAction::triggered, this, [this, undoText, failure, applies, run] {
+                  QString error;
+                  const int node = currentNode();
+                  const auto* m = node >= 0 ? m_document->design().nodes()[static_cast<std::size_t>(node)] : nullptr;
+                  const int target = m && applies(*m) ? node : -1;
+                  if (!m_document->applyEdit(
+                          undoText, [run, target](core::Design& d) { return run(d, target); }, {}, &error))
+                      showError(failure, error);
+              });
+              return a;
+          };
+    QAction* norm = makeSwitch(
+        QStringLiteral("switchNorm"), tr("LayerNorm ↔ &RMSNorm"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+        tr("Switch every norm (or the selected one) between LayerNorm and RMSNorm"), tr("Switch LayerNorm ↔ RMSNorm"),
+        tr("Cannot switch norms"),
+        [](const core::Module& m) {
+            return m.kind == core::ModuleKind::LayerNorm || m.kind == core::ModuleKind::RMSNorm;
+        },
+        &core::switchNorm);
+    QAction* mlp = makeSwitch(
+        QStringLiteral("switchMlp"), tr("MLP ↔ &Gated MLP"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
+        tr("Switch every MLP (or the selected one) between a plain and a gated MLP"), tr("Switch MLP ↔ gated MLP"),
+        tr("Cannot switch the MLP"), [](const core::Module& m) { return m.role == "mlp" && !m.isLeaf(); },
+        &core::switchMlp);
+    QAction* attn = makeSwitch(
+        QStringLiteral("switchAttention"), tr("MHA ↔ G&QA"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+        tr("Switch attention between multi-head and grouped-query (K key/value heads)"), tr("Switch MHA ↔ GQA"),
+        tr("Cannot switch attention"), [](const core::Module& m) { return m.role == "attention" && !m.isLeaf(); },
+        &core::switchAttention);
     editMenu->addAction(bias);
     editMenu->addAction(tie);
     editMenu->addAction(norm);
