@@ -78,7 +78,7 @@ monkey)
     done
     export PARAMSCOPE_MONKEY_STEPS="${PARAMSCOPE_MONKEY_STEPS:-20000}"
     QT_QPA_PLATFORM="offscreen:configfile=$PWD/tests/data/offscreen-1920x1080.json" \
-        exec build/default/tests/tst_monkey -maxwarnings 0
+        QTEST_FUNCTION_TIMEOUT=86400000 exec build/default/tests/tst_monkey -maxwarnings 0
     ;;
 *)
     echo "usage: ./dev.sh app|test|bench|monkey|deps" >&2
