@@ -13,9 +13,10 @@ constexpr std::size_t kMaxLength = 1000;
 constexpr int kMaxDepth = 64;
 } // namespace
 
-/// Recursive descent over: sum := term (('+'|'-') term)*; term := power (('*'|'/') power)*;
-/// power := unary ('^' integer)?; unary := '-' unary | atom; atom := integer | name | '(' sum ')'.
-/// Depth is bounded so a hostile "((((…" cannot exhaust the stack.
+/// Recursive descent over: sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary)*;
+/// unary := '-' unary | power; power := atom ('^' integer)?; atom := integer | name | '(' sum ')'.
+/// Unary minus binds looser than '^', as in mathematics: -E^2 is -(E^2).
+/// Depth is bounded so a hostile "((((…" or "----…" cannot exhaust the stack.
 class ExprParser {
 public:
     explicit ExprParser(const std::string& text)
@@ -80,12 +81,12 @@ private:
     {
         skipSpace();
         const std::size_t start = m_pos;
-        if (!power(code))
+        if (!unary(code))
             return false;
         while (peek('*') || peek('/')) {
             const bool times = m_text[m_pos++] == '*';
             if (times) {
-                if (!power(code))
+                if (!unary(code))
                     return false;
                 code.push_back({ Expr::Op::Mul });
                 continue;
@@ -94,7 +95,7 @@ private:
             const std::size_t lhsEnd = m_pos - 1;
             skipSpace();
             const std::size_t rhsBegin = m_pos;
-            if (!power(code))
+            if (!unary(code))
                 return false;
             Expr::Instr div { Expr::Op::Div };
             div.name = trimmed(start, lhsEnd);
@@ -106,7 +107,7 @@ private:
 
     bool power(Code& code)
     {
-        if (!unary(code))
+        if (!atom(code))
             return false;
         if (!peek('^'))
             return true;
@@ -125,13 +126,16 @@ private:
     {
         skipSpace();
         if (peek('-')) {
+            if (++m_depth > kMaxDepth)
+                return fail("more than " + std::to_string(kMaxDepth) + " signs in a row");
             ++m_pos;
             if (!unary(code))
                 return false;
+            --m_depth;
             code.push_back({ Expr::Op::Neg });
             return true;
         }
-        return atom(code);
+        return power(code);
     }
 
     bool atom(Code& code)
@@ -257,6 +261,8 @@ Result<Count> Expr::evaluate(std::span<const Count> values) const
         case Op::Name:
             if (top == 256)
                 return Error { "", "'" + m_text + "' is too complex to evaluate" };
+            if (i.op == Op::Name && (i.index < 0 || static_cast<std::size_t>(i.index) >= values.size()))
+                return Error { "", "'" + i.name + "' has no value in '" + m_text + "'" };
             stack[top++] = i.op == Op::Const ? i.value : values[static_cast<std::size_t>(i.index)];
             break;
         case Op::Neg:
@@ -288,11 +294,14 @@ Result<Count> Expr::evaluate(std::span<const Count> values) const
             else {
                 if (b == 0)
                     return Error { "", "division by zero: " + i.rhs + " = 0 in '" + m_text + "'" };
+                // Before the remainder: INT64_MIN % -1 traps (SIGFPE) just as INT64_MIN / -1 does.
+                if (a == INT64_MIN && b == -1)
+                    return overflow();
                 if (a % b != 0)
                     return Error { "",
                         i.name + " = " + std::to_string(a) + " is not divisible by " + i.rhs + " = " + std::to_string(b)
                             + " (in " + m_text + ")" };
-                r = (a == INT64_MIN && b == -1) ? std::nullopt : std::optional<Count>(a / b);
+                r = a / b;
             }
             if (!r)
                 return overflow();

@@ -11,6 +11,20 @@ namespace {
 
 const Polynomial kOne = Polynomial::constant(1);
 
+/// Why a node shows no formula, for a reader: an overflow or a size limit. The count does not
+/// depend on the formula and is still given.
+std::string describe(const std::string& why)
+{
+    for (const char* done : { "formula too large", "formula overflows", "no formula" })
+        if (why.rfind(done, 0) == 0)
+            return why; // a child's, already described
+    if (why.find("more than") != std::string::npos || why.find("exponent above") != std::string::npos)
+        return "formula too large to show: " + why.substr(why.find("formula has ") == 0 ? 12 : 0);
+    if (why.find("overflows") != std::string::npos)
+        return "formula overflows";
+    return why.empty() ? "no formula" : "no formula: " + why;
+}
+
 /// A single term c·m as a polynomial.
 Polynomial termOf(const Monomial& m, const Rational& c)
 {
@@ -51,7 +65,7 @@ bool Formula::hasGroups() const
     return std::any_of(m_items.begin(), m_items.end(), [](const Item& i) { return !(i.multiplier == kOne); });
 }
 
-void Formula::merge(const Item& item, bool& failed)
+Status Formula::merge(const Item& item)
 {
     const bool plain = item.multiplier == kOne;
     for (auto it = m_items.begin(); it != m_items.end(); ++it) {
@@ -60,27 +74,27 @@ void Formula::merge(const Item& item, bool& failed)
         if (plain && it->body.terms().begin()->first != item.body.terms().begin()->first)
             continue;
         auto sum = Polynomial::add(it->body, item.body);
-        if (!sum) {
-            failed = true;
-            return;
-        }
+        if (!sum)
+            return sum.error();
         if (sum->isZero())
             m_items.erase(it);
         else
             it->body = std::move(*sum);
-        return;
+        return Ok {};
     }
+    // The same bound as a polynomial's terms: it keeps this linear search, and the text, bounded.
+    if (m_items.size() >= kMaxFormulaTerms)
+        return Error { "", "formula has more than " + std::to_string(kMaxFormulaTerms) + " terms" };
     m_items.push_back(item);
+    return Ok {};
 }
 
 Result<Formula> Formula::add(const Formula& a, const Formula& b)
 {
     Formula r = a;
-    bool failed = false;
     for (const Item& i : b.m_items)
-        r.merge(i, failed);
-    if (failed)
-        return Error { "", "formula coefficient overflows 64 bits" };
+        if (auto st = r.merge(i); !st)
+            return st.error();
     return r;
 }
 
@@ -243,23 +257,34 @@ private:
         NodeFormula& out = m_out[static_cast<std::size_t>(m.index)];
         std::set<int> used;
         std::optional<Formula> each;
+        std::string why; // the first reason there is no formula, from this node or below
+        auto failed = [&why](const Error& e) {
+            if (why.empty())
+                why = e.message;
+        };
         if (m.isLeaf()) {
             auto p = leaf(m, used);
             if (p)
                 each = Formula(*p);
+            else
+                failed(p.error());
         } else {
             each = Formula();
             for (const auto& c : m.children) {
                 auto f = node(*c, used);
                 if (!f || !each) {
+                    if (!f)
+                        failed(Error { "", m_out[static_cast<std::size_t>(c->index)].error });
                     each.reset();
                     continue;
                 }
                 auto sum = Formula::add(*each, *f);
-                if (sum)
+                if (sum) {
                     each = std::move(*sum);
-                else
+                } else {
+                    failed(sum.error());
                     each.reset();
+                }
             }
         }
         std::optional<Formula> total = each;
@@ -267,6 +292,8 @@ private:
             auto copies = poly(m.repeat, used);
             auto r = copies ? each->repeated(*copies) : Result<Formula>(copies.error());
             total = r ? std::optional<Formula>(std::move(*r)) : std::nullopt;
+            if (!r)
+                failed(r.error());
         }
         usedAbove.insert(used.begin(), used.end());
 
@@ -278,11 +305,15 @@ private:
             out.total = total->format(unicode);
             out.totalAscii = total->format(ascii);
             auto p = total->expanded();
-            if (p)
+            if (p) {
                 out.polynomial = std::move(*p);
-            else
+            } else {
                 out.ok = false;
+                failed(p.error());
+            }
         }
+        if (!out.ok)
+            out.error = describe(why);
         for (int i : used) {
             const Symbol& s = m_design.symbols[static_cast<std::size_t>(i)];
             out.where += (out.where.empty() ? "" : ", ") + s.name + " = " + s.definition.text();

@@ -28,7 +28,7 @@ private:
         Polynomial body; ///< one term when plain
     };
     bool hasGroups() const;
-    void merge(const Item& item, bool& failed);
+    Status merge(const Item& item);
 
     std::vector<Item> m_items;
 };
@@ -41,7 +41,8 @@ struct NodeFormula {
     std::string totalAscii;
     std::string where; ///< derived hyperparameters that were substituted ("D = E/H"), if any
     Polynomial polynomial; ///< total, multiplied out (for checks and sweeps)
-    bool ok = true; ///< false when a coefficient overflowed: no formula is shown
+    bool ok = true; ///< false when there is no formula to show (the count is still exact)
+    std::string error; ///< when not ok, why: "formula too large to show: more than 1000 terms"
 };
 
 /// Formulas of every node (by Module::index). They depend only on the structure: recompute

@@ -9,6 +9,14 @@ namespace paramscope::core {
 namespace {
 
 const Error kOverflow { "", "formula coefficient overflows 64 bits" };
+const Error kTooManyTerms { "", "formula has more than " + std::to_string(kMaxFormulaTerms) + " terms" };
+const Error kExponentTooLarge { "", "formula has an exponent above " + std::to_string(kMaxFormulaExponent) };
+
+/// |n| without overflow, also for INT64_MIN.
+std::uint64_t magnitude(Count n)
+{
+    return n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+}
 
 std::optional<Rational> addR(Rational a, Rational b)
 {
@@ -33,9 +41,12 @@ std::optional<Rational> mulR(Rational a, Rational b)
     return Rational::make(*n, *d);
 }
 
-Monomial mulM(const Monomial& a, const Monomial& b, int sign = 1)
+/// a·b (or a/b with @p sign -1); fails when an exponent leaves ±kMaxFormulaExponent, which
+/// also keeps the int exponents far from overflow however often they are multiplied.
+std::optional<Monomial> mulM(const Monomial& a, const Monomial& b, int sign = 1)
 {
     Monomial r;
+    r.reserve(a.size() + b.size());
     auto i = a.begin();
     auto j = b.begin();
     while (i != a.end() || j != b.end()) {
@@ -52,6 +63,9 @@ Monomial mulM(const Monomial& a, const Monomial& b, int sign = 1)
             ++j;
         }
     }
+    for (const auto& [_, e] : r)
+        if (e > kMaxFormulaExponent || e < -kMaxFormulaExponent)
+            return std::nullopt;
     return r;
 }
 
@@ -125,7 +139,11 @@ std::optional<Rational> Rational::make(Count num, Count den)
         num = -num;
         den = -den;
     }
-    const Count g = std::gcd(num, den);
+    // std::gcd is undefined when |num| does not fit (INT64_MIN): take it on the magnitudes.
+    // g divides den > 0, so it fits, and num / g cannot overflow since g >= 1.
+    const auto g = static_cast<Count>(std::gcd(magnitude(num), magnitude(den)));
+    if (g == 0) // num == 0 and den == 0 was refused above; keep 0/1 canonical
+        return Rational { 0, 1 };
     return Rational { num / g, den / g };
 }
 
@@ -153,22 +171,30 @@ bool Polynomial::isLaurent() const
     return false;
 }
 
+/// Adds c·m to this polynomial in place; false when the coefficient overflows.
+bool Polynomial::accumulate(Monomial m, const Rational& c)
+{
+    auto [it, inserted] = m_terms.try_emplace(std::move(m), c);
+    if (inserted)
+        return true;
+    auto sum = addR(it->second, c);
+    if (!sum)
+        return false;
+    if (sum->isZero())
+        m_terms.erase(it);
+    else
+        it->second = *sum;
+    return true;
+}
+
 Result<Polynomial> Polynomial::add(const Polynomial& a, const Polynomial& b)
 {
     Polynomial r = a;
     for (const auto& [m, c] : b.m_terms) {
-        auto it = r.m_terms.find(m);
-        if (it == r.m_terms.end()) {
-            r.m_terms.emplace(m, c);
-            continue;
-        }
-        auto sum = addR(it->second, c);
-        if (!sum)
+        if (!r.accumulate(m, c))
             return kOverflow;
-        if (sum->isZero())
-            r.m_terms.erase(it);
-        else
-            it->second = *sum;
+        if (r.m_terms.size() > kMaxFormulaTerms)
+            return kTooManyTerms;
     }
     return r;
 }
@@ -194,18 +220,21 @@ Result<Polynomial> Polynomial::sub(const Polynomial& a, const Polynomial& b)
 
 Result<Polynomial> Polynomial::mul(const Polynomial& a, const Polynomial& b)
 {
+    // Partial products go straight into the result: at most kMaxFormulaTerms² of them, each
+    // a map insertion, since neither factor has more than kMaxFormulaTerms terms.
     Polynomial r;
     for (const auto& [ma, ca] : a.m_terms) {
         for (const auto& [mb, cb] : b.m_terms) {
             auto c = mulR(ca, cb);
             if (!c)
                 return kOverflow;
-            Polynomial term;
-            term.m_terms[mulM(ma, mb)] = *c;
-            auto sum = add(r, term);
-            if (!sum)
-                return sum.error();
-            r = std::move(*sum);
+            auto m = mulM(ma, mb);
+            if (!m)
+                return kExponentTooLarge;
+            if (!r.accumulate(std::move(*m), *c))
+                return kOverflow;
+            if (r.m_terms.size() > kMaxFormulaTerms)
+                return kTooManyTerms;
         }
     }
     return r;
@@ -224,19 +253,38 @@ Result<Polynomial> Polynomial::div(const Polynomial& a, const Polynomial& b)
         auto c = mulR(ca, *inverse);
         if (!c)
             return kOverflow;
-        r.m_terms[mulM(ma, mb, -1)] = *c;
+        auto m = mulM(ma, mb, -1);
+        if (!m)
+            return kExponentTooLarge;
+        r.m_terms[std::move(*m)] = *c;
     }
     return r;
 }
 
 Result<Polynomial> Polynomial::pow(const Polynomial& a, Count exponent)
 {
+    if (exponent < 0)
+        return Error { "", "negative exponent in a formula" };
+    // A non-constant power above the bound fails in mulM anyway; refusing it here keeps
+    // a huge exponent from costing even the log2(exponent) squarings.
+    if (exponent > kMaxFormulaExponent && !(a.isZero() || (a.isMonomial() && a.m_terms.begin()->first.empty())))
+        return kExponentTooLarge;
+    // By squaring: log2(exponent) products instead of exponent of them.
     Polynomial r = constant(1);
-    for (Count i = 0; i < exponent; ++i) {
-        auto next = mul(r, a);
-        if (!next)
-            return next.error();
-        r = std::move(*next);
+    Polynomial base = a;
+    for (Count e = exponent; e > 0; e >>= 1) {
+        if (e & 1) {
+            auto next = mul(r, base);
+            if (!next)
+                return next.error();
+            r = std::move(*next);
+        }
+        if (e > 1) {
+            auto squared = mul(base, base);
+            if (!squared)
+                return squared.error();
+            base = std::move(*squared);
+        }
     }
     return r;
 }
@@ -329,7 +377,7 @@ std::string formatPolynomial(const Polynomial& p, const FormulaStyle& style)
     std::string s;
     for (const auto& [m, c] : terms) {
         const bool negative = c.num < 0;
-        const Count num = negative ? -c.num : c.num;
+        const std::uint64_t num = magnitude(c.num); // -INT64_MIN does not fit a Count
         if (s.empty())
             s += negative ? minus : "";
         else

@@ -11,6 +11,13 @@
 
 namespace paramscope::core {
 
+/// Largest number of terms a formula may have: beyond it a formula is unreadable, and
+/// refusing it bounds the work of a product (kMaxFormulaTerms² partial products).
+inline constexpr std::size_t kMaxFormulaTerms = 1000;
+/// Largest exponent of a symbol in a formula (E^64); more than any architecture needs, and
+/// a value of 2 or more raised to it would overflow 64 bits anyway.
+inline constexpr int kMaxFormulaExponent = 64;
+
 /// An exact fraction num/den with den > 0, in lowest terms.
 struct Rational {
     Count num = 0;
@@ -27,7 +34,8 @@ using Monomial = std::vector<std::pair<int, int>>;
 
 /// A Laurent polynomial with rational coefficients over symbol indices. Formulas are these:
 /// derived symbols substitute in and cancel (H · (E/H) · E = E²). Any overflow of a coefficient
-/// fails the operation rather than giving a wrong formula.
+/// fails the operation rather than giving a wrong formula, and so does a result with more than
+/// kMaxFormulaTerms terms or an exponent beyond ±kMaxFormulaExponent.
 class Polynomial {
 public:
     Polynomial() = default;
@@ -59,6 +67,8 @@ public:
     bool operator==(const Polynomial&) const = default;
 
 private:
+    bool accumulate(Monomial m, const Rational& c);
+
     std::map<Monomial, Rational> m_terms; // no zero coefficients
 };
 

@@ -169,6 +169,134 @@ private slots:
         QCOMPARE(formatPolynomial(*p, FormulaStyle { kNames, true }), std::string("12*E^2 + 13*E"));
     }
 
+    // INT64_MIN / -1 used to raise SIGFPE: the remainder was taken before the overflow check.
+    void int64MinIsAnOverflowForEveryOperator_data()
+    {
+        QTest::addColumn<QString>("text");
+        // K - 5 = -1 with K = 4; the minimum is built from literals since -9223372036854775808
+        // has no literal of its own.
+        QTest::newRow("divide") << "(-9223372036854775807 - 1) / (K - 5)";
+        QTest::newRow("divide by literal") << "(-9223372036854775807 - 1) / -1";
+        QTest::newRow("multiply") << "(-9223372036854775807 - 1) * (K - 5)";
+        QTest::newRow("negate") << "-(-9223372036854775807 - 1)";
+        QTest::newRow("subtract") << "(-9223372036854775807 - 1) - 1";
+        QTest::newRow("add") << "(-9223372036854775807 - 1) + (K - 5)";
+        QTest::newRow("power") << "(-9223372036854775807 - 1)^2";
+    }
+    void int64MinIsAnOverflowForEveryOperator()
+    {
+        QFETCH(QString, text);
+        auto v = bound(text.toStdString()).evaluate(std::vector<Count> { 768, 12, 4, 24 });
+        QVERIFY(!v.ok());
+        QVERIFY2(QString::fromStdString(v.error().message).contains(QStringLiteral("overflows 64 bits")),
+            v.error().message.c_str());
+        // The same value divided by 2 is exact and representable: -2^62.
+        auto half = bound("(-9223372036854775807 - 1) / 2").evaluate(std::vector<Count> { 768, 12, 4, 24 });
+        QVERIFY(half.ok());
+        QCOMPARE(*half, Count(-4611686018427387904));
+    }
+
+    // The usual reading: -E^2 is -(E^2), as in mathematics, Python and Fortran.
+    void unaryMinusBindsLooserThanPower()
+    {
+        const std::vector<Count> values { 768, 12, 4, 24 };
+        auto v = bound("-E^2 + 600000").evaluate(values);
+        QVERIFY(v.ok());
+        QCOMPARE(*v, Count(600000 - 768 * 768));
+        auto w = bound("(-E)^2").evaluate(values);
+        QVERIFY(w.ok());
+        QCOMPARE(*w, Count(768 * 768));
+        QCOMPARE(QString::fromStdString(formula("-E^2")), QStringLiteral("−E²"));
+        QCOMPARE(QString::fromStdString(formula("2*-H^3")), QStringLiteral("−2H³"));
+    }
+
+    void rationalsAtTheEdges()
+    {
+        // -2^63 / 2 = -2^62; -2^63 / 4 = -2^61; 6 / -4 = -3/2; -2^63 / -1 does not fit.
+        QCOMPARE(Rational::make(INT64_MIN, 2), std::optional<Rational>(Rational { -4611686018427387904, 1 }));
+        QCOMPARE(Rational::make(INT64_MIN, 4), std::optional<Rational>(Rational { -2305843009213693952, 1 }));
+        QCOMPARE(Rational::make(INT64_MIN, 3), std::optional<Rational>(Rational { INT64_MIN, 3 }));
+        QCOMPARE(Rational::make(6, -4), std::optional<Rational>(Rational { -3, 2 }));
+        QCOMPARE(Rational::make(0, -7), std::optional<Rational>(Rational { 0, 1 }));
+        QVERIFY(!Rational::make(INT64_MIN, -1));
+        QVERIFY(!Rational::make(1, 0));
+    }
+
+    // A coefficient of -2^63 used to be negated for printing (UB), which printed "5 − 0E".
+    void int64MinCoefficientIsPrinted()
+    {
+        QCOMPARE(QString::fromStdString(formula("E*(-9223372036854775807 - 1) + 5")),
+            QStringLiteral("5 − 9223372036854775808E"));
+        QCOMPARE(QString::fromStdString(formula("-9223372036854775807 - 1")),
+            QStringLiteral("−9223372036854775808"));
+    }
+
+    void powersAreExact_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("formula");
+        // Binomial coefficients: (E + H)^3 and (E - H)^4.
+        QTest::newRow("cube") << "(E + H)^3"
+                              << "E³ + 3E²H + 3EH² + H³";
+        QTest::newRow("fourth") << "(E - H)^4"
+                                << "E⁴ + 6E²H² + H⁴ − 4E³H − 4EH³";
+        QTest::newRow("zeroth") << "(E + H)^0"
+                                << "1";
+        QTest::newRow("laurent") << "(E/H)^2"
+                                 << "E²/H²";
+        QTest::newRow("nested") << "((E^2)^3)^2"
+                                << "E¹²";
+    }
+    void powersAreExact()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, formula);
+        QCOMPARE(QString::fromStdString(::formula(text.toStdString())), formula);
+    }
+
+    // (A+B+C+D+E+F)^16 took over 30 s (the product copied its accumulator for every partial
+    // product, the power multiplied 16 times) for a formula of 20,349 terms nobody can read;
+    // nested powers E^(16^7) took 34 s, and at 16^8 the exponent wrapped and the formula read "1".
+    void hugeFormulasAreRefused_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("many terms") << "(E + H + K + L + E*H + K*L + E*L)^16"
+                                    << "more than 1000 terms";
+        QTest::newRow("nested powers") << "((((((E^16)^16)^16)^16)^16)^16)^16"
+                                       << "exponent above 64";
+        QTest::newRow("wrapping powers") << "(((((((E^16)^16)^16)^16)^16)^16)^16)^16"
+                                         << "exponent above 64";
+        QTest::newRow("laurent powers") << "((1/E^16)^16)^16"
+                                        << "exponent above 64";
+    }
+    void hugeFormulasAreRefused()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, message);
+        const QString got = QString::fromStdString(formula(text.toStdString()));
+        QVERIFY2(got.startsWith(QStringLiteral("error: ")) && got.contains(message), qPrintable(got));
+    }
+
+    void largestAllowedFormulaStillWorks()
+    {
+        // (E + H + K + L)^9 has C(12, 3) = 220 terms, the largest coefficient 9!/(3!·2!·2!·2!) = 7560.
+        std::vector<Polynomial> atoms;
+        for (int i = 0; i < 4; ++i)
+            atoms.push_back(Polynomial::symbol(i));
+        auto p = bound("(E + H + K + L)^9").toPolynomial(atoms);
+        QVERIFY(p.ok());
+        QCOMPARE(p->terms().size(), std::size_t(220));
+        Count largest = 0;
+        for (const auto& [_, c] : p->terms())
+            largest = std::max(largest, c.num);
+        QCOMPARE(largest, Count(7560));
+        // And it evaluates to 4^9 at E = H = K = L = 1.
+        auto v = p->evaluate(std::vector<Count> { 1, 1, 1, 1 });
+        QVERIFY(v.ok());
+        QCOMPARE(*v, Count(262144));
+    }
+
     void divisionBySumIsNotAPolynomial()
     {
         std::vector<Polynomial> atoms;
