@@ -108,10 +108,30 @@ Result<Experts> declareExperts(Design& d, HfConfig& config, const std::string& m
     listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
     LayerPattern pattern;
     Count from = 0;
-    for (Count l : listed) {
-        pattern.appendRule(from, l, step, step - 1, Routed, Dense);
+    for (std::size_t i = 0; i < listed.size();) {
+        pattern.appendRule(from, listed[i], step, step - 1, Routed, Dense);
         pattern.append(Dense, 1);
-        from = l + 1;
+        from = listed[i] + 1;
+        // Listed layers an equal gap apart, with the same layers between each two (the gap a
+        // multiple of the step), make one period repeated: list(range(0, 100000, 2)) is two runs.
+        std::size_t j = i + 1;
+        if (j < listed.size()) {
+            const Count gap = listed[j] - listed[i];
+            while (j + 1 < listed.size() && listed[j + 1] - listed[j] == gap)
+                ++j;
+            LayerPattern between;
+            between.appendRule(from, from + gap - 1, step, step - 1, Routed, Dense);
+            auto group = between.plainRuns();
+            if (j > i + 1 && gap % step == 0 && (gap == 1 || !group.empty())) {
+                group.emplace_back(Dense, 1);
+                pattern.appendPeriod(group, static_cast<Count>(j - i));
+                from = listed[j] + 1;
+                ++j;
+            } else {
+                j = i + 1;
+            }
+        }
+        i = j;
         if (pattern.size() > kMaxLayerRuns)
             return Error { config.name("mlp_only_layers"),
                 "makes more than " + std::to_string(kMaxLayerRuns) + " runs of dense and routed layers (the limit)" };

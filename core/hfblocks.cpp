@@ -195,6 +195,17 @@ void LayerPattern::appendRule(Count from, Count to, Count period, Count residue,
     }
 }
 
+std::vector<std::pair<int, Count>> LayerPattern::plainRuns() const
+{
+    std::vector<std::pair<int, Count>> out;
+    for (const auto& r : m_runs) {
+        if (r.group.size() != 1)
+            return {};
+        out.push_back(r.group[0]);
+    }
+    return out;
+}
+
 bool LayerPattern::contains(int kind) const
 {
     for (const auto& r : m_runs)

@@ -113,6 +113,8 @@ public:
 
     /// Entries so far (a period counts as one).
     std::size_t size() const { return m_runs.size(); }
+    /// The (kind, count) runs when there is no period among them, else empty.
+    std::vector<std::pair<int, Count>> plainRuns() const;
     bool contains(int kind) const;
     /// The runs with literal repeats.
     std::vector<LayerRun> runs() const;
