@@ -133,7 +133,7 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
         layer->add(rmsNorm("post_attention_layernorm", prefix + "RMSNorm", "E"));
         return layer;
     };
-    addLayerRuns(*layers, runs, makeLayer, prefix + "DecoderLayer period");
+    addLayerRuns(*layers, runs, makeLayer);
     if (!fixedBecause.empty())
         fixSymbol(d, "L", fixedBecause);
     // With biases, n_shared_experts = 0 (no shared_experts module) is not the same as a zero-width

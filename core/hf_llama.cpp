@@ -98,7 +98,8 @@ Result<Experts> declareExperts(Design& d, HfConfig& config, const std::string& m
                     + " layers (import the config again for another layer count)"
                       : layersField + " must leave the remainder " + rs + " when divided by " + stepField + " = " + s
                     + ": the dense/routed pattern repeats every " + s + " layers and this import ends with " + rs
-                    + " dense ones (import the config again for another remainder)");
+                    + (rest == 1 ? " dense layer" : " dense layers")
+                    + " (import the config again for another remainder)");
         return e;
     }
     // An explicit list pins the pattern to this layer count: L is fixed. The runs between listed
@@ -207,7 +208,7 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
     Module* model = baseModel(d, className, causal, "model", p + "Model");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto* layers = model->add(moduleList("layers"));
-    addLayerRuns(*layers, experts->runs, layer, p + "DecoderLayer period");
+    addLayerRuns(*layers, experts->runs, layer);
     if (experts->fixLayers)
         fixSymbol(d, "L", experts->why);
     if (experts->any && modelType == "qwen3_moe")

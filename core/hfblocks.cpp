@@ -231,16 +231,23 @@ std::vector<LayerRun> LayerPattern::runs() const
     return out;
 }
 
-void addLayerRuns(Module& list, const std::vector<LayerRun>& runs,
-    const std::function<std::unique_ptr<Module>(int)>& make, const std::string& periodType)
+void addLayerRuns(
+    Module& list, const std::vector<LayerRun>& runs, const std::function<std::unique_ptr<Module>(int)>& make)
 {
     for (const auto& run : runs) {
         if (run.period.empty()) {
             list.add(repeated(make(run.kind), run.repeat));
             continue;
         }
-        auto group = container("", periodType);
-        addLayerRuns(*group, run.period, make, periodType);
+        // Not a class of the model: shown as what it is, "2 x period of 3 layers".
+        Count layers = 0; // a period's runs are literal and together shorter than the stack
+        for (const auto& r : run.period) {
+            auto e = Expr::parse(r.repeat);
+            const auto n = e ? e->constantValue() : std::nullopt;
+            layers = n && layers >= 0 ? layers + *n : -1;
+        }
+        auto group = container("", layers > 0 ? "period of " + std::to_string(layers) + " layers" : "period");
+        addLayerRuns(*group, run.period, make);
         list.add(repeated(std::move(group), run.repeat));
     }
 }

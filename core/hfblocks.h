@@ -128,9 +128,9 @@ private:
 };
 
 /// Appends @p runs to @p list: a plain run becomes a repeated entry made by @p make (given the
-/// kind), a periodic one an unnamed repeated container of class @p periodType holding its entries.
-void addLayerRuns(Module& list, const std::vector<LayerRun>& runs,
-    const std::function<std::unique_ptr<Module>(int)>& make, const std::string& periodType);
+/// kind), a periodic one an unnamed repeated container ("period of 3 layers") holding its entries.
+void addLayerRuns(
+    Module& list, const std::vector<LayerRun>& runs, const std::function<std::unique_ptr<Module>(int)>& make);
 
 /// Makes the hyperparameter @p name fixed: removes it from @p design, whose tree must no longer use
 /// it, and notes why with fixedNote() (which applySetting() quotes when asked to change it).

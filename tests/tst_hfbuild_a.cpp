@@ -154,9 +154,9 @@ private slots:
         // By hand: a layer is q 16·16 + 16, k and v 16·8 + 8 each, o 16·16, MLP 3·16·32, norms 2·16
         // = 2368; embed_tokens and lm_head 100·16 each, the final norm 16.
         QFETCH(qint64, layers);
-        const nlohmann::json j = { { "model_type", "qwen2" }, { "vocab_size", 100 }, { "hidden_size", 16 },
-            { "num_attention_heads", 4 }, { "num_key_value_heads", 2 }, { "intermediate_size", 32 },
-            { "num_hidden_layers", layers } };
+        const nlohmann::json j
+            = { { "model_type", "qwen2" }, { "vocab_size", 100 }, { "hidden_size", 16 }, { "num_attention_heads", 4 },
+                  { "num_key_value_heads", 2 }, { "intermediate_size", 32 }, { "num_hidden_layers", layers } };
         auto d = inlineConfig(j);
         QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
         QCOMPARE(d->nodes().size(), std::size_t(18));

@@ -149,9 +149,9 @@ private slots:
 
     void deepseekLayerFrequency()
     {
-        // Issue 9: this config (75 bytes with its newline) took 65 s and 7.2 GB (a subtree per run of one layer). Layers
-        // 0-2 dense (first_k_dense_replace 3 by default), 3 dense (odd), then MoE on even layers:
-        // dense ×4 and 99,998 periods of (MoE, dense), whatever the length.
+        // Issue 9: this config (75 bytes with its newline) took 65 s and 7.2 GB (a subtree per run of one layer).
+        // Layers 0-2 dense (first_k_dense_replace 3 by default), 3 dense (odd), then MoE on even layers: dense ×4 and
+        // 99,998 periods of (MoE, dense), whatever the length.
         const QByteArray text = R"({"model_type":"deepseek_v3","moe_layer_freq":2,"num_hidden_layers":200000})";
         auto d = loadText(text.toStdString(), "config.json");
         QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
@@ -162,16 +162,16 @@ private slots:
         QVERIFY(d->nodes().size() < 120);
         // By hand, with DeepSeek-V3's sizes (deepseekActive): a dense layer 583,483,392, a MoE layer
         // 11,507,286,272, embed_tokens and lm_head 926,679,040 each, the final norm 7,168.
-        QCOMPARE(evaluated(*d).total,
-            100002 * Count(583483392) + 99998 * Count(11507286272) + 2 * Count(926679040) + 7168);
+        QCOMPARE(
+            evaluated(*d).total, 100002 * Count(583483392) + 99998 * Count(11507286272) + 2 * Count(926679040) + 7168);
         // The pattern holds for this L only: L is fixed, and --set says why.
         QVERIFY(!d->symbol("L"));
         auto st = applySetting(*d, "num_hidden_layers", 100);
         QVERIFY(!st.ok());
         QVERIFY2(st.error().text().find("moe_layer_freq = 2") != std::string::npos, st.error().text().c_str());
         // 2^40 layers: the same tree.
-        auto huge = loadText(R"({"model_type":"deepseek_v3","moe_layer_freq":2,"num_hidden_layers":1099511627776})",
-            "config.json");
+        auto huge = loadText(
+            R"({"model_type":"deepseek_v3","moe_layer_freq":2,"num_hidden_layers":1099511627776})", "config.json");
         QVERIFY2(huge.ok(), huge.ok() ? "" : huge.error().text().c_str());
         QCOMPARE(huge->nodes().size(), d->nodes().size());
     }
