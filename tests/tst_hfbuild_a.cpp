@@ -7,6 +7,9 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <functional>
+
 using namespace paramscope::core;
 using namespace paramscope::test;
 
@@ -137,6 +140,57 @@ private slots:
         // The layer pattern fixes the runs, so the layer count is no free hyperparameter.
         Design copy = c.design;
         QVERIFY(!applySetting(copy, "num_hidden_layers", 8).ok());
+    }
+
+    void qwen3MoeLayerOrder()
+    {
+        // The stack as built (runs and periods, expanded with their evaluated repeats) against
+        // Qwen3MoeDecoderLayer's rule applied layer by layer: routed when experts > 0, the layer is
+        // not in mlp_only_layers and (l + 1) % decoder_sparse_step == 0.
+        QRandomGenerator random(9);
+        for (Count layers = 1; layers <= 24; ++layers) {
+            for (Count step = 1; step <= 4; ++step) {
+                std::vector<std::vector<Count>> lists { {}, { 0 }, { layers - 1 }, { 30 } };
+                std::vector<Count> even, random3;
+                for (Count l = 0; l < layers; l += 2)
+                    even.push_back(l);
+                for (Count l = 0; l < layers; ++l)
+                    if (random.bounded(3) == 0)
+                        random3.push_back(l);
+                lists.push_back(even);
+                lists.push_back(random3);
+                for (const auto& listed : lists) {
+                    const nlohmann::json j = { { "model_type", "qwen3_moe" }, { "vocab_size", 100 },
+                        { "hidden_size", 16 }, { "num_attention_heads", 4 }, { "num_key_value_heads", 2 },
+                        { "head_dim", 4 }, { "intermediate_size", 32 }, { "num_experts", 4 },
+                        { "num_experts_per_tok", 2 }, { "moe_intermediate_size", 8 }, { "num_hidden_layers", layers },
+                        { "decoder_sparse_step", step }, { "mlp_only_layers", listed } };
+                    auto d = inlineConfig(j);
+                    QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+                    const Evaluation e = evaluated(*d);
+                    std::string built;
+                    std::function<void(const Module&)> expand = [&](const Module& m) {
+                        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
+                            if (m.type == "Qwen3MoeDecoderLayer") {
+                                built += m.children[1]->type == "Qwen3MoeSparseMoeBlock" ? 'R' : 'd';
+                                continue;
+                            }
+                            for (const auto& child : m.children)
+                                expand(*child);
+                        }
+                    };
+                    for (const auto& entry : d->find("model.layers")->children)
+                        expand(*entry);
+                    std::string rule;
+                    for (Count l = 0; l < layers; ++l) {
+                        const bool isListed = std::find(listed.begin(), listed.end(), l) != listed.end();
+                        rule += !isListed && (l + 1) % step == 0 ? 'R' : 'd';
+                    }
+                    QVERIFY2(
+                        built == rule, qPrintable(QString::fromStdString(j.dump() + ": " + built + " vs " + rule)));
+                }
+            }
+        }
     }
 
     void hugeLayerCounts_data()

@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <functional>
+
 using namespace paramscope::core;
 using namespace paramscope::test;
 
@@ -145,6 +147,42 @@ private slots:
         QVERIFY(hasNote(d, QStringLiteral("685B")));
         QVERIFY(hasNote(d, QStringLiteral("e_score_correction_bias")));
         QCOMPARE(d.className, std::string("DeepseekV3ForCausalLM"));
+    }
+
+    void deepseekLayerOrder()
+    {
+        // The stack as built (runs and periods, expanded with their evaluated repeats) against the
+        // remote code's rule applied layer by layer: MoE when i >= first_k_dense_replace and
+        // i % moe_layer_freq == 0.
+        for (Count layers = 1; layers <= 16; ++layers) {
+            for (Count dense = 0; dense <= 5; ++dense) {
+                for (Count freq = 1; freq <= 3; ++freq) {
+                    const nlohmann::json j = { { "model_type", "deepseek_v3" }, { "num_hidden_layers", layers },
+                        { "first_k_dense_replace", dense }, { "moe_layer_freq", freq } };
+                    auto d = inlineConfig(j);
+                    QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+                    const Evaluation e = evaluated(*d);
+                    std::string built;
+                    std::function<void(const Module&)> expand = [&](const Module& m) {
+                        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
+                            if (m.type == "DeepseekV3DecoderLayer") {
+                                built += m.children[1]->type == "DeepseekV3MoE" ? 'M' : 'd';
+                                continue;
+                            }
+                            for (const auto& child : m.children)
+                                expand(*child);
+                        }
+                    };
+                    for (const auto& entry : d->find("model.layers")->children)
+                        expand(*entry);
+                    std::string rule;
+                    for (Count i = 0; i < layers; ++i)
+                        rule += i >= dense && i % freq == 0 ? 'M' : 'd';
+                    QVERIFY2(
+                        built == rule, qPrintable(QString::fromStdString(j.dump() + ": " + built + " vs " + rule)));
+                }
+            }
+        }
     }
 
     void deepseekLayerFrequency()
