@@ -6,6 +6,8 @@
 #include "hffamilies.h"
 #include "hfreader.h"
 
+#include <algorithm>
+
 namespace paramscope::core::hf {
 
 namespace {
@@ -95,14 +97,28 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
     if (r.error())
         return *r.error();
 
-    // Layer i is MoE by the remote code's rule; the in-library class ignores moe_layer_freq,
-    // which is 1 in every released config.
-    std::vector<int> kinds;
-    for (Count i = 0; i < L; ++i)
-        kinds.push_back(moe && i >= Ld && i % freq == 0 ? 1 : 0);
-    const bool moeStack = moe && freq == 1 && Ld > 0 && Ld < L; // Ld dense, then MoE: kept symbolic
-    if (moeStack)
+    // Layer i is MoE when i >= first_k_dense_replace and i % moe_layer_freq == 0 (the remote code's
+    // rule; the in-library class ignores moe_layer_freq, which is 1 in every released config).
+    enum { Dense = 0, Moe = 1 };
+    std::vector<LayerRun> runs { { Dense, "L", {} } };
+    std::string fixedBecause; // non-empty: the runs hold L's value, so L is fixed
+    if (moe && freq == 1 && Ld <= L) {
+        // Ld dense layers, then MoE: both in symbols, for every L >= Ld (a negative MoE run is refused).
         r.builder().set("Ld", Ld, "first_k_dense_replace", "leading dense layers", 0);
+        runs = { { Dense, "Ld", {} }, { Moe, "L - Ld", {} } };
+    } else if (moe) {
+        LayerPattern pattern;
+        pattern.append(Dense, std::min(Ld, L));
+        pattern.appendRule(std::min(Ld, L), L, freq, 0, Moe, Dense);
+        runs = pattern.runs();
+        fixedBecause = freq > 1
+            ? "moe_layer_freq = " + std::to_string(freq) + " with first_k_dense_replace = " + std::to_string(Ld)
+                + " makes a dense/MoE pattern that holds for this layer count only (import the config again to "
+                  "change it)"
+            : "first_k_dense_replace = " + std::to_string(Ld)
+                + " exceeds the layer count, so every layer is dense here; more layers would add MoE ones "
+                  "(import the config again to change it)";
+    }
 
     const bool lm = className.ends_with("ForCausalLM");
     Module* model = baseModel(d, className, lm, "model", prefix + "Model");
@@ -112,19 +128,20 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
         auto layer = container("", prefix + "DecoderLayer");
         layer->add(attention(prefix, qLora, bias));
         layer->add(
-            kind == 1 ? moeBlock(prefix, v3, Xs > 0, mlpBias) : gatedMlp("mlp", prefix + "MLP", "E", "F", mlpBias));
+            kind == Moe ? moeBlock(prefix, v3, Xs > 0, mlpBias) : gatedMlp("mlp", prefix + "MLP", "E", "F", mlpBias));
         layer->add(rmsNorm("input_layernorm", prefix + "RMSNorm", "E"));
         layer->add(rmsNorm("post_attention_layernorm", prefix + "RMSNorm", "E"));
         return layer;
     };
-    if (moeStack) {
-        layers->add(repeated(makeLayer(0), "Ld"));
-        layers->add(repeated(makeLayer(1), "L - Ld"));
-    } else if (addLayerRuns(*layers, kinds, makeLayer, "L") > 1) {
-        d.notes.push_back("moe_layer_freq = " + std::to_string(freq)
-            + ": the dense/MoE layer pattern is fixed at import; changing L or "
-              "first_k_dense_replace does not rebuild it");
-    }
+    addLayerRuns(*layers, runs, makeLayer);
+    if (!fixedBecause.empty())
+        fixSymbol(d, "L", fixedBecause);
+    // With biases, n_shared_experts = 0 (no shared_experts module) is not the same as a zero-width
+    // shared MLP (its down_proj bias remains): keep it positive.
+    if (Xs > 0 && mlpBias)
+        r.builder().check("Xs/Xs",
+            "n_shared_experts = 0 would remove the shared experts, whose biases this import counts (import the "
+            "config again instead)");
     model->add(rmsNorm("norm", prefix + "RMSNorm", "E"));
     if (lm)
         addLmHead(d, *d.root, tie, "model.embed_tokens");

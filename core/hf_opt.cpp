@@ -39,9 +39,18 @@ Result<Design> buildOpt(HfConfig& c, const std::string& modelType, const std::st
     // OPTLearnedPositionalEmbedding offsets positions by 2 (a fairseq legacy), hence P + 2 rows.
     decoder->add(leaf(ModuleKind::Embedding, "embed_positions", { "P + 2", "E" }))->type
         = "OPTLearnedPositionalEmbedding";
+    // project_in/out exist only when the widths differ, which no expression can switch on: the
+    // import keeps them equal or different, as they are here.
     if (W != E) {
         decoder->add(linear("project_out", "E", "W", false));
         decoder->add(linear("project_in", "W", "E", false));
+        r.builder().check("(W - E)/(W - E)",
+            "word_embed_proj_dim must differ from hidden_size here: OPT has project_in and project_out only when "
+            "they differ (import the config again to make them equal)");
+    } else {
+        r.builder().check("W/E + E/W",
+            "word_embed_proj_dim must equal hidden_size here: OPT adds project_in and project_out when they "
+            "differ (set both, or import the config again)");
     }
     // Without elementwise_affine a LayerNorm holds no parameters, so it is left out.
     const bool finalNorm = normBefore && !removeFinal && affine;

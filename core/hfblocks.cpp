@@ -2,6 +2,7 @@
 #include "hfblocks.h"
 
 #include "hfreader.h"
+#include "overrides.h"
 
 namespace paramscope::core::hf {
 
@@ -145,18 +146,120 @@ void addLmHead(Design& design, Module& parent, bool tied, const std::string& emb
     parent.add(std::move(head));
 }
 
-int addLayerRuns(Module& list, const std::vector<int>& kinds, const std::function<std::unique_ptr<Module>(int)>& make,
-    const std::string& uniformRepeat)
+void LayerPattern::append(int kind, Count count)
 {
-    std::vector<std::pair<int, Count>> runs; // kind, length
-    for (int k : kinds) {
-        if (runs.empty() || runs.back().first != k)
-            runs.emplace_back(k, 0);
-        ++runs.back().second;
+    if (count <= 0)
+        return;
+    if (!m_runs.empty() && m_runs.back().group.size() == 1 && m_runs.back().group[0].first == kind) {
+        m_runs.back().group[0].second += count; // counts stay below L, which fits
+        return;
     }
-    for (const auto& [kind, length] : runs)
-        list.add(repeated(make(kind), runs.size() == 1 ? uniformRepeat : std::to_string(length)));
-    return static_cast<int>(runs.size());
+    m_runs.push_back({ { { kind, count } }, 1 });
+}
+
+void LayerPattern::appendPeriod(const std::vector<std::pair<int, Count>>& group, Count times)
+{
+    if (times <= 0)
+        return;
+    if (times == 1 || group.size() == 1) {
+        for (const auto& [kind, count] : group)
+            append(kind, count * times); // one kind: times × count layers, at most L
+        return;
+    }
+    m_runs.push_back({ group, times });
+}
+
+void LayerPattern::appendRule(Count from, Count to, Count period, Count residue, int special, int base)
+{
+    if (from >= to)
+        return;
+    if (period == 1) {
+        append(special, to - from);
+        return;
+    }
+    // The first special layer at or after from; from there the pattern repeats every period layers.
+    // (Both terms lie in [0, period), so neither the difference nor the sum overflows.)
+    Count offset = residue - from % period;
+    if (offset < 0)
+        offset += period;
+    if (offset >= to - from) {
+        append(base, to - from);
+        return;
+    }
+    const Count first = from + offset;
+    append(base, offset);
+    appendPeriod({ { special, 1 }, { base, period - 1 } }, (to - first) / period);
+    if (const Count tail = (to - first) % period; tail > 0) {
+        append(special, 1);
+        append(base, tail - 1);
+    }
+}
+
+std::vector<std::pair<int, Count>> LayerPattern::plainRuns() const
+{
+    std::vector<std::pair<int, Count>> out;
+    for (const auto& r : m_runs) {
+        if (r.group.size() != 1)
+            return {};
+        out.push_back(r.group[0]);
+    }
+    return out;
+}
+
+bool LayerPattern::contains(int kind) const
+{
+    for (const auto& r : m_runs)
+        for (const auto& [k, n] : r.group)
+            if (k == kind)
+                return true;
+    return false;
+}
+
+std::vector<LayerRun> LayerPattern::runs() const
+{
+    std::vector<LayerRun> out;
+    for (const auto& r : m_runs) {
+        if (r.group.size() == 1) {
+            out.push_back({ r.group[0].first, std::to_string(r.group[0].second), {} });
+            continue;
+        }
+        LayerRun p { 0, std::to_string(r.times), {} };
+        for (const auto& [kind, count] : r.group)
+            p.period.push_back({ kind, std::to_string(count), {} });
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void addLayerRuns(
+    Module& list, const std::vector<LayerRun>& runs, const std::function<std::unique_ptr<Module>(int)>& make)
+{
+    for (const auto& run : runs) {
+        if (run.period.empty()) {
+            list.add(repeated(make(run.kind), run.repeat));
+            continue;
+        }
+        // Not a class of the model: shown as what it is, "2 x period of 3 layers".
+        Count layers = 0; // a period's runs are literal and together shorter than the stack
+        for (const auto& r : run.period) {
+            auto e = Expr::parse(r.repeat);
+            const auto n = e ? e->constantValue() : std::nullopt;
+            layers = n && layers >= 0 ? layers + *n : -1;
+        }
+        auto group = container("", layers > 0 ? "period of " + std::to_string(layers) + " layers" : "period");
+        addLayerRuns(*group, run.period, make);
+        list.add(repeated(std::move(group), run.repeat));
+    }
+}
+
+void fixSymbol(Design& design, const std::string& name, const std::string& why)
+{
+    const int i = design.symbolIndex(name);
+    if (i < 0)
+        return;
+    const Symbol& s = design.symbols[static_cast<std::size_t>(i)];
+    design.notes.push_back(fixedNote(s.field, s.name, s.value, why));
+    design.symbols.erase(design.symbols.begin() + i);
 }
 
 void describe(Design& design, HfConfig& config, const std::string& modelType, const std::string& className)

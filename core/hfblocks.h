@@ -86,11 +86,55 @@ std::unique_ptr<Module> plainMlp(std::string name, std::string type, const std::
 /// @p embeddingPath (counted once, as num_parameters() does) and a note says so.
 void addLmHead(Design& design, Module& parent, bool tied, const std::string& embeddingPath);
 
-/// Appends a layer stack to @p list: layer i is of kind @p kinds[i]; consecutive layers of one kind
-/// become one repeated entry built by @p make. A single run repeats @p uniformRepeat ("L"); several
-/// runs repeat their literal lengths (the layer pattern fixes them). Returns the number of runs.
-int addLayerRuns(Module& list, const std::vector<int>& kinds, const std::function<std::unique_ptr<Module>(int)>& make,
-    const std::string& uniformRepeat);
+/// The most runs a layer stack may have (an explicit list such as mlp_only_layers can break a
+/// stack into many); more is refused, naming the field, rather than building a huge tree.
+inline constexpr std::size_t kMaxLayerRuns = 10000;
+
+/// An entry of a layer stack: @p repeat copies of a layer of @p kind, or, when @p period is not
+/// empty, @p repeat copies of that group of entries (one period of a periodic pattern). Stacks are
+/// described by their runs, never layer by layer, so that L = 2^40 costs what L = 2 costs.
+struct LayerRun {
+    int kind = 0;
+    std::string repeat; ///< an expression: "L", "Ld", "L - Ld", "(L - 1)/2", "29"
+    std::vector<LayerRun> period;
+};
+
+/// A layer stack of literal length built in O(runs): appends merge with the last run when they
+/// continue it, so a periodic rule over 2^40 layers stays a handful of runs.
+class LayerPattern {
+public:
+    /// @p count more layers of @p kind.
+    void append(int kind, Count count);
+    /// @p times copies of @p group ((kind, count) runs).
+    void appendPeriod(const std::vector<std::pair<int, Count>>& group, Count times);
+    /// Layers [@p from, @p to) where layer l is @p special when l % @p period == @p residue and
+    /// @p base otherwise (MoE every few layers, a sparse step).
+    void appendRule(Count from, Count to, Count period, Count residue, int special, int base);
+
+    /// Entries so far (a period counts as one).
+    std::size_t size() const { return m_runs.size(); }
+    /// The (kind, count) runs when there is no period among them, else empty.
+    std::vector<std::pair<int, Count>> plainRuns() const;
+    bool contains(int kind) const;
+    /// The runs with literal repeats.
+    std::vector<LayerRun> runs() const;
+
+private:
+    struct Run {
+        std::vector<std::pair<int, Count>> group; ///< one element: a plain run of group[0].second layers
+        Count times = 1;
+    };
+    std::vector<Run> m_runs;
+};
+
+/// Appends @p runs to @p list: a plain run becomes a repeated entry made by @p make (given the
+/// kind), a periodic one an unnamed repeated container ("period of 3 layers") holding its entries.
+void addLayerRuns(
+    Module& list, const std::vector<LayerRun>& runs, const std::function<std::unique_ptr<Module>(int)>& make);
+
+/// Makes the hyperparameter @p name fixed: removes it from @p design, whose tree must no longer use
+/// it, and notes why with fixedNote() (which applySetting() quotes when asked to change it).
+void fixSymbol(Design& design, const std::string& name, const std::string& why);
 
 /// Sets the design's name from "_name_or_path" (if any) and its source line.
 void describe(Design& design, HfConfig& config, const std::string& modelType, const std::string& className);

@@ -94,6 +94,10 @@ Result<std::vector<Count>> HfConfig::integers(const char* field)
     const auto& v = m_json[field];
     if (!v.is_array())
         return Error { name(field), "expected a list of integers, got " + typeName(v) };
+    if (v.size() > kMaxListEntries)
+        return Error { name(field),
+            "has " + std::to_string(v.size()) + " entries; the limit is " + std::to_string(kMaxListEntries) };
+    out.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_number_integer())
             return Error { name(field) + "[" + std::to_string(i) + "]", "expected an integer, got " + typeName(v[i]) };

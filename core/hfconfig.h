@@ -24,7 +24,10 @@ public:
     Result<Count> integer(const char* field, std::optional<Count> fallback = std::nullopt, Count minimum = 1);
     Result<bool> boolean(const char* field, bool fallback);
     Result<std::string> string(const char* field, const std::string& fallback);
-    /// A list of whole numbers (e.g. mlp_only_layers); missing or null gives an empty list.
+    /// The longest list integers() reads (a 16 MiB file could hold eight million entries).
+    static constexpr std::size_t kMaxListEntries = 1000000;
+    /// A list of whole numbers (e.g. mlp_only_layers); missing or null gives an empty list. Longer
+    /// than kMaxListEntries: an error naming the field.
     Result<std::vector<Count>> integers(const char* field);
     /// A nested config ("text_config"); missing or null gives an empty one, whose fields all default.
     Result<HfConfig> sub(const char* field) const;

@@ -29,6 +29,36 @@ Result<std::pair<std::string, Count>> parseSetting(std::string_view text)
     return std::pair { name, n };
 }
 
+namespace {
+
+constexpr std::string_view kFixedAt = " is fixed at ";
+
+} // namespace
+
+std::string fixedNote(const std::string& field, const std::string& symbol, Count value, const std::string& why)
+{
+    return field + (symbol.empty() ? "" : " (" + symbol + ")") + std::string(kFixedAt) + std::to_string(value) + ": "
+        + why;
+}
+
+const std::string* findFixedNote(const Design& design, const std::string& name)
+{
+    for (const auto& note : design.notes) {
+        const auto at = note.find(kFixedAt);
+        if (at == std::string::npos)
+            continue;
+        const std::string_view head = std::string_view(note).substr(0, at);
+        const auto open = head.find(" (");
+        const std::string_view field = head.substr(0, open);
+        const std::string_view symbol = open != std::string_view::npos && head.ends_with(')')
+            ? head.substr(open + 2, head.size() - open - 3)
+            : std::string_view();
+        if (name == field || (!symbol.empty() && name == symbol))
+            return &note;
+    }
+    return nullptr;
+}
+
 Status applySetting(Design& design, const std::string& name, Count value)
 {
     int index = design.symbolIndex(name);
@@ -36,12 +66,20 @@ Status applySetting(Design& design, const std::string& name, Count value)
         if (!design.symbols[i].field.empty() && design.symbols[i].field == name)
             index = static_cast<int>(i);
     if (index < 0) {
+        if (const std::string* fixed = findFixedNote(design, name))
+            return Error { name, "cannot be set in this design: " + *fixed };
         std::string names;
         for (const auto& s : design.symbols)
             names += (names.empty() ? "" : ", ") + s.name + (s.field.empty() ? "" : " (" + s.field + ")");
         return Error { name, "no such hyperparameter in this design (it has " + names + ")" };
     }
-    if (auto st = design.setValue(design.symbols[static_cast<std::size_t>(index)].name, value); !st)
+    const Symbol& symbol = design.symbols[static_cast<std::size_t>(index)];
+    // Refused here rather than at evaluation so that the message names what was set (head_dim = 0
+    // means "hidden_size / num_attention_heads" to an importer, but is no head dimension here).
+    if (value < symbol.minimum)
+        return Error { name,
+            symbol.name + " = " + std::to_string(value) + " must be at least " + std::to_string(symbol.minimum) };
+    if (auto st = design.setValue(symbol.name, value); !st)
         return st;
     return design.compile();
 }

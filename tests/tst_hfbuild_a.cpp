@@ -7,6 +7,9 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <functional>
+
 using namespace paramscope::core;
 using namespace paramscope::test;
 
@@ -137,6 +140,117 @@ private slots:
         // The layer pattern fixes the runs, so the layer count is no free hyperparameter.
         Design copy = c.design;
         QVERIFY(!applySetting(copy, "num_hidden_layers", 8).ok());
+    }
+
+    void qwen3MoeLayerOrder()
+    {
+        // The stack as built (runs and periods, expanded with their evaluated repeats) against
+        // Qwen3MoeDecoderLayer's rule applied layer by layer: routed when experts > 0, the layer is
+        // not in mlp_only_layers and (l + 1) % decoder_sparse_step == 0.
+        QRandomGenerator random(9);
+        for (Count layers = 1; layers <= 24; ++layers) {
+            for (Count step = 1; step <= 4; ++step) {
+                std::vector<std::vector<Count>> lists { {}, { 0 }, { layers - 1 }, { 30 } };
+                std::vector<Count> even, random3;
+                for (Count l = 0; l < layers; l += 2)
+                    even.push_back(l);
+                for (Count l = 0; l < layers; ++l)
+                    if (random.bounded(3) == 0)
+                        random3.push_back(l);
+                lists.push_back(even);
+                lists.push_back(random3);
+                for (const auto& listed : lists) {
+                    const nlohmann::json j = { { "model_type", "qwen3_moe" }, { "vocab_size", 100 },
+                        { "hidden_size", 16 }, { "num_attention_heads", 4 }, { "num_key_value_heads", 2 },
+                        { "head_dim", 4 }, { "intermediate_size", 32 }, { "num_experts", 4 },
+                        { "num_experts_per_tok", 2 }, { "moe_intermediate_size", 8 }, { "num_hidden_layers", layers },
+                        { "decoder_sparse_step", step }, { "mlp_only_layers", listed } };
+                    auto d = inlineConfig(j);
+                    QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+                    const Evaluation e = evaluated(*d);
+                    std::string built;
+                    std::function<void(const Module&)> expand = [&](const Module& m) {
+                        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
+                            if (m.type == "Qwen3MoeDecoderLayer") {
+                                built += m.children[1]->type == "Qwen3MoeSparseMoeBlock" ? 'R' : 'd';
+                                continue;
+                            }
+                            for (const auto& child : m.children)
+                                expand(*child);
+                        }
+                    };
+                    for (const auto& entry : d->find("model.layers")->children)
+                        expand(*entry);
+                    std::string rule;
+                    for (Count l = 0; l < layers; ++l) {
+                        const bool isListed = std::find(listed.begin(), listed.end(), l) != listed.end();
+                        rule += !isListed && (l + 1) % step == 0 ? 'R' : 'd';
+                    }
+                    QVERIFY2(
+                        built == rule, qPrintable(QString::fromStdString(j.dump() + ": " + built + " vs " + rule)));
+                }
+            }
+        }
+    }
+
+    void hugeLayerCounts_data()
+    {
+        QTest::addColumn<qint64>("layers");
+        QTest::newRow("2") << qint64(2);
+        QTest::newRow("2^31") << (qint64(1) << 31);
+        QTest::newRow("2^40") << (qint64(1) << 40);
+    }
+    void hugeLayerCounts()
+    {
+        // Issue 9: qwen2 with 2^31 layers took 25 s and 8.4 GB (a vector per layer), 2^40 ran out of
+        // memory. The tree is the same whatever L: 18 nodes (root, model, embed_tokens, layers, one
+        // layer of self_attn + 4 projections, mlp + 3 projections and 2 norms, norm, lm_head).
+        // By hand: a layer is q 16·16 + 16, k and v 16·8 + 8 each, o 16·16, MLP 3·16·32, norms 2·16
+        // = 2368; embed_tokens and lm_head 100·16 each, the final norm 16.
+        QFETCH(qint64, layers);
+        const nlohmann::json j
+            = { { "model_type", "qwen2" }, { "vocab_size", 100 }, { "hidden_size", 16 }, { "num_attention_heads", 4 },
+                  { "num_key_value_heads", 2 }, { "intermediate_size", 32 }, { "num_hidden_layers", layers } };
+        auto d = inlineConfig(j);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        QCOMPARE(d->nodes().size(), std::size_t(18));
+        QCOMPARE(evaluated(*d).total, 3216 + 2368 * layers);
+    }
+
+    void qwen3MoeLongList()
+    {
+        // Issue 9: 50,000 mlp_only_layers took 36 s (a search of the list per layer). Every even
+        // layer of 100,000 listed: the stack is layer 0, then 49,999 periods of (routed, dense),
+        // then the routed layer 99,999: 3 entries whatever the length.
+        nlohmann::json listed = nlohmann::json::array();
+        for (int l = 0; l < 100000; l += 2)
+            listed.push_back(l);
+        const nlohmann::json j = { { "model_type", "qwen3_moe" }, { "vocab_size", 100 }, { "hidden_size", 16 },
+            { "num_attention_heads", 4 }, { "num_key_value_heads", 2 }, { "head_dim", 4 },
+            { "num_hidden_layers", 100000 }, { "intermediate_size", 32 }, { "num_experts", 4 },
+            { "num_experts_per_tok", 2 }, { "moe_intermediate_size", 8 }, { "mlp_only_layers", listed } };
+        auto d = inlineConfig(j);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        QCOMPARE(d->find("model.layers")->children.size(), std::size_t(3));
+        QVERIFY(d->nodes().size() < 80);
+        // By hand (as in qwen3MoeMixedLayers): a dense layer 776 + 1536 + 32, a routed one
+        // 776 + 64 + 4·384 + 32; 50,000 of each; embed, head and final norm 3216.
+        QCOMPARE(evaluated(*d).total, 3216 + 50000 * Count(776 + 1536 + 32) + 50000 * Count(776 + 64 + 1536 + 32));
+        QVERIFY(hasNote(*d, QStringLiteral("num_hidden_layers (L) is fixed at 100000")));
+
+        // A list with no regularity makes a run per entry: beyond the limit it is refused.
+        nlohmann::json squares = nlohmann::json::array();
+        for (Count k = 0; k < 20000; ++k)
+            squares.push_back(k * k);
+        nlohmann::json irregular = j;
+        irregular["mlp_only_layers"] = squares;
+        irregular["num_hidden_layers"] = Count(1) << 40;
+        QVERIFY(failure(irregular).contains(QStringLiteral("mlp_only_layers: makes more than 10000 runs")));
+        // A list is read up to 1,000,000 entries.
+        nlohmann::json tooLong = j;
+        tooLong["mlp_only_layers"] = std::vector<int>(1000001, 1);
+        QCOMPARE(failure(tooLong),
+            QStringLiteral("inline.json: mlp_only_layers: has 1000001 entries; the limit is 1000000"));
     }
 
     void gemma3DefaultsNoted()

@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <functional>
+
 using namespace paramscope::core;
 using namespace paramscope::test;
 
@@ -145,6 +147,71 @@ private slots:
         QVERIFY(hasNote(d, QStringLiteral("685B")));
         QVERIFY(hasNote(d, QStringLiteral("e_score_correction_bias")));
         QCOMPARE(d.className, std::string("DeepseekV3ForCausalLM"));
+    }
+
+    void deepseekLayerOrder()
+    {
+        // The stack as built (runs and periods, expanded with their evaluated repeats) against the
+        // remote code's rule applied layer by layer: MoE when i >= first_k_dense_replace and
+        // i % moe_layer_freq == 0.
+        for (Count layers = 1; layers <= 16; ++layers) {
+            for (Count dense = 0; dense <= 5; ++dense) {
+                for (Count freq = 1; freq <= 3; ++freq) {
+                    const nlohmann::json j = { { "model_type", "deepseek_v3" }, { "num_hidden_layers", layers },
+                        { "first_k_dense_replace", dense }, { "moe_layer_freq", freq } };
+                    auto d = inlineConfig(j);
+                    QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+                    const Evaluation e = evaluated(*d);
+                    std::string built;
+                    std::function<void(const Module&)> expand = [&](const Module& m) {
+                        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
+                            if (m.type == "DeepseekV3DecoderLayer") {
+                                built += m.children[1]->type == "DeepseekV3MoE" ? 'M' : 'd';
+                                continue;
+                            }
+                            for (const auto& child : m.children)
+                                expand(*child);
+                        }
+                    };
+                    for (const auto& entry : d->find("model.layers")->children)
+                        expand(*entry);
+                    std::string rule;
+                    for (Count i = 0; i < layers; ++i)
+                        rule += i >= dense && i % freq == 0 ? 'M' : 'd';
+                    QVERIFY2(
+                        built == rule, qPrintable(QString::fromStdString(j.dump() + ": " + built + " vs " + rule)));
+                }
+            }
+        }
+    }
+
+    void deepseekLayerFrequency()
+    {
+        // Issue 9: this config (75 bytes with its newline) took 65 s and 7.2 GB (a subtree per run of one layer).
+        // Layers 0-2 dense (first_k_dense_replace 3 by default), 3 dense (odd), then MoE on even layers: dense ×4 and
+        // 99,998 periods of (MoE, dense), whatever the length.
+        const QByteArray text = R"({"model_type":"deepseek_v3","moe_layer_freq":2,"num_hidden_layers":200000})";
+        auto d = loadText(text.toStdString(), "config.json");
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        const Module* layers = d->find("model.layers");
+        QCOMPARE(layers->children.size(), std::size_t(2));
+        QCOMPARE(layers->children[0]->repeat.text(), std::string("4"));
+        QCOMPARE(layers->children[1]->repeat.text(), std::string("99998"));
+        QVERIFY(d->nodes().size() < 120);
+        // By hand, with DeepSeek-V3's sizes (deepseekActive): a dense layer 583,483,392, a MoE layer
+        // 11,507,286,272, embed_tokens and lm_head 926,679,040 each, the final norm 7,168.
+        QCOMPARE(
+            evaluated(*d).total, 100002 * Count(583483392) + 99998 * Count(11507286272) + 2 * Count(926679040) + 7168);
+        // The pattern holds for this L only: L is fixed, and --set says why.
+        QVERIFY(!d->symbol("L"));
+        auto st = applySetting(*d, "num_hidden_layers", 100);
+        QVERIFY(!st.ok());
+        QVERIFY2(st.error().text().find("moe_layer_freq = 2") != std::string::npos, st.error().text().c_str());
+        // 2^40 layers: the same tree.
+        auto huge = loadText(
+            R"({"model_type":"deepseek_v3","moe_layer_freq":2,"num_hidden_layers":1099511627776})", "config.json");
+        QVERIFY2(huge.ok(), huge.ok() ? "" : huge.error().text().c_str());
+        QCOMPARE(huge->nodes().size(), d->nodes().size());
     }
 
     void deepseekSetDenseLayers()
