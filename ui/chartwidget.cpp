@@ -815,6 +815,10 @@ void layoutAt(QCustomPlot& plot, const Built& built, QSize size)
 {
     plot.setViewport(QRect(QPoint(0, 0), size));
     QCPLegend* legend = plot.legend;
+    // A rebuild removes the previous graphs' items from a legend wrapped into columns, which leaves
+    // empty cells that itemCount() counts and item() returns as null: back to one column first.
+    legend->setWrap(0);
+    legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
     const int n = legend->itemCount();
     std::vector<int> widths;
     for (int i = 0; i < n; ++i)
@@ -1006,6 +1010,14 @@ void ChartWidget::setDesign(const core::Design& design)
 void ChartWidget::scheduleRebuild()
 {
     m_timer->start();
+}
+
+void ChartWidget::flush()
+{
+    if (m_timer->isActive()) {
+        m_timer->stop();
+        rebuild();
+    }
 }
 
 void ChartWidget::updateXChoices()

@@ -59,6 +59,9 @@ public:
     /// Call after every change, including each slider step: the recompute is coalesced.
     void setDesign(const core::Design& design);
 
+    /// Runs a pending rebuild now (tests, screenshots): no waiting on the throttle.
+    void flush();
+
     /// The total curve as plotted, (x, total) per point: for tests and for the curious.
     QVector<QPointF> plottedTotal() const;
 
