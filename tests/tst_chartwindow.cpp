@@ -7,9 +7,13 @@
 
 #include <QAbstractSpinBox>
 #include <QApplication>
+#include <QDeadlineTimer>
+#include <QImage>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -113,6 +117,95 @@ private slots:
             toggleChart(w);
         settleChart(w);
         QVERIFY(!chartOf(w)->plottedTotal().isEmpty());
+    }
+
+    // A drag whose steps come faster than the throttle still redraws the chart while it lasts:
+    // the timer is started only when not running (it was restarted on every step, which starved
+    // the chart until the drag stopped).
+    void dragRedrawsWhileItLasts()
+    {
+        MainWindow w;
+        QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+        w.resize(1440, 900);
+        w.showChart(true);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ChartWidget* chart = chartOf(w);
+        chart->flush();
+        QSignalSpy rebuilt(chart, &ChartWidget::rebuilt);
+        QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
+        QVERIFY(slider);
+        const int start = slider->value();
+        slider->setSliderDown(true);
+        // Steps back to back, each with the events it posts handled, until the chart has redrawn
+        // twice; a deadline (not a sleep) bounds the wait.
+        int steps = 0;
+        QDeadlineTimer deadline(10000);
+        while (rebuilt.count() < 2 && !deadline.hasExpired()) {
+            slider->setValue(start + 1 + (steps++ % 2));
+            QCoreApplication::processEvents();
+        }
+        slider->setSliderDown(false);
+        QVERIFY2(rebuilt.count() >= 2, "the chart did not keep up with the drag");
+        QVERIFY(steps > 2); // the drag went on between the redraws
+        // The chart shows the design of a step of the drag, not the one before it.
+        const double shown = chart->plottedTotal().isEmpty() ? 0 : chart->plottedTotal().front().y();
+        QVERIFY(shown > 0);
+    }
+
+    // Hidden, the chart does no work; shown again, it shows the latest design at once.
+    void hiddenChartWaitsForShow()
+    {
+        MainWindow w;
+        QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+        w.resize(1440, 900);
+        w.showChart(true);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ChartWidget* chart = chartOf(w);
+        chart->flush();
+        w.showChart(false);
+        QVERIFY(!chart->isVisible());
+        QSignalSpy rebuilt(chart, &ChartWidget::rebuilt);
+        typeValue(w, QStringLiteral("L"), QStringLiteral("24"));
+        QCoreApplication::processEvents();
+        QVERIFY(chart->rebuildPending());
+        QVERIFY(rebuilt.isEmpty());
+        // No timer left running for a hidden chart: it would rebuild for nothing.
+        for (QTimer* t : chart->findChildren<QTimer*>(QString(), Qt::FindDirectChildrenOnly))
+            QVERIFY(!t->isActive());
+        w.showChart(true);
+        QCOMPARE(rebuilt.count(), 1); // before the first frame
+        QVERIFY(!chart->rebuildPending());
+        // GPT-2 small with L = 24 at its own E = 768 (the notebook's formula, by hand):
+        // VE + PE + L(12E² + 13E) + 2E = 38,597,376 + 786,432 + 24·7,087,872 + 1,536.
+        const core::Count expected = 38597376 + 786432 + 24 * core::Count(7087872) + 1536;
+        bool found = false;
+        for (const QPointF& p : chart->plottedTotal())
+            found = found || (p.x() == 768 && static_cast<core::Count>(p.y()) == expected);
+        QVERIFY(found);
+    }
+
+    // --screenshot --chart takes its frame once the chart is complete, with no wait on a timer.
+    void screenshotShowsTheChart()
+    {
+        MainWindow w;
+        QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+        w.showChart(true);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("shot.png"));
+        QVERIFY(w.saveScreenshot(file, { 1440, 900 }));
+        QVERIFY(!chartOf(w)->rebuildPending());
+        const QImage image(file);
+        QCOMPARE(image.size(), QSize(1440, 900));
+        // The MLP's green area of the stacked breakdown: nothing else in the window is green.
+        int green = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                green += c.green() > c.red() + 30 && c.green() > c.blue() + 30;
+            }
+        QVERIFY2(green > 5000, qPrintable(QString::number(green)));
     }
 };
 
