@@ -815,6 +815,10 @@ void layoutAt(QCustomPlot& plot, const Built& built, QSize size)
 {
     plot.setViewport(QRect(QPoint(0, 0), size));
     QCPLegend* legend = plot.legend;
+    // A rebuild removes the previous graphs' items from a legend wrapped into columns, which leaves
+    // empty cells that itemCount() counts and item() returns as null: back to one column first.
+    legend->setWrap(0);
+    legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
     const int n = legend->itemCount();
     std::vector<int> widths;
     for (int i = 0; i < n; ++i)
@@ -1005,7 +1009,28 @@ void ChartWidget::setDesign(const core::Design& design)
 
 void ChartWidget::scheduleRebuild()
 {
-    m_timer->start();
+    m_dirty = true;
+    // Hidden (the tree tab is up): nothing to draw; showEvent() catches up.
+    if (!isVisible())
+        return;
+    // Throttle, don't debounce: QTimer::start() restarts a running timer, so starting it on every
+    // step would hold the chart back for as long as a drag lasts.
+    if (!m_timer->isActive())
+        m_timer->start();
+}
+
+void ChartWidget::flush()
+{
+    m_timer->stop();
+    if (m_dirty)
+        rebuild();
+}
+
+void ChartWidget::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    // Catch up before the first frame, so that a stale chart never shows.
+    flush();
 }
 
 void ChartWidget::updateXChoices()
@@ -1048,6 +1073,13 @@ ChartSpec ChartWidget::currentSpec() const
 
 void ChartWidget::rebuild()
 {
+    m_dirty = false;
+    rebuildNow();
+    emit rebuilt();
+}
+
+void ChartWidget::rebuildNow()
+{
     if (!m_spec.design.root) {
         m_status->setText(tr("No design."));
         return;
@@ -1080,6 +1112,13 @@ void ChartWidget::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     scheduleRebuild(); // marker labels are placed in pixels
+}
+
+void ChartWidget::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) // zoom: the chart's fonts follow the widget's
+        scheduleRebuild();
 }
 
 void ChartWidget::showTooltip(QPoint pos)

@@ -59,6 +59,11 @@ public:
     /// Call after every change, including each slider step: the recompute is coalesced.
     void setDesign(const core::Design& design);
 
+    /// Runs a pending rebuild now, shown or not (screenshots, tests): no waiting on the throttle.
+    void flush();
+    /// Whether a change waits for a rebuild (throttled while shown, deferred while hidden).
+    bool rebuildPending() const { return m_dirty; }
+
     /// The total curve as plotted, (x, total) per point: for tests and for the curious.
     QVector<QPointF> plottedTotal() const;
 
@@ -69,12 +74,19 @@ public slots:
     /// Asks for a file name and exports.
     void exportWithDialog();
 
+signals:
+    /// The chart was recomputed and laid out (its replot is queued).
+    void rebuilt();
+
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void scheduleRebuild();
     void rebuild();
+    void rebuildNow();
     void updateXChoices();
     ChartSpec currentSpec() const;
     void showTooltip(QPoint pos);
@@ -90,7 +102,8 @@ private:
     QCheckBox* m_presets = nullptr;
     QToolButton* m_export = nullptr;
     QLabel* m_status = nullptr;
-    QTimer* m_timer = nullptr;
+    QTimer* m_timer = nullptr; ///< throttles rebuilds while shown: started only when not running
+    bool m_dirty = false; ///< a change not yet rebuilt
 };
 
 } // namespace paramscope::ui

@@ -536,10 +536,13 @@ bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QS
     QApplication::processEvents();
     // Column widths as a person would leave them: fit the contents once laid out.
     fitColumns();
-    // Let coalesced updates (the chart's rebuild timer) run before the frame is taken.
-    QEventLoop loop;
-    QTimer::singleShot(400, &loop, &QEventLoop::quit);
-    loop.exec();
+    // Coalesced updates run now rather than after a wait: the chart's throttled rebuild, then the
+    // posted events (its queued replot, deferred column fits).
+#ifdef PARAMSCOPE_HAVE_CHART
+    static_cast<ChartWidget*>(m_chart)->flush();
+#endif
+    QApplication::processEvents();
+    QApplication::processEvents();
     m_tree->doItemsLayout();
     const QPixmap pixmap = grab();
     if (!pixmap.save(file, "PNG")) {
