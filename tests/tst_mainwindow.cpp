@@ -3,6 +3,7 @@
 #include "document.h"
 #include "evaluate.h"
 #include "hyperparameterpanel.h"
+#include "int64spinbox.h"
 #include "mainwindow.h"
 #include "moduleeditor.h"
 #include "report.h"
@@ -19,7 +20,6 @@
 #include <QLineEdit>
 #include <QPainter>
 #include <QSlider>
-#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -99,7 +99,7 @@ void shot(MainWindow& w, const QString& name)
 void drag(MainWindow& w, const QString& symbol, int target)
 {
     QSlider* slider = w.hyperparameterPanel()->slider(symbol);
-    QSpinBox* spin = w.hyperparameterPanel()->spinBox(symbol);
+    ui::Int64SpinBox* spin = w.hyperparameterPanel()->spinBox(symbol);
     QVERIFY(slider && spin);
     slider->setSliderDown(true); // a press on the handle: one undo step for the whole drag
     const int direction = spin->value() < target ? 1 : -1;
@@ -132,7 +132,7 @@ void TestMainWindow::sliderChangesCounts()
     QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
     w.show();
     QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
-    QSpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
+    ui::Int64SpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
     QVERIFY(slider && spin);
     QCOMPARE(spin->value(), 768);
     QCOMPARE(rootCount(w), QStringLiteral("124,439,808"));
@@ -185,7 +185,7 @@ void TestMainWindow::invalidValueShowsMessageAndKeepsCounts()
     MainWindow w;
     QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
     w.show();
-    QSpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
+    ui::Int64SpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
     spin->setValue(770); // 770 / 12 is not whole
     QVERIFY(!w.hyperparameterPanel()->errorText(QStringLiteral("E")).isEmpty());
     QVERIFY(w.summary()->errorText().contains(QStringLiteral("last valid")));
