@@ -42,4 +42,16 @@ std::vector<bool> symbolsCountsDependOn(const Design& design)
     return used;
 }
 
+std::vector<bool> symbolsInUse(const Design& design)
+{
+    std::vector<bool> used = symbolsCountsDependOn(design);
+    std::vector<int> ignored;
+    for (const Check& c : design.checks)
+        markNames(design, c.expr, used, ignored);
+    for (const Symbol& s : design.symbols)
+        if (s.isDerived())
+            markNames(design, s.definition, used, ignored);
+    return used;
+}
+
 } // namespace paramscope::core

@@ -113,7 +113,7 @@ void HyperparameterPanel::rebuild()
 {
     const core::Design& d = m_document->design();
     std::vector<std::string> names;
-    const std::vector<bool> usedNow = core::symbolsCountsDependOn(d);
+    const std::vector<bool> usedNow = core::symbolsInUse(d);
     for (std::size_t i = 0; i < d.symbols.size(); ++i)
         names.push_back(d.symbols[i].name + (d.symbols[i].isDerived() ? "=" + d.symbols[i].definition.text() : "")
             + (usedNow[i] ? "" : " unused"));
@@ -139,7 +139,7 @@ void HyperparameterPanel::rebuild()
 
     int gridRow = 0;
     m_rows.resize(d.symbols.size());
-    const std::vector<bool> used = core::symbolsCountsDependOn(d);
+    const std::vector<bool> used = core::symbolsInUse(d);
     for (std::size_t i = 0; i < d.symbols.size(); ++i) {
         const core::Symbol& s = d.symbols[i];
         Row& row = m_rows[i];
@@ -153,6 +153,7 @@ void HyperparameterPanel::rebuild()
         row.expression = new QLabel(m_rowsWidget);
         row.expression->setToolTip(description);
         row.expression->setTextFormat(Qt::RichText);
+        row.expression->setWordWrap(true); // zoomed, a long description wraps rather than widen the panel
         row.slider = new QSlider(Qt::Horizontal, m_rowsWidget);
         row.slider->setObjectName(QStringLiteral("slider_") + name);
         row.slider->setToolTip(tr("%1 — %2. Drag to change; one drag is one undo step.").arg(name, description));
@@ -201,7 +202,7 @@ void HyperparameterPanel::rebuild()
         ++gridRow;
         m_grid->setRowMinimumHeight(gridRow++, 6);
 
-        if (!used[i]) {
+        if (!used[i] && !s.isDerived()) { // a derived one cannot be moved anyway
             // Qwen3-30B-A3B's F when every layer is a mixture of experts: moving it changes nothing.
             row.unused = true;
             row.label->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
