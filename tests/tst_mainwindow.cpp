@@ -23,6 +23,8 @@
 #include <QListWidget>
 #include <QPainter>
 #include <QSlider>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -165,6 +167,9 @@ void TestMainWindow::initTestCase()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("ParamScopeTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    // Settings of the tests' own (a zoom left by an interrupted run would scale every font).
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
 }
 
 void TestMainWindow::sliderChangesCounts()
