@@ -1026,8 +1026,12 @@ void MainWindow::showEvent(QShowEvent* event)
 {
     QMainWindow::showEvent(event);
     // The first fit ran before the window had its size.
-    if (!event->spontaneous())
+    if (!event->spontaneous()) {
         scheduleFitColumns();
+        // A preset opened from the command line, before the list had its size.
+        if (QListWidgetItem* item = m_presets->currentItem())
+            m_presets->scrollToItem(item);
+    }
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)
