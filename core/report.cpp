@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace paramscope::core {
@@ -22,20 +24,35 @@ std::string groupDigits(Count n)
 
 std::string compactCount(Count n)
 {
+    if (n < 10000 && n > -10000)
+        return groupDigits(n);
+    const double a = std::fabs(static_cast<double>(n));
+    const char* sign = n < 0 ? "-" : "";
     static const struct {
         double scale;
         const char* unit;
-    } units[] = { { 1e12, "T" }, { 1e9, "B" }, { 1e6, "M" }, { 1e3, "K" } };
-    if (n < 10000 && n > -10000)
-        return groupDigits(n);
-    for (const auto& u : units) {
-        if (static_cast<double>(n < 0 ? -n : n) >= u.scale) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.2f%s", static_cast<double>(n) / u.scale, u.unit);
+    } units[] = { { 1e3, "K" }, { 1e6, "M" }, { 1e9, "B" }, { 1e12, "T" } };
+    char buf[48];
+    // Decided on the two decimals as printed: 999,995 prints as 1000.00K, which reads 1.00M instead.
+    for (const auto& u : units)
+        if (std::snprintf(buf, sizeof buf, "%.2f", a / u.scale); std::strtod(buf, nullptr) < 1000) {
+            std::snprintf(buf, sizeof buf, "%s%.2f%s", sign, a / u.scale, u.unit);
             return buf;
         }
+    // Beyond T, a power of ten reads better than "9153408.00T": 9.15 × 10¹⁸.
+    int exponent = static_cast<int>(std::floor(std::log10(a)));
+    double mantissa = a / std::pow(10.0, exponent);
+    if (std::snprintf(buf, sizeof buf, "%.2f", mantissa); std::strtod(buf, nullptr) >= 10) {
+        mantissa /= 10;
+        ++exponent;
     }
-    return groupDigits(n);
+    static const char* const superscripts[]
+        = { "\u2070", "\u00b9", "\u00b2", "\u00b3", "\u2074", "\u2075", "\u2076", "\u2077", "\u2078", "\u2079" };
+    std::string power;
+    for (char c : std::to_string(exponent))
+        power += superscripts[c - '0'];
+    std::snprintf(buf, sizeof buf, "%s%.2f \u00d7 10", sign, mantissa);
+    return buf + power;
 }
 
 Result<Counted> count(Design design)

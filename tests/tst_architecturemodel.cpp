@@ -22,6 +22,9 @@ private slots:
     void valuesEmitDataChangedOnly();
     void structuralEditKeepsPersistentIndexes();
     void treeText();
+    void renameKeepsPersistentIndexes();
+    void compactCount_data();
+    void compactCount();
 };
 
 namespace {
@@ -161,6 +164,51 @@ void TestArchitectureModel::treeText()
     const QModelIndex root = model.index(0, ArchitectureModel::FormulaColumn);
     QCOMPARE(root.data().toString(), QStringLiteral("VE + PE + L(12E² + 13E) + 2E"));
     QCOMPARE(model.index(0, ArchitectureModel::ShareColumn).data().toString(), QStringLiteral("100.00 %"));
+}
+
+void TestArchitectureModel::renameKeepsPersistentIndexes()
+{
+    // A renamed module (and what is under it) keeps its persistent indexes: the tree's selection
+    // and expansion stay on it (F2, Enter, then Ctrl+B acts on the renamed module).
+    Document doc;
+    QVERIFY(doc.load(preset(QStringLiteral("gpt2"))));
+    ArchitectureModel model(&doc);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const core::Design& d = doc.design();
+    const QPersistentModelIndex attn = model.indexOfNode(d.find("transformer.h.*.attn")->index);
+    const QPersistentModelIndex cAttn = model.indexOfNode(d.find("transformer.h.*.attn.c_attn")->index);
+    QVERIFY(model.setData(attn, QStringLiteral("self_attn")));
+    QVERIFY(attn.isValid() && cAttn.isValid());
+    QCOMPARE(attn.data().toString(), QStringLiteral("self_attn"));
+    QCOMPARE(cAttn.data().toString(), QStringLiteral("c_attn"));
+    QCOMPARE(cAttn.parent(), QModelIndex(attn));
+    doc.undoStack()->undo();
+    QCOMPARE(attn.data().toString(), QStringLiteral("attn"));
+}
+
+void TestArchitectureModel::compactCount_data()
+{
+    QTest::addColumn<qlonglong>("count");
+    QTest::addColumn<QString>("compact");
+    QTest::newRow("small") << 1536LL << QStringLiteral("1,536");
+    QTest::newRow("GPT-2 small") << 124439808LL << QStringLiteral("124.44M");
+    QTest::newRow("rounds up to B") << 999995000LL << QStringLiteral("1.00B");
+    QTest::newRow("DeepSeek-V3") << 671026419200LL << QStringLiteral("671.03B");
+    QTest::newRow("T") << 999990000000000LL << QStringLiteral("999.99T");
+    // The issue's "9153408.00T": past T, a power of ten.
+    QTest::newRow("10^15") << 1000000000000000LL << QStringLiteral("1.00 × 10¹⁵");
+    QTest::newRow("rounds to 10^15") << 999995000000000LL << QStringLiteral("1.00 × 10¹⁵");
+    QTest::newRow("issue") << 9153408000000000000LL << QStringLiteral("9.15 × 10¹⁸");
+    QTest::newRow("2^63-1") << 9223372036854775807LL << QStringLiteral("9.22 × 10¹⁸");
+    QTest::newRow("negative") << -9153408000000000000LL << QStringLiteral("-9.15 × 10¹⁸");
+    QTest::newRow("10^16") << 12345678901234567LL << QStringLiteral("1.23 × 10¹⁶");
+}
+
+void TestArchitectureModel::compactCount()
+{
+    QFETCH(qlonglong, count);
+    QFETCH(QString, compact);
+    QCOMPARE(QString::fromStdString(core::compactCount(count)), compact);
 }
 
 QTEST_MAIN(TestArchitectureModel)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "architecturemodel.h"
+#include "designio.h"
 #include "document.h"
 #include "evaluate.h"
 #include "hyperparameterpanel.h"
+#include "int64spinbox.h"
 #include "mainwindow.h"
 #include "moduleeditor.h"
 #include "report.h"
@@ -13,15 +15,20 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QDir>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPainter>
 #include <QSlider>
-#include <QSpinBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeView>
 #include <QUndoStack>
 
@@ -45,6 +52,18 @@ private slots:
     void paletteContrast();
     void lectureWalkthrough();
     void screenshot();
+    // Issue 8.
+    void hugeValueShownExactlyAndCheap_data();
+    void hugeValueShownExactlyAndCheap();
+    void typedValueBeyondRangeIsRefused();
+    void undoReachesDocumentFromEditors();
+    void renameKeepsSelection();
+    void zoomStepsNeverResizeWindow();
+    void presetListAndTitleFollowTheFile();
+    void derivedSliderPositionFollowsValueOnly();
+    void unusedSymbolIsMarked();
+    void copySelectedRow();
+    void shapeWholeBesideLongRootFormula();
 };
 
 namespace {
@@ -99,7 +118,7 @@ void shot(MainWindow& w, const QString& name)
 void drag(MainWindow& w, const QString& symbol, int target)
 {
     QSlider* slider = w.hyperparameterPanel()->slider(symbol);
-    QSpinBox* spin = w.hyperparameterPanel()->spinBox(symbol);
+    ui::Int64SpinBox* spin = w.hyperparameterPanel()->spinBox(symbol);
     QVERIFY(slider && spin);
     slider->setSliderDown(true); // a press on the handle: one undo step for the whole drag
     const int direction = spin->value() < target ? 1 : -1;
@@ -108,6 +127,30 @@ void drag(MainWindow& w, const QString& symbol, int target)
         slider->setValue(slider->value() + direction);
     slider->setSliderDown(false);
     QCOMPARE(spin->value(), target);
+}
+
+/// Types @p text into @p symbol's spin box as a user does (select all, type, Enter).
+void typeInto(MainWindow& w, const QString& symbol, const QString& text)
+{
+    auto* spin = w.hyperparameterPanel()->spinBox(symbol);
+    QVERIFY(spin);
+    spin->setFocus();
+    spin->selectAll();
+    QTest::keyClicks(spin, text);
+    QTest::keyClick(spin, Qt::Key_Return);
+}
+
+/// A window that receives shortcuts (they go to the active window only).
+void activate(MainWindow& w)
+{
+    w.show();
+    QApplication::setActiveWindow(&w);
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+}
+
+core::Count symbolValue(MainWindow& w, const char* symbol)
+{
+    return w.document()->design().symbol(symbol)->value;
 }
 
 /// Whether the text of @p index fits its column (not elided).
@@ -124,6 +167,9 @@ void TestMainWindow::initTestCase()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("ParamScopeTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    // Settings of the tests' own (a zoom left by an interrupted run would scale every font).
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
 }
 
 void TestMainWindow::sliderChangesCounts()
@@ -132,7 +178,7 @@ void TestMainWindow::sliderChangesCounts()
     QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
     w.show();
     QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
-    QSpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
+    ui::Int64SpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
     QVERIFY(slider && spin);
     QCOMPARE(spin->value(), 768);
     QCOMPARE(rootCount(w), QStringLiteral("124,439,808"));
@@ -185,7 +231,7 @@ void TestMainWindow::invalidValueShowsMessageAndKeepsCounts()
     MainWindow w;
     QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
     w.show();
-    QSpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
+    ui::Int64SpinBox* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("E"));
     spin->setValue(770); // 770 / 12 is not whole
     QVERIFY(!w.hyperparameterPanel()->errorText(QStringLiteral("E")).isEmpty());
     QVERIFY(w.summary()->errorText().contains(QStringLiteral("last valid")));
@@ -428,6 +474,297 @@ void TestMainWindow::screenshot()
     QVERIFY(w.saveScreenshot(file, { 1200, 800 }));
     QImage image(file);
     QCOMPARE(image.size(), QSize(1200, 800));
+}
+
+void TestMainWindow::hugeValueShownExactlyAndCheap_data()
+{
+    // How L arrives: typed, read from a design file, or set as --set does; the text expected is
+    // written out by hand, grouped in threes.
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<qlonglong>("value");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("typed 10^9") << QStringLiteral("typed") << 1000000000LL << QStringLiteral("1,000,000,000");
+    QTest::newRow("opened 10^12") << QStringLiteral("opened") << 1000000000000LL << QStringLiteral("1,000,000,000,000");
+    QTest::newRow("set 2^63-1") << QStringLiteral("set") << 9223372036854775807LL
+                                << QStringLiteral("9,223,372,036,854,775,807");
+}
+
+void TestMainWindow::hugeValueShownExactlyAndCheap()
+{
+    // GPT-2 medium with L = 10^9 froze the window (a ladder of value × 4 / 64 positions built and
+    // sorted on every change); L = 10^12 showed 2,147,483,647 in the spin box.
+    QFETCH(QString, how);
+    QFETCH(qlonglong, value);
+    QFETCH(QString, shown);
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2-medium"), nullptr, false));
+    QTemporaryDir dir;
+    if (how == QLatin1String("typed")) {
+        typeInto(w, QStringLiteral("L"), QString::number(value));
+    } else if (how == QLatin1String("opened")) {
+        auto d = core::loadSource("gpt2-medium");
+        QVERIFY(d && d->setValue("L", value));
+        const QString file = dir.filePath(QStringLiteral("deep.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(core::designToJson(*d)));
+        f.close();
+        QString error;
+        QVERIFY2(w.openSource(file, &error, false), qPrintable(error));
+    } else {
+        QString error;
+        QVERIFY2(w.applySetting(QStringLiteral("L=%1").arg(value), &error), qPrintable(error));
+    }
+    QCOMPARE(symbolValue(w, "L"), value);
+    auto* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("L"));
+    QCOMPARE(spin->text(), shown);
+    QCOMPARE(qlonglong(spin->value()), value);
+    // Cheap by construction: the slider's positions are bounded whatever the value (a few hundred
+    // even steps, then four per power of two up to 2^63).
+    QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("L"));
+    QVERIFY2(slider->maximum() < 600, qPrintable(QString::number(slider->maximum())));
+    // A step from there works and is one exact step.
+    slider->setFocus();
+    QTest::keyClick(slider, Qt::Key_Left);
+    QVERIFY(symbolValue(w, "L") < value);
+    QCOMPARE(spin->value(), symbolValue(w, "L"));
+}
+
+void TestMainWindow::typedValueBeyondRangeIsRefused()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    // Thirteen digits are taken whole (QSpinBox dropped the last three and applied 10^9).
+    typeInto(w, QStringLiteral("L"), QStringLiteral("1000000000000"));
+    QCOMPARE(symbolValue(w, "L"), 1000000000000LL);
+    // GPT-2 small: 12 × 7,087,872 in the blocks, so 124,439,808 − 85,054,464 = 39,385,344 outside.
+    QCOMPARE(w.document()->evaluation().total, 39385344LL + 1000000000000LL * 7087872LL);
+    QVERIFY(!w.document()->error());
+
+    // Beyond 2^63 − 1: refused with the reason, nothing applied, the value in force shown.
+    const int steps = w.document()->undoStack()->count();
+    typeInto(w, QStringLiteral("L"), QStringLiteral("99999999999999999999"));
+    QCOMPARE(symbolValue(w, "L"), 1000000000000LL);
+    QCOMPARE(w.document()->undoStack()->count(), steps);
+    QCOMPARE(w.hyperparameterPanel()->spinBox(QStringLiteral("L"))->text(), QStringLiteral("1,000,000,000,000"));
+    const QString why = w.hyperparameterPanel()->errorText(QStringLiteral("L"));
+    QVERIFY2(why.contains(QStringLiteral("99999999999999999999")) && why.contains(QStringLiteral("largest")),
+        qPrintable(why));
+    // Below the minimum (L ≥ 1): refused, never clipped to 1.
+    typeInto(w, QStringLiteral("L"), QStringLiteral("0"));
+    QCOMPARE(symbolValue(w, "L"), 1000000000000LL);
+    QVERIFY2(w.hyperparameterPanel()->errorText(QStringLiteral("L")).contains(QStringLiteral("smallest")),
+        qPrintable(w.hyperparameterPanel()->errorText(QStringLiteral("L"))));
+    // The next valid value clears the message.
+    typeInto(w, QStringLiteral("L"), QStringLiteral("12"));
+    QCOMPARE(symbolValue(w, "L"), 12);
+    QVERIFY(w.hyperparameterPanel()->errorText(QStringLiteral("L")).isEmpty());
+}
+
+void TestMainWindow::undoReachesDocumentFromEditors()
+{
+    MainWindow w;
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    activate(w);
+    // A spin box: typed, committed, then Ctrl+Z with the focus still there.
+    typeInto(w, QStringLiteral("L"), QStringLiteral("13"));
+    QCOMPARE(symbolValue(w, "L"), 13);
+    auto* spin = w.hyperparameterPanel()->spinBox(QStringLiteral("L"));
+    QVERIFY(spin->hasFocus());
+    QTest::keyClick(spin, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(symbolValue(w, "L"), 12);
+    QCOMPARE(spin->text(), QStringLiteral("12"));
+    QTest::keyClick(spin, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(symbolValue(w, "L"), 13);
+
+    // The Name field of the module editor: renamed with Enter, undone with Ctrl+Z from there.
+    QVERIFY(w.selectPath(QStringLiteral("transformer.h.*.ln_1")));
+    QLineEdit* name = w.moduleEditor()->nameEdit();
+    name->setFocus();
+    name->selectAll();
+    QTest::keyClicks(name, QStringLiteral("norm1"));
+    QTest::keyClick(name, Qt::Key_Return);
+    QVERIFY(w.document()->design().find("transformer.h.*.norm1"));
+    QTest::keyClick(name, Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(w.document()->design().find("transformer.h.*.ln_1"));
+    QCOMPARE(name->text(), QStringLiteral("ln_1")); // the field follows the undo
+}
+
+void TestMainWindow::renameKeepsSelection()
+{
+    MainWindow w;
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    activate(w);
+    QVERIFY(w.selectPath(QStringLiteral("transformer.h.*.ln_1")));
+    w.treeView()->setFocus();
+    QTest::keyClick(w.treeView(), Qt::Key_F2);
+    auto* editor = qobject_cast<QLineEdit*>(QApplication::focusWidget());
+    QVERIFY(editor);
+    editor->selectAll();
+    QTest::keyClicks(editor, QStringLiteral("norm1"));
+    QTest::keyClick(editor, Qt::Key_Return);
+    QTRY_VERIFY(w.document()->design().find("transformer.h.*.norm1")); // the delegate commits queued
+    const auto* current = w.model()->moduleFromIndex(w.treeView()->currentIndex());
+    QVERIFY(current);
+    QCOMPARE(QString::fromStdString(current->name), QStringLiteral("norm1"));
+    // The next edit acts on it: without its bias, each of the 12 norms loses E = 768.
+    w.action(QStringLiteral("toggleBias"))->trigger();
+    QCOMPARE(w.document()->evaluation().total, 124439808LL - 12 * 768);
+}
+
+void TestMainWindow::zoomStepsNeverResizeWindow()
+{
+    MainWindow w;
+    QVERIFY(w.openSource(QStringLiteral("gpt2-medium"), nullptr, false));
+    w.resize(1440, 900);
+    w.show();
+    settle();
+    const QSize size = w.size();
+    const double font = QApplication::font().pointSizeF();
+    const auto* label = w.statusBar()->findChild<QLabel*>(QStringLiteral("zoomLevel"));
+    QVERIFY(label);
+    // The steps people know, up to 300 %, and the level always in the status bar.
+    for (int percent : { 110, 125, 150, 175, 200, 250, 300, 300 }) {
+        w.action(QStringLiteral("zoomIn"))->trigger();
+        settle();
+        QCOMPARE(qRound(w.zoom() * 100), percent);
+        QCOMPARE(label->text(), QStringLiteral("Zoom %1 %").arg(percent));
+        QVERIFY(label->isVisible());
+        QCOMPARE(w.size(), size); // fonts change, the window does not
+        // The spin boxes keep room for their digits.
+        for (const char* s : { "V", "P", "E", "H", "L", "F", "D" }) {
+            auto* spin = w.hyperparameterPanel()->spinBox(QString::fromLatin1(s));
+            QVERIFY2(spin->width() >= spin->minimumSizeHint().width(), s);
+        }
+    }
+    shot(w, QStringLiteral("10-zoom300"));
+    w.action(QStringLiteral("zoomOut"))->trigger();
+    QCOMPARE(qRound(w.zoom() * 100), 250);
+    w.action(QStringLiteral("zoomReset"))->trigger();
+    settle();
+    QCOMPARE(qRound(w.zoom() * 100), 100);
+    QCOMPARE(QApplication::font().pointSizeF(), font);
+    QCOMPARE(w.size(), size);
+}
+
+void TestMainWindow::presetListAndTitleFollowTheFile()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    auto* list = w.findChild<QListWidget*>();
+    QVERIFY(list && list->currentItem());
+    QCOMPARE(list->currentItem()->data(Qt::UserRole).toString(), QStringLiteral("gpt2"));
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("my-design.json"));
+    QString error;
+    QVERIFY2(w.document()->save(file, &error), qPrintable(error));
+    QVERIFY2(w.windowTitle().contains(QStringLiteral("my-design.json")), qPrintable(w.windowTitle()));
+    QCOMPARE(w.windowFilePath(), file);
+    QVERIFY(w.openSource(QStringLiteral("gpt2-medium"), nullptr, false));
+    QVERIFY(!w.windowTitle().contains(QStringLiteral("my-design.json")));
+    QVERIFY2(w.openSource(file, &error, false), qPrintable(error));
+    // A file is open: no preset is highlighted, and the title names the file.
+    QVERIFY(!list->currentItem());
+    QVERIFY(list->selectedItems().isEmpty());
+    QVERIFY2(w.windowTitle().contains(QStringLiteral("my-design.json")), qPrintable(w.windowTitle()));
+    w.hyperparameterPanel()->spinBox(QStringLiteral("L"))->setValue(13);
+    QVERIFY(w.isWindowModified());
+}
+
+void TestMainWindow::derivedSliderPositionFollowsValueOnly()
+{
+    // GPT-2: F = 4E and D = E/H follow E. Whatever E went through, the same F sits at the same
+    // place on the same slider.
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    QSlider* f = w.hyperparameterPanel()->slider(QStringLiteral("F"));
+    QSlider* d = w.hyperparameterPanel()->slider(QStringLiteral("D"));
+    const int fAt = f->value();
+    const int fMax = f->maximum();
+    const int dAt = d->value();
+    const int dMax = d->maximum();
+    for (const char* e : { "E=7680", "E=76800", "E=1536", "E=768" })
+        QVERIFY(w.applySetting(QString::fromLatin1(e)));
+    QCOMPARE(w.hyperparameterPanel()->spinBox(QStringLiteral("F"))->value(), 3072);
+    QCOMPARE(f->value(), fAt);
+    QCOMPARE(f->maximum(), fMax);
+    QCOMPARE(d->value(), dAt);
+    QCOMPARE(d->maximum(), dMax);
+}
+
+void TestMainWindow::unusedSymbolIsMarked()
+{
+    // Qwen3-30B-A3B: every layer is a mixture of experts, so the dense MLP width F
+    // (intermediate_size) sizes nothing. Checked on the core first: F + 1000 keeps the total.
+    const QString config = QStringLiteral(PARAMSCOPE_TEST_DATA "/hf-extra/Qwen__Qwen3-30B-A3B.json");
+    auto design = core::loadSource(config.toStdString());
+    QVERIFY(design);
+    const core::Count total = core::evaluate(*design)->total;
+    QVERIFY(design->setValue("F", design->symbol("F")->value + 1000));
+    QVERIFY(design->compile());
+    QCOMPARE(core::evaluate(*design)->total, total);
+
+    MainWindow w;
+    w.show();
+    QString error;
+    QVERIFY2(w.openSource(config, &error, false), qPrintable(error));
+    const auto tip = [&](const char* s) { return w.hyperparameterPanel()->slider(QString::fromLatin1(s))->toolTip(); };
+    QVERIFY2(tip("F").contains(QStringLiteral("changes no count")), qPrintable(tip("F")));
+    QVERIFY(!tip("E").contains(QStringLiteral("changes no count")));
+    // GPT-2 uses every symbol it sets (H through D = E/H, which must be whole).
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    for (const char* s : { "V", "P", "E", "H", "L" })
+        QVERIFY2(!tip(s).contains(QStringLiteral("changes no count")), s);
+}
+
+void TestMainWindow::copySelectedRow()
+{
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    QVERIFY(w.selectPath(QStringLiteral("transformer.h.*.attn")));
+    QAction* copy = w.action(QStringLiteral("copy"));
+    QVERIFY(copy);
+    QCOMPARE(copy->shortcut(), QKeySequence(QKeySequence::Copy));
+    copy->trigger();
+    // 4E² + 4E at E = 768: 4 × 589,824 + 3,072.
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+        QStringLiteral("transformer.h.*.attn\tGPT2Attention\t4E² + 4E\t2,362,368"));
+    // The root's formula, elided in its column when narrow, is copied whole.
+    w.treeView()->setCurrentIndex(w.model()->index(0, 0));
+    w.action(QStringLiteral("copyFormula"))->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("VE + PE + L(12E² + 13E) + 2E"));
+    // Also on the tree's context menu.
+    QVERIFY(w.treeView()->actions().contains(w.action(QStringLiteral("copyFormula"))));
+    QCOMPARE(w.treeView()->contextMenuPolicy(), Qt::ActionsContextMenu);
+}
+
+void TestMainWindow::shapeWholeBesideLongRootFormula()
+{
+    // Llama 3 8B at 175 % on a 1920 × 1080 projector: the root formula is longer than the screen;
+    // it used to take the width, cutting every shape while the leaves' formulas left it empty.
+    MainWindow w;
+    w.resize(1920, 1080);
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("llama-3-8b"), nullptr, false));
+    w.setZoom(1.75);
+    settle();
+    int leaves = 0;
+    for (QModelIndex i = w.model()->index(0, 0); i.isValid(); i = w.treeView()->indexBelow(i)) {
+        if (w.model()->rowCount(i) > 0)
+            continue;
+        ++leaves;
+        const QModelIndex shape = i.siblingAtColumn(ArchitectureModel::ShapeColumn);
+        QVERIFY2(fits(w.treeView(), shape), qPrintable(shape.data().toString()));
+        QVERIFY2(fits(w.treeView(), i.siblingAtColumn(ArchitectureModel::FormulaColumn)),
+            qPrintable(shape.data().toString()));
+    }
+    QVERIFY(leaves >= 10);
+    w.setZoom(1.0);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -354,8 +354,12 @@ void ArchitectureModel::onStructureAboutToChange()
     emit layoutAboutToBeChanged();
     m_layoutFrom = persistentIndexList();
     m_layoutKeys.clear();
-    for (const QModelIndex& i : m_layoutFrom)
+    m_layoutNodes.clear();
+    m_layoutNodeCount = m_document->design().nodes().size();
+    for (const QModelIndex& i : m_layoutFrom) {
         m_layoutKeys.emplace_back(keyOf(moduleFromIndex(i)), i.column());
+        m_layoutNodes.push_back(moduleFromIndex(i) ? moduleFromIndex(i)->index : -1);
+    }
 }
 
 void ArchitectureModel::onStructureChanged()
@@ -363,11 +367,21 @@ void ArchitectureModel::onStructureChanged()
     rebuildRows();
     QModelIndexList to;
     to.reserve(m_layoutFrom.size());
-    for (const auto& [key, column] : m_layoutKeys)
-        to << indexOf(findKey(key), column);
+    // An edit that keeps the node count (rename, bias, norm switch) keeps every node at its
+    // pre-order index: a renamed node, or one under a renamed parent, is found by that when its
+    // path no longer names it. Selection and expansion stay.
+    const bool sameNodes = m_layoutNodeCount == m_document->design().nodes().size();
+    for (std::size_t i = 0; i < m_layoutKeys.size(); ++i) {
+        const auto& [key, column] = m_layoutKeys[i];
+        const core::Module* m = findKey(key);
+        if (!m && sameNodes && m_layoutNodes[i] >= 0)
+            m = m_document->design().nodes()[static_cast<std::size_t>(m_layoutNodes[i])];
+        to << indexOf(m, column);
+    }
     changePersistentIndexList(m_layoutFrom, to);
     m_layoutFrom.clear();
     m_layoutKeys.clear();
+    m_layoutNodes.clear();
     emit layoutChanged();
 }
 

@@ -61,6 +61,8 @@ private:
     std::vector<int> m_rows; ///< row of each node among its siblings, by Module::index
     QModelIndexList m_layoutFrom;
     std::vector<std::pair<std::vector<std::string>, int>> m_layoutKeys;
+    std::vector<int> m_layoutNodes; ///< Module::index of each of m_layoutFrom, before the edit
+    std::size_t m_layoutNodeCount = 0;
 };
 
 } // namespace paramscope::ui

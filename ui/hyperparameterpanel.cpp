@@ -2,14 +2,15 @@
 #include "hyperparameterpanel.h"
 
 #include "document.h"
+#include "int64spinbox.h"
 #include "theme.h"
+#include "usedsymbols.h"
 
 #include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSlider>
-#include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -23,28 +24,37 @@ namespace {
 
 using core::Count;
 
-constexpr Count kMaxSpin = std::numeric_limits<int>::max();
+constexpr Count kMaxCount = std::numeric_limits<Count>::max();
+/// Positions a ladder spends on even steps before it turns log-like.
+constexpr Count kLinearPositions = 256;
 
-/// 1, 1.25, 1.5, 1.75 × powers of two between @p lo and @p hi: even steps on a log scale.
-std::vector<Count> logLadder(Count lo, Count hi)
+/// Four times the power of two at or above @p current, at least @p floor: where a ladder ends.
+/// A function of the value alone, so the same value always sits at the same slider position.
+Count ladderTop(Count current, Count floor)
 {
-    std::vector<Count> out;
-    for (Count base = 1; base <= hi; base *= 2)
-        for (Count quarter : { 4, 5, 6, 7 })
-            if (const Count v = base * quarter / 4; v >= lo && v <= hi && (base >= 4 || quarter == 4))
-                out.push_back(v);
-    return out;
+    if (current <= 1)
+        return floor;
+    const int bits = 64 - __builtin_clzll(static_cast<unsigned long long>(current - 1)); // 2^bits >= current
+    return bits + 2 >= 63 ? kMaxCount : std::max(floor, Count(1) << (bits + 2));
 }
 
-std::vector<Count> stepLadder(Count step, Count lo, Count hi)
+Count saturatedAdd(Count a, Count b)
 {
-    std::vector<Count> out;
-    for (Count v = std::max(step, lo - lo % step); v <= hi; v += step)
-        if (v >= lo)
-            out.push_back(v);
-    if (lo == 0)
-        out.insert(out.begin(), 0);
-    return out;
+    const auto r = core::checkedAdd(a, b);
+    return r ? *r : kMaxCount;
+}
+
+Count saturatedMul(Count a, Count b)
+{
+    const auto r = core::checkedMul(a, b);
+    return r ? *r : kMaxCount;
+}
+
+/// The smallest multiple of @p step at or above @p v (v >= 0), saturated.
+Count roundUp(Count v, Count step)
+{
+    const Count r = v % step;
+    return r == 0 ? v : saturatedAdd(v, step - r);
 }
 
 /// The head count E's ladder steps by (1 when H is absent or derived).
@@ -96,14 +106,17 @@ HyperparameterPanel::HyperparameterPanel(Document* document, QWidget* parent)
     connect(document, &Document::structureChanged, this, &HyperparameterPanel::rebuild);
     connect(document, &Document::valuesChanged, this, &HyperparameterPanel::refreshValues);
     connect(document, &Document::errorChanged, this, &HyperparameterPanel::refreshError);
+    connect(document, &Document::changed, this, &HyperparameterPanel::onDocumentChanged);
 }
 
 void HyperparameterPanel::rebuild()
 {
     const core::Design& d = m_document->design();
     std::vector<std::string> names;
-    for (const auto& s : d.symbols)
-        names.push_back(s.name + (s.isDerived() ? "=" + s.definition.text() : ""));
+    const std::vector<bool> usedNow = core::symbolsInUse(d);
+    for (std::size_t i = 0; i < d.symbols.size(); ++i)
+        names.push_back(d.symbols[i].name + (d.symbols[i].isDerived() ? "=" + d.symbols[i].definition.text() : "")
+            + (usedNow[i] ? "" : " unused"));
     if (names == m_names && m_rowsWidget) {
         refreshValues();
         refreshError();
@@ -126,6 +139,7 @@ void HyperparameterPanel::rebuild()
 
     int gridRow = 0;
     m_rows.resize(d.symbols.size());
+    const std::vector<bool> used = core::symbolsInUse(d);
     for (std::size_t i = 0; i < d.symbols.size(); ++i) {
         const core::Symbol& s = d.symbols[i];
         Row& row = m_rows[i];
@@ -139,14 +153,13 @@ void HyperparameterPanel::rebuild()
         row.expression = new QLabel(m_rowsWidget);
         row.expression->setToolTip(description);
         row.expression->setTextFormat(Qt::RichText);
+        row.expression->setWordWrap(true); // zoomed, a long description wraps rather than widen the panel
         row.slider = new QSlider(Qt::Horizontal, m_rowsWidget);
         row.slider->setObjectName(QStringLiteral("slider_") + name);
         row.slider->setToolTip(tr("%1 — %2. Drag to change; one drag is one undo step.").arg(name, description));
-        row.spin = new QSpinBox(m_rowsWidget);
+        row.spin = new Int64SpinBox(m_rowsWidget);
         row.spin->setObjectName(QStringLiteral("spin_") + name);
-        row.spin->setRange(static_cast<int>(std::clamp<Count>(s.minimum, 0, kMaxSpin)), static_cast<int>(kMaxSpin));
-        row.spin->setGroupSeparatorShown(true);
-        row.spin->setKeyboardTracking(false);
+        row.spin->setRange(std::max<Count>(s.minimum, 0), kMaxCount);
         row.spin->setAlignment(Qt::AlignRight);
         row.spin->setToolTip(tr("%1 — %2. Type any value and press Enter.").arg(name, description));
 
@@ -189,46 +202,99 @@ void HyperparameterPanel::rebuild()
         ++gridRow;
         m_grid->setRowMinimumHeight(gridRow++, 6);
 
-        updateLadder(row);
+        if (!used[i] && !s.isDerived()) { // a derived one cannot be moved anyway
+            // Qwen3-30B-A3B's F when every layer is a mixture of experts: moving it changes nothing.
+            row.unused = true;
+            row.label->setText(QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped()));
+            row.label->setEnabled(false);
+            row.expression->setText(tr("%1 — <i>unused: no count depends on it</i>").arg(row.expression->text()));
+            const QString tip
+                = tr("%1 — %2. No module of the tree uses %1: changing it changes no count.").arg(name, description);
+            for (QWidget* w : std::initializer_list<QWidget*> { row.label, row.expression, row.slider, row.spin })
+                w->setToolTip(tip);
+        }
         connect(row.slider, &QSlider::valueChanged, this, [this, i](int p) { onSliderMoved(i, p); });
         connect(row.slider, &QSlider::sliderPressed, m_document, &Document::beginDrag);
         connect(row.slider, &QSlider::sliderReleased, m_document, &Document::endDrag);
-        connect(row.spin, &QSpinBox::valueChanged, this, [this, i](int v) { onSpinChanged(i, v); });
+        connect(row.spin, &Int64SpinBox::valueChanged, this, [this, i](qint64 v) { onSpinChanged(i, v); });
+        connect(row.spin, &Int64SpinBox::refused, this, [this, i](const QString& why) { onSpinRefused(i, why); });
     }
     m_grid->setRowStretch(gridRow, 1);
     refreshValues();
     refreshError();
 }
 
-void HyperparameterPanel::updateLadder(Row& row)
+HyperparameterPanel::LadderShape HyperparameterPanel::ladderShape(const Row& row, Count current) const
 {
     const core::Design& d = m_document->design();
     const core::Symbol* s = d.symbol(row.name);
-    const core::Evaluation& e = m_document->evaluation();
-    const int i = d.symbolIndex(row.name);
-    Count current = s->isDerived() && static_cast<std::size_t>(i) < e.symbols.size() ? e.symbols[i] : s->value;
-    current = std::clamp<Count>(current, 0, kMaxSpin);
     const Count lo = std::max<Count>(s->minimum, 0);
     const std::string& n = s->name;
-    std::vector<Count> ladder;
+    LadderShape shape;
     if (n == "V" || n == "P" || contains(s->description, "vocab") || contains(s->description, "position")
         || contains(s->description, "context")) {
-        ladder = logLadder(std::max<Count>(lo, 16), std::max<Count>(current * 4, Count(1) << 20));
+        // Log-like from 16: 16, 20, 24, 28, 32, 40 …
+        shape.first = std::max<Count>(lo, 16);
+        shape.linearLast = shape.first;
+        shape.hi = ladderTop(current, Count(1) << 20);
     } else if (n == "E") {
+        // Multiples of the heads (and of 64 where that fits), so that E / H stays whole.
         const Count heads = headsOf(d);
-        row.ladderHeads = heads;
         const Count lcm = std::lcm(heads, Count(64));
-        const Count step = lcm <= 256 ? lcm : heads;
-        ladder = stepLadder(step, std::max<Count>(lo, step), std::max<Count>(current * 4, 16384));
-    } else if (current <= 128) {
-        ladder = stepLadder(1, lo, std::max<Count>(64, current * 4));
+        shape.step = lcm <= 256 ? lcm : heads;
+        shape.first = std::max(shape.step, roundUp(lo, shape.step));
+        shape.linearLast = saturatedAdd(shape.first, saturatedMul(shape.step, kLinearPositions - 1));
+        shape.hi = ladderTop(current, 16384);
     } else {
-        ladder = stepLadder(64, lo, current * 4);
+        // Counts (layers, heads, experts) one by one up to 128, then log-like.
+        shape.first = std::max<Count>(lo, 1);
+        shape.linearLast = std::max<Count>(shape.first, 128);
+        shape.hi = ladderTop(current, 64);
+        shape.zero = lo == 0;
     }
-    ladder.push_back(current);
-    std::sort(ladder.begin(), ladder.end());
-    ladder.erase(std::unique(ladder.begin(), ladder.end()), ladder.end());
+    return shape;
+}
+
+void HyperparameterPanel::updateLadder(Row& row, Count current)
+{
+    const LadderShape shape = ladderShape(row, std::max<Count>(current, 0));
+    if (shape == row.shape && !row.ladder.empty())
+        return;
+    // At most 1 + kLinearPositions + 4 × 62 values, whatever the value: building and searching
+    // the ladder costs the same for L = 12 and for L = 10^18.
+    std::vector<Count> ladder;
+    if (shape.zero)
+        ladder.push_back(0);
+    const Count linearEnd = std::min(shape.linearLast, shape.hi);
+    for (Count v = shape.first; v <= linearEnd; v = saturatedAdd(v, shape.step)) {
+        ladder.push_back(v);
+        if (v == kMaxCount)
+            break;
+    }
+    // Quarter steps of powers of two (1, 1.25, 1.5, 1.75 × 2^b), rounded up to the step. Above
+    // 16 steps, neighbours differ by at least one step, so rounding keeps them apart.
+    const Count last = ladder.empty() ? 0 : ladder.back();
+    const Count from = std::max({ saturatedAdd(last, shape.step), saturatedMul(shape.step, 16), shape.first });
+    bool done = false;
+    for (int b = 2; b < 63 && !done; ++b) {
+        const Count base = Count(1) << b;
+        for (Count q = 0; q < 4; ++q) {
+            const Count v = base + base / 4 * q; // at most 1.75 × 2^62: no overflow
+            if (v < from)
+                continue;
+            const Count r = roundUp(v, shape.step);
+            if (r > shape.hi) {
+                done = true;
+                break;
+            }
+            if (ladder.empty() || r > ladder.back())
+                ladder.push_back(r);
+        }
+    }
+    if (ladder.empty()) // a minimum above the ladder's top: the slider holds the value alone
+        ladder.push_back(std::max(current, shape.first));
     row.ladder = std::move(ladder);
+    row.shape = shape;
     const QSignalBlocker blocker(row.slider);
     row.slider->setRange(0, static_cast<int>(row.ladder.size()) - 1);
     row.slider->setPageStep(std::max(1, static_cast<int>(row.ladder.size()) / 16));
@@ -247,29 +313,31 @@ void HyperparameterPanel::refreshValues()
         Count value = s.value;
         if (s.isDerived())
             value = !m_document->error() && static_cast<std::size_t>(i) < e.symbols.size() ? e.symbols[i] : -1;
-        // E steps in multiples of the heads: a new H gives E a new ladder (16 heads reach 1024).
-        const bool headsChanged = row.name == "E" && row.ladderHeads != headsOf(d);
-        if (value >= 0 && !row.slider->isSliderDown()
-            && (headsChanged || !std::binary_search(row.ladder.begin(), row.ladder.end(), std::min(value, kMaxSpin))))
-            updateLadder(row);
+        // Not while a drag holds the handle: the ladder under it stays until it is released.
+        if (value >= 0 && !row.slider->isSliderDown())
+            updateLadder(row, value);
         const QSignalBlocker b1(row.slider);
         const QSignalBlocker b2(row.spin);
         if (value < 0) {
-            row.spin->setSpecialValueText(QStringLiteral("—"));
-            row.spin->setValue(row.spin->minimum());
+            row.spin->setUnknown();
             continue;
         }
-        row.spin->setSpecialValueText({});
-        row.spin->setValue(static_cast<int>(std::min(value, kMaxSpin)));
-        if (!row.slider->isSliderDown()) {
-            const auto it = std::lower_bound(row.ladder.begin(), row.ladder.end(), value);
-            row.slider->setValue(static_cast<int>(
-                std::min<std::ptrdiff_t>(it - row.ladder.begin(), static_cast<std::ptrdiff_t>(row.ladder.size()) - 1)));
+        row.spin->setValue(value);
+        if (!row.slider->isSliderDown() && !row.ladder.empty()) {
+            // The highest position at or below the value: a function of the value alone.
+            const auto it = std::upper_bound(row.ladder.begin(), row.ladder.end(), value);
+            row.slider->setValue(static_cast<int>(std::max<std::ptrdiff_t>(it - row.ladder.begin() - 1, 0)));
         }
     }
 }
 
 void HyperparameterPanel::refreshError()
+{
+    updateErrorLabels();
+    refreshValues();
+}
+
+void HyperparameterPanel::updateErrorLabels()
 {
     const auto& error = m_document->error();
     QString symbol;
@@ -282,14 +350,37 @@ void HyperparameterPanel::refreshError()
     }
     for (Row& row : m_rows) {
         const bool here = error && QString::fromStdString(row.name) == symbol;
-        row.error->setText(here ? QString::fromStdString(error->text()) : QString());
-        row.error->setVisible(here);
+        const QString text = here   ? QString::fromStdString(error->text())
+            : row.refusal.isEmpty() ? QString()
+                                    : tr("%1: %2 (not applied)").arg(QString::fromStdString(row.name), row.refusal);
+        row.error->setText(text);
+        row.error->setVisible(!text.isEmpty());
         // A tinted background rather than a style sheet, which would replace the native arrows.
         QPalette tinted = palette();
         tinted.setColor(QPalette::Base, errorBackground(tinted));
-        row.spin->setPalette(here ? tinted : QPalette());
+        row.spin->setPalette(here || !row.refusal.isEmpty() ? tinted : QPalette());
     }
-    refreshValues();
+}
+
+void HyperparameterPanel::onDocumentChanged()
+{
+    // A refusal stands until something changes.
+    bool any = false;
+    for (Row& row : m_rows)
+        if (!row.refusal.isEmpty()) {
+            row.refusal.clear();
+            any = true;
+        }
+    if (any)
+        updateErrorLabels();
+}
+
+void HyperparameterPanel::onSpinRefused(std::size_t row, const QString& reason)
+{
+    if (row >= m_rows.size())
+        return;
+    m_rows[row].refusal = reason;
+    updateErrorLabels();
 }
 
 void HyperparameterPanel::onSliderMoved(std::size_t row, int position)
@@ -299,7 +390,7 @@ void HyperparameterPanel::onSliderMoved(std::size_t row, int position)
     m_document->pushValue(m_rows[row].name, m_rows[row].ladder[static_cast<std::size_t>(position)]);
 }
 
-void HyperparameterPanel::onSpinChanged(std::size_t row, int value)
+void HyperparameterPanel::onSpinChanged(std::size_t row, qint64 value)
 {
     if (row < m_rows.size() && !m_rows[row].spin->isReadOnly())
         m_document->pushValue(m_rows[row].name, value);
@@ -353,7 +444,7 @@ QSlider* HyperparameterPanel::slider(const QString& symbol) const
     return r ? r->slider : nullptr;
 }
 
-QSpinBox* HyperparameterPanel::spinBox(const QString& symbol) const
+Int64SpinBox* HyperparameterPanel::spinBox(const QString& symbol) const
 {
     const Row* r = find(symbol);
     return r ? r->spin : nullptr;
@@ -369,6 +460,18 @@ QString HyperparameterPanel::errorText(const QString& symbol) const
 {
     const Row* r = find(symbol);
     return r && !r->error->isHidden() ? r->error->text() : QString();
+}
+
+int HyperparameterPanel::ladderSize(const QString& symbol) const
+{
+    const Row* r = find(symbol);
+    return r ? static_cast<int>(r->ladder.size()) : 0;
+}
+
+bool HyperparameterPanel::isMarkedUnused(const QString& symbol) const
+{
+    const Row* r = find(symbol);
+    return r && r->unused;
 }
 
 } // namespace paramscope::ui

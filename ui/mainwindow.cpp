@@ -19,6 +19,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -26,6 +27,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontMetrics>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -35,6 +37,7 @@
 #include <QMimeData>
 #include <QScrollArea>
 #include <QShowEvent>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
@@ -56,6 +59,25 @@ QString qs(const std::string& s)
 
 constexpr double kMinZoom = 0.5;
 constexpr double kMaxZoom = 4.0;
+/// The zoom levels people know from browsers and slide software, in percent.
+constexpr int kZoomSteps[] = { 50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300 };
+
+/// The step after (@p direction 1) or before (-1) @p zoom; @p zoom itself need not be a step
+/// (a remembered 1.15^n from an older version).
+double nextZoom(double zoom, int direction)
+{
+    const double percent = zoom * 100;
+    if (direction > 0) {
+        for (int step : kZoomSteps)
+            if (step > percent + 0.5)
+                return step / 100.0;
+        return kZoomSteps[std::size(kZoomSteps) - 1] / 100.0;
+    }
+    for (auto it = std::rbegin(kZoomSteps); it != std::rend(kZoomSteps); ++it)
+        if (*it < percent - 0.5)
+            return *it / 100.0;
+    return kZoomSteps[0] / 100.0;
+}
 
 QWidget* titled(const QString& title, QWidget* content, QWidget* parent)
 {
@@ -105,7 +127,8 @@ MainWindow::MainWindow(QWidget* parent)
     panelScroll->setWidget(m_panel);
     panelScroll->setWidgetResizable(true);
     panelScroll->setFrameShape(QFrame::NoFrame);
-    panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Only when zoomed past what the window can hold (the panel never takes more than half of it).
+    panelScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_presets->setToolTip(tr("Shipped designs: click to open one (Ctrl+1 … Ctrl+9)"));
     m_leftSplitter->addWidget(titled(tr("Presets"), m_presets, this));
     m_leftSplitter->addWidget(titled(tr("Hyperparameters"), panelScroll, this));
@@ -132,6 +155,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_treeSplitter->setStretchFactor(0, 4);
     m_treeSplitter->setStretchFactor(1, 1);
 
+    // Zoom changes fonts, never the window: the summary's long lines are clipped at the right
+    // rather than widen the window past the screen.
+    m_summary->setSizePolicy(QSizePolicy::Ignored, m_summary->sizePolicy().verticalPolicy());
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -156,6 +182,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::onCurrentChanged);
 
+    m_zoomLabel = new QLabel(this);
+    m_zoomLabel->setObjectName(QStringLiteral("zoomLevel"));
+    m_zoomLabel->setToolTip(tr("Text size (View ▸ Zoom In / Zoom Out, Ctrl+0 for 100 %)"));
+    statusBar()->addPermanentWidget(m_zoomLabel);
+    updateZoomLabel();
     readSettings();
     statusBar()->showMessage(tr("Open a preset, or drop a design file or a Hugging Face config.json here"));
     updateTitle();
@@ -231,6 +262,17 @@ void MainWindow::createActions()
         = make(QStringLiteral("rename"), tr("Re&name"), QKeySequence(Qt::Key_F2), tr("Rename the selected module"));
     connect(rename, &QAction::triggered, this, [this] { m_tree->edit(m_tree->currentIndex().siblingAtColumn(0)); });
     editMenu->addAction(rename);
+    QAction* copyRow = make(QStringLiteral("copy"), tr("&Copy"), QKeySequence::Copy,
+        tr("Copy the selected module's name, shape, formula and count (tab-separated)"));
+    connect(copyRow, &QAction::triggered, this, [this] { copySelected(false); });
+    QAction* copyFormula = make(QStringLiteral("copyFormula"), tr("Copy &Formula"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), tr("Copy the selected module's whole formula"));
+    connect(copyFormula, &QAction::triggered, this, [this] { copySelected(true); });
+    editMenu->addAction(copyRow);
+    editMenu->addAction(copyFormula);
+    // Right-click on a row: what is read there (a formula elided with "…") can be taken whole.
+    m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_tree->addActions({ copyRow, copyFormula, rename });
 
     QMenu* add = editMenu->addMenu(tr("&Add Child"));
     add->setToolTipsVisible(true);
@@ -395,10 +437,10 @@ void MainWindow::createActions()
     QAction* zoomIn = make(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence(Qt::CTRL | Qt::Key_Equal),
         tr("Larger text, for a projector"));
     zoomIn->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus) });
-    connect(zoomIn, &QAction::triggered, this, [this] { setZoom(m_zoom * 1.15); });
+    connect(zoomIn, &QAction::triggered, this, [this] { setZoom(nextZoom(m_zoom, 1)); });
     QAction* zoomOut
         = make(QStringLiteral("zoomOut"), tr("Zoom &Out"), QKeySequence(Qt::CTRL | Qt::Key_Minus), tr("Smaller text"));
-    connect(zoomOut, &QAction::triggered, this, [this] { setZoom(m_zoom / 1.15); });
+    connect(zoomOut, &QAction::triggered, this, [this] { setZoom(nextZoom(m_zoom, -1)); });
     QAction* zoomReset = make(QStringLiteral("zoomReset"), tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0),
         tr("Text at the system size"));
     connect(zoomReset, &QAction::triggered, this, [this] { setZoom(1.0); });
@@ -495,8 +537,14 @@ bool MainWindow::openSource(const QString& source, QString* error, bool ask)
     }
     if (!isPreset)
         addRecentFile(path);
+    m_sourcePath = path;
+    updateTitle();
+    // The list shows which preset is open, and none while a file is.
+    const QSignalBlocker blocker(m_presets);
+    m_presets->setCurrentRow(-1);
+    m_presets->clearSelection();
     for (int i = 0; i < m_presets->count(); ++i)
-        if (m_presets->item(i)->data(Qt::UserRole).toString() == source)
+        if (isPreset && m_presets->item(i)->data(Qt::UserRole).toString() == source)
             m_presets->setCurrentRow(i);
     statusBar()->showMessage(tr("Opened %1").arg(isPreset ? source : QDir::toNativeSeparators(path)), 5000);
     return true;
@@ -567,7 +615,12 @@ void MainWindow::setZoom(double factor)
         settings::zoom.setValue(m_zoom);
     balanceColumns();
     scheduleFitColumns();
-    statusBar()->showMessage(tr("Zoom %1 %").arg(qRound(m_zoom * 100)), 2000);
+    updateZoomLabel();
+}
+
+void MainWindow::updateZoomLabel()
+{
+    m_zoomLabel->setText(tr("Zoom %1 %").arg(qRound(m_zoom * 100)));
 }
 
 int MainWindow::panelWidthNeeded() const
@@ -581,7 +634,9 @@ void MainWindow::keepPanelWhole()
     // A minimum the splitter respects, whatever state it restored or the user dragged: the spin
     // boxes (where values are read and errors shown) are never cut off. The panel's rows depend on
     // the design and its font on the zoom, so this follows both.
-    const int need = panelWidthNeeded();
+    // Zoomed so far that the panel would take more than half the window, it scrolls instead:
+    // the window itself never grows with the zoom.
+    const int need = std::min(panelWidthNeeded(), width() / 2);
     if (m_leftSplitter->minimumWidth() == need)
         return;
     m_leftSplitter->setMinimumWidth(need);
@@ -594,7 +649,7 @@ void MainWindow::balanceColumns()
     // formulas matter more than the sliders when zoomed for a projector.
     const int total = width(); // the splitter may not be laid out yet
     keepPanelWhole();
-    const int need = panelWidthNeeded();
+    const int need = m_leftSplitter->minimumWidth();
     const int left
         = std::min(total / 2, std::max(need, std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)))));
     m_mainSplitter->setSizes({ left, std::max(100, total - left) });
@@ -612,6 +667,33 @@ bool MainWindow::selectPath(const QString& path)
         return false;
     selectNode(m->index);
     return true;
+}
+
+QString MainWindow::selectedText(bool formulaOnly) const
+{
+    const QModelIndex current = m_tree->currentIndex();
+    const core::Module* m = m_model->moduleFromIndex(current);
+    if (!m)
+        return {};
+    const auto column = [&](int c) { return current.siblingAtColumn(c).data().toString(); };
+    const QString formula = column(ArchitectureModel::FormulaColumn);
+    if (formulaOnly)
+        return formula;
+    const std::string path = core::Design::path(*m);
+    return QStringList { path.empty() ? qs(m->type) : qs(path), column(ArchitectureModel::ShapeColumn), formula,
+        column(ArchitectureModel::ParametersColumn) }
+        .join(QLatin1Char('\t'));
+}
+
+void MainWindow::copySelected(bool formulaOnly)
+{
+    const QString text = selectedText(formulaOnly);
+    if (text.isEmpty()) {
+        statusBar()->showMessage(tr("Select a module first"), 3000);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(text);
+    statusBar()->showMessage(tr("Copied %1").arg(text.section(QLatin1Char('\t'), 0, 0)), 3000);
 }
 
 int MainWindow::currentNode() const
@@ -680,6 +762,7 @@ void MainWindow::onDocumentChanged()
         m_growPending = true;
         QTimer::singleShot(0, this, [this] {
             m_growPending = false;
+            keepPanelWhole(); // L = 10^12 needs a wider spin box
             fitColumns(true);
         });
     }
@@ -716,9 +799,29 @@ std::array<int, 5> MainWindow::fittedWidths() const
         available - w[ArchitectureModel::ModuleColumn] - w[ArchitectureModel::ParametersColumn]
             - w[ArchitectureModel::ShareColumn]);
     w[ArchitectureModel::FormulaColumn] = contents(ArchitectureModel::FormulaColumn);
-    w[ArchitectureModel::ShapeColumn] = std::min(
-        contents(ArchitectureModel::ShapeColumn), std::max(rest - w[ArchitectureModel::FormulaColumn], rest * 2 / 5));
+    // A container's formula sums its children's and can be longer than any screen (Llama's root
+    // at 175 %); giving it the width would cut every leaf's shape while most formulas leave
+    // space. The shape gives way only to the leaves' formulas; a longer one is elided, whole in
+    // its tooltip and by Edit ▸ Copy Formula.
+    w[ArchitectureModel::ShapeColumn]
+        = std::min(contents(ArchitectureModel::ShapeColumn), std::max(rest - leafFormulaWidth(), rest * 2 / 5));
     return w;
+}
+
+int MainWindow::leafFormulaWidth() const
+{
+    // The rows shown, as sizeHintForColumn() measures them, bounded for a huge expanded tree.
+    int widest = 0;
+    int rows = 0;
+    const int margin = 2 * (m_tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tree) + 1) + 4;
+    for (QModelIndex i = m_model->index(0, ArchitectureModel::FormulaColumn); i.isValid() && rows < 4000;
+         i = m_tree->indexBelow(i), ++rows) {
+        if (m_model->rowCount(i.siblingAtColumn(0)) > 0)
+            continue;
+        const QFontMetrics fm(i.data(Qt::FontRole).value<QFont>());
+        widest = std::max(widest, fm.horizontalAdvance(i.data().toString()) + margin);
+    }
+    return widest;
 }
 
 void MainWindow::fitColumns(bool growOnly)
@@ -744,7 +847,13 @@ void MainWindow::scheduleFitColumns()
 
 void MainWindow::updateTitle()
 {
-    setWindowTitle(tr("%1[*] — ParamScope").arg(m_document->displayName()));
+    // The file the design is saved to, else the file or folder it was read from.
+    const QString path = m_document->filePath().isEmpty() ? m_sourcePath : m_document->filePath();
+    setWindowFilePath(path);
+    const QString name = m_document->displayName();
+    const QString file = QFileInfo(path).fileName();
+    setWindowTitle(file.isEmpty() || file == name ? tr("%1[*] — ParamScope").arg(name)
+                                                  : tr("%1[*] — %2 — ParamScope").arg(name, file));
     setWindowModified(!m_document->undoStack()->isClean());
 }
 
@@ -920,8 +1029,12 @@ void MainWindow::showEvent(QShowEvent* event)
 {
     QMainWindow::showEvent(event);
     // The first fit ran before the window had its size.
-    if (!event->spontaneous())
+    if (!event->spontaneous()) {
         scheduleFitColumns();
+        // A preset opened from the command line, before the list had its size.
+        if (QListWidgetItem* item = m_presets->currentItem())
+            m_presets->scrollToItem(item);
+    }
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

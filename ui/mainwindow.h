@@ -8,6 +8,7 @@
 #include <functional>
 
 class QAction;
+class QLabel;
 class QListWidget;
 class QMenu;
 class QSplitter;
@@ -53,6 +54,9 @@ public:
     SummaryWidget* summary() const { return m_summary; }
     ModuleEditor* moduleEditor() const { return m_editor; }
     QAction* action(const QString& objectName) const;
+    /// What Edit ▸ Copy puts on the clipboard for the selected row: its path, shape, whole
+    /// formula and count, tab-separated (or the formula alone); empty with no selection.
+    QString selectedText(bool formulaOnly = false) const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -65,6 +69,8 @@ private:
     void createPresetList();
     /// Column widths that keep formulas and counts whole where possible (the formula stretches).
     std::array<int, 5> fittedWidths() const;
+    /// The width the leaves' formulas need (containers' can be far longer, and are elided).
+    int leafFormulaWidth() const;
     /// Applies fittedWidths(); with @p growOnly, only widens (keeps what the user chose).
     void fitColumns(bool growOnly = false);
     void scheduleFitColumns();
@@ -72,6 +78,8 @@ private:
     int panelWidthNeeded() const;
     void keepPanelWhole();
     void updateTitle();
+    void updateZoomLabel();
+    void copySelected(bool formulaOnly);
     void updateActions();
     void onCurrentChanged();
     void onDocumentReset();
@@ -104,6 +112,8 @@ private:
     QSplitter* m_leftSplitter;
     QSplitter* m_treeSplitter;
     QMenu* m_recentMenu = nullptr;
+    QLabel* m_zoomLabel = nullptr;
+    QString m_sourcePath; ///< the file or folder the design was read from; empty for a preset
     QFont m_baseFont;
     double m_zoom = 1.0;
     bool m_headless = false;

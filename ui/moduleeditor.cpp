@@ -9,6 +9,7 @@
 #include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QVBoxLayout>
@@ -32,6 +33,23 @@ void setInvalid(QLineEdit* edit, bool invalid)
     QPalette p = edit->parentWidget()->palette();
     p.setColor(QPalette::Base, errorBackground(p));
     edit->setPalette(p);
+}
+
+/// Shows @p text in @p edit unless the user has typed there since it was last shown (text not
+/// yet applied is kept). What was shown is kept in a property: it is the committed text.
+void showText(QLineEdit* edit, const QString& text)
+{
+    if (!edit->hasFocus() || edit->text() == edit->property("shown").toString())
+        edit->setText(text);
+    edit->setProperty("shown", text);
+}
+
+bool isUndoKey(QKeyEvent* event)
+{
+    const auto key = QKeySequence(event->keyCombination());
+    return event->matches(QKeySequence::Undo) || event->matches(QKeySequence::Redo)
+        || key == QKeySequence(Qt::CTRL | Qt::Key_Z) || key == QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)
+        || key == QKeySequence(Qt::CTRL | Qt::Key_Y);
 }
 
 } // namespace
@@ -101,7 +119,24 @@ ModuleEditor::ModuleEditor(Document* document, QWidget* parent)
             source(QStringLiteral("bias")));
     });
     connect(document, &Document::changed, this, &ModuleEditor::refresh);
+    for (QLineEdit* e : m_args)
+        e->installEventFilter(this);
+    for (QLineEdit* e : { m_name, m_repeat, m_active })
+        e->installEventFilter(this);
     setNode(-1);
+}
+
+bool ModuleEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    // A line edit claims Ctrl+Z for its own typing history even after Enter has applied the
+    // text: once what it shows is what the design holds, the keys go to the window's Undo/Redo.
+    if (event->type() == QEvent::ShortcutOverride && isUndoKey(static_cast<QKeyEvent*>(event)))
+        if (auto* edit = qobject_cast<QLineEdit*>(watched);
+            edit && edit->text() == edit->property("shown").toString()) {
+            event->ignore();
+            return true;
+        }
+    return QWidget::eventFilter(watched, event);
 }
 
 QString ModuleEditor::message() const
@@ -112,6 +147,11 @@ QString ModuleEditor::message() const
 void ModuleEditor::setNode(int node)
 {
     m_node = node;
+    // Another module: what was typed for the previous one does not carry over.
+    for (QLineEdit* e : m_args)
+        e->setProperty("shown", e->text());
+    for (QLineEdit* e : { m_name, m_repeat, m_active })
+        e->setProperty("shown", e->text());
     for (QLineEdit* e : m_args)
         setInvalid(e, false);
     setInvalid(m_repeat, false);
@@ -143,14 +183,13 @@ void ModuleEditor::refresh()
         m_form->setRowVisible(m_repeat, false);
         m_form->setRowVisible(m_active, false);
         m_form->setRowVisible(m_tie, false);
-        m_name->clear();
+        showText(m_name, {});
         m_kind->clear();
         return;
     }
     const std::string path = core::Design::path(*m);
     m_title->setText(QStringLiteral("<b>%1</b>").arg((path.empty() ? qs(m->type) : qs(path)).toHtmlEscaped()));
-    if (!m_name->hasFocus())
-        m_name->setText(qs(m->name));
+    showText(m_name, qs(m->name));
     m_name->setEnabled(m->parent && !m->name.empty());
     m_kind->setText(qs(std::string(core::kindName(m->kind)))
         + (m->type != core::kindName(m->kind) ? QStringLiteral(" (%1)").arg(qs(m->type)) : QString()));
@@ -165,20 +204,16 @@ void ModuleEditor::refresh()
             continue;
         m_argLabels[i]->setText(
             static_cast<std::size_t>(i) < names.size() ? qs(std::string(names[i])) : tr("dim %1").arg(i));
-        if (!m_args[i]->hasFocus() || m_args[i]->styleSheet().isEmpty())
-            if (!m_args[i]->isModified() || !m_args[i]->hasFocus())
-                m_args[i]->setText(qs(m->args[static_cast<std::size_t>(i)].text()));
+        showText(m_args[i], qs(m->args[static_cast<std::size_t>(i)].text()));
         const auto& v = e.nodes.empty() || !counted ? std::vector<core::Count> {} : e.nodes[m->index].args;
         m_argValues[i]->setText(static_cast<std::size_t>(i) < v.size() ? QStringLiteral("= %1").arg(v[i]) : QString());
     }
     m_form->setRowVisible(m_bias, core::hasBiasSwitch(m->kind));
     m_bias->setChecked(m->bias);
     m_form->setRowVisible(m_repeat, m->parent != nullptr);
-    if (!m_repeat->hasFocus())
-        m_repeat->setText(qs(m->repeat.text()));
+    showText(m_repeat, qs(m->repeat.text()));
     m_form->setRowVisible(m_active, m->isRepeated());
-    if (!m_active->hasFocus())
-        m_active->setText(qs(m->activeRepeat.text()));
+    showText(m_active, qs(m->activeRepeat.text()));
     m_form->setRowVisible(m_tie, m->isLeaf());
     m_tie->setText(m->tiedTo.empty() ? tr("its own weight") : tr("the weight of %1").arg(qs(m->tiedTo)));
 
