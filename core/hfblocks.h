@@ -83,7 +83,7 @@ std::unique_ptr<Module> plainMlp(std::string name, std::string type, const std::
     bool bias, std::string fc1 = "fc1", std::string fc2 = "fc2");
 
 /// Appends lm_head Linear(E, V, bias=false) to @p parent; when @p tied it shares the weight at
-/// @p embeddingPath (counted once, as num_parameters() does) and a note says so.
+/// @p embeddingPath (counted once, as num_parameters() does); Design::allNotes() says so.
 void addLmHead(Design& design, Module& parent, bool tied, const std::string& embeddingPath);
 
 /// Appends a layer stack to @p list: layer i is of kind @p kinds[i]; consecutive layers of one kind
