@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // paramscope: the desktop app.
 // `paramscope [SOURCE] [--set NAME=VALUE]... [--palette dark] [--screenshot FILE.png [--size WxH]]`
+#include "autosave.h"
 #include "mainwindow.h"
 #include "theme.h"
 
@@ -11,6 +12,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <memory>
 
 using paramscope::ui::MainWindow;
 
@@ -50,7 +52,9 @@ int main(int argc, char* argv[])
     const QCommandLineOption palette(QStringLiteral("palette"),
         QStringLiteral("Colours: system (default), light or dark (Fusion style)."), QStringLiteral("SCHEME"),
         QStringLiteral("system"));
-    parser.addOptions({ set, screenshot, size, zoom, select, chart, palette });
+    const QCommandLineOption restoreAutosave(QStringLiteral("restore-autosave"),
+        QStringLiteral("Restore the unsaved edits a crashed or killed ParamScope left, without asking."));
+    parser.addOptions({ set, screenshot, size, zoom, select, chart, palette, restoreAutosave });
     parser.process(app);
 
     QTextStream err(stderr);
@@ -75,6 +79,19 @@ int main(int argc, char* argv[])
     QString error;
     if (!window.openSource(args.isEmpty() ? QStringLiteral("gpt2") : args.front(), &error, false))
         return fail(error);
+    // Unsaved edits are autosaved, and what a killed instance left is offered back (a dialog;
+    // kept for later with no display to ask on). Never for a headless screenshot.
+    std::unique_ptr<paramscope::ui::Autosave> autosave;
+    if (!headless) {
+        using paramscope::ui::Autosave;
+        autosave = std::make_unique<Autosave>(window.document(), Autosave::defaultFolder());
+        const bool canAsk = QGuiApplication::platformName() != QLatin1String("offscreen")
+            && QGuiApplication::platformName() != QLatin1String("minimal");
+        autosave->offerRestore(parser.isSet(restoreAutosave) ? Autosave::Offer::Restore
+                : canAsk                                     ? Autosave::Offer::Ask
+                                                             : Autosave::Offer::Keep,
+            &window);
+    }
     for (const QString& s : parser.values(set))
         if (!window.applySetting(s, &error))
             return fail(QStringLiteral("--set %1: %2").arg(s, error));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "design.h"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 
@@ -92,6 +93,82 @@ Status Design::setValue(std::string_view name, Count value)
     }
     s.value = value;
     return Ok {};
+}
+
+namespace {
+
+/// An argument as a factor of a product: "V", "64", or "(3*E)".
+std::string factor(const Expr& e)
+{
+    const std::string& t = e.text();
+    const bool atom = !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    return atom ? t : "(" + t + ")";
+}
+
+/// The number of values in a leaf's weight, as a product of its shape ("V·E"), in the order
+/// PyTorch stores it.
+std::string weightSize(const Module& m)
+{
+    const auto& a = m.args;
+    std::vector<std::string> parts;
+    switch (m.kind) {
+    case ModuleKind::Linear:
+        if (a.size() == 2)
+            parts = { factor(a[1]), factor(a[0]) }; // weight is [out, in]
+        break;
+    case ModuleKind::Conv2d:
+        if (a.size() == 3)
+            parts = { factor(a[1]), factor(a[0]), factor(a[2]) + "²" };
+        break;
+    default:
+        for (const Expr& e : a)
+            parts.push_back(factor(e));
+        if (m.kind == ModuleKind::LayerNorm || m.kind == ModuleKind::RMSNorm)
+            parts.resize(std::min<std::size_t>(parts.size(), 1));
+    }
+    std::string s;
+    for (const auto& p : parts)
+        s += (s.empty() ? "" : "·") + p;
+    return s;
+}
+
+bool hasBias(const Module& m)
+{
+    return m.kind == ModuleKind::Conv1D || (hasBiasSwitch(m.kind) && m.bias);
+}
+
+void collectTies(const Module& m, const std::string& path, std::vector<Note>& out)
+{
+    if (!m.tiedTo.empty()) {
+        Note n;
+        n.kind = Note::Kind::Tie;
+        n.node = path;
+        n.target = m.tiedTo;
+        n.text = path + " shares its weight with " + m.tiedTo + ": counted once, as model.num_parameters() does";
+        if (hasBias(m))
+            n.text += "; its bias is counted";
+        if (const std::string w = weightSize(m); !w.empty())
+            n.text += " (a checkpoint that also stores " + path + ".weight holds " + w + " more values)";
+        out.push_back(std::move(n));
+    }
+    for (const auto& c : m.children) {
+        const std::string name = c->name.empty() ? "*" : c->name;
+        collectTies(*c, path.empty() ? name : path + "." + name, out);
+    }
+}
+
+} // namespace
+
+std::vector<Note> Design::allNotes() const
+{
+    std::vector<Note> out;
+    if (root)
+        collectTies(*root, "", out);
+    for (const auto& text : notes)
+        out.push_back({ Note::Kind::Kept, text, {}, {} });
+    return out;
 }
 
 std::string Design::path(const Module& m)

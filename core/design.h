@@ -27,6 +27,20 @@ struct Check {
     std::string message; ///< why, shown with the failure
 };
 
+/// A note shown with a design's numbers. Kept notes are stored in the design file (config
+/// defaults assumed, why a published size differs); derived ones follow from the structure (a
+/// tied weight) and are computed whenever they are read, so an edit can never leave one stale.
+struct Note {
+    enum class Kind {
+        Tie, ///< derived: a module shares another's weight; never stored
+        Kept, ///< stored with the design (Design::notes)
+    };
+    Kind kind = Kind::Kept;
+    std::string text;
+    std::string node; ///< Tie: path of the module that shares a weight
+    std::string target; ///< Tie: path of the module whose weight it shares
+};
+
 /// An architecture: hyperparameters, a module tree and what is known of it.
 /// Edit it freely, then call compile() before evaluating: compile() binds names,
 /// orders derived symbols, resolves ties and numbers the nodes.
@@ -42,7 +56,9 @@ public:
     std::string source; ///< where the architecture comes from
     std::string className; ///< the class counted ("GPT2LMHeadModel")
     std::optional<Count> publishedTotal; ///< the size its authors published, if known
-    std::vector<std::string> notes; ///< e.g. config defaults assumed, why a published size differs
+    /// Kept notes only (config defaults assumed, why a published size differs): what follows from
+    /// the structure, such as ties, is derived by allNotes() and never stored here.
+    std::vector<std::string> notes;
     std::vector<Symbol> symbols; ///< in display order
     std::vector<Check> checks;
     std::unique_ptr<Module> root;
@@ -64,6 +80,10 @@ public:
     const std::vector<int>& derivationOrder() const { return m_order; }
     /// For each node index, the index of the node whose weight it shares, or -1.
     const std::vector<int>& ties() const { return m_ties; }
+
+    /// Every note, derived ones first (ties, in tree order), then the kept ones. Derived notes are
+    /// computed from the tree as it is now; no compile() needed.
+    std::vector<Note> allNotes() const;
 
     /// Dotted path of @p m ("transformer.h.*.attn"): an unnamed (repeated) entry is "*".
     static std::string path(const Module& m);

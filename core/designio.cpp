@@ -21,6 +21,21 @@ Error wrongType(const std::string& where, const char* expected, const json& got)
     return { where, std::string("expected ") + expected + ", got " + typeName(got) };
 }
 
+/// Files written before tie notes were derived stored them as text ("lm_head shares its weight
+/// with transformer.wte: counted once …"), and kept them after the head was untied. Such a note
+/// begins with two module paths of the design; it is dropped on reading, as the tree says the
+/// same thing when the tie is there (Design::allNotes) and it is false when it is not.
+bool isStoredTieNote(const Design& d, const std::string& note)
+{
+    static const std::string kShares = " shares its weight with ";
+    const auto at = note.find(kShares);
+    if (at == std::string::npos || at == 0)
+        return false;
+    const std::string rest = note.substr(at + kShares.size());
+    const std::string target = rest.substr(0, rest.find_first_of(" :;,("));
+    return !target.empty() && d.find(note.substr(0, at)) && d.find(target);
+}
+
 /// Reads JSON fields one at a time with the JSON pointer of each, for error messages.
 class Reader {
 public:
@@ -99,6 +114,7 @@ public:
         d.root = std::move(*root);
         if (auto st = d.compile(); !st)
             return st.error();
+        std::erase_if(d.notes, [&d](const std::string& n) { return isStoredTieNote(d, n); });
         return d;
     }
 
@@ -385,7 +401,7 @@ std::string designToJson(const Design& design)
         j["class"] = design.className;
     if (design.publishedTotal)
         j["published_total"] = *design.publishedTotal;
-    if (!design.notes.empty())
+    if (!design.notes.empty()) // kept notes only: derived ones (ties) are never written
         j["notes"] = design.notes;
     j["hyperparameters"] = nlohmann::ordered_json::array();
     for (const Symbol& s : design.symbols) {

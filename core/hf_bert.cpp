@@ -93,11 +93,9 @@ Result<Design> buildBert(HfConfig& c, const std::string& modelType, const std::s
         transform->add(layerNorm("LayerNorm", "E"));
         // decoder.bias is the Parameter cls.predictions.bias: counted once, here.
         Module* decoder = head->add(linear("decoder", "E", "V", true));
-        if (tie) {
-            decoder->tiedTo = "bert.embeddings.word_embeddings";
-            d.notes.push_back("cls.predictions.decoder shares its weight with bert.embeddings.word_embeddings "
-                              "(counted once); its bias, cls.predictions.bias, is counted");
-        }
+        if (tie)
+            decoder->tiedTo = "bert.embeddings.word_embeddings"; // noted by Design::allNotes()
+        d.notes.push_back("cls.predictions.decoder.bias is the checkpoint's cls.predictions.bias: counted once");
         d.notes.push_back("the published BERT sizes (110M; 109,482,240 for base) count BertModel with its pooler; "
                           "BertForMaskedLM has no pooler but adds the MLM transform and output bias");
     }

@@ -43,9 +43,7 @@ Result<Design> buildGptNeox(HfConfig& c, const std::string& modelType, const std
     if (lm) {
         Module* head = d.root->add(linear("embed_out", "E", "V", false));
         if (tie) {
-            head->tiedTo = "gpt_neox.embed_in";
-            d.notes.push_back("embed_out shares its weight with gpt_neox.embed_in: counted once, as "
-                              "model.num_parameters() does");
+            head->tiedTo = "gpt_neox.embed_in"; // noted by Design::allNotes()
         } else {
             d.notes.push_back("Pythia's model cards count non-embedding parameters without embed_out as well "
                               "(total − 2·V·E)");

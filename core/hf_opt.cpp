@@ -76,11 +76,8 @@ Result<Design> buildOpt(HfConfig& c, const std::string& modelType, const std::st
         d.notes.push_back("do_layer_norm_before = false (post-norm, as opt-350m): the decoder has no final_layer_norm");
     if (lm) {
         Module* head = d.root->add(linear("lm_head", "W", "V", false));
-        if (tie) {
-            head->tiedTo = "model.decoder.embed_tokens";
-            d.notes.push_back("lm_head shares its weight with model.decoder.embed_tokens: counted once, as "
-                              "model.num_parameters() does");
-        }
+        if (tie)
+            head->tiedTo = "model.decoder.embed_tokens"; // noted by Design::allNotes()
     }
     describe(d, c, modelType, className);
     return d;

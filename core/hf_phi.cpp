@@ -40,10 +40,8 @@ Result<Design> buildPhi1(HfConfig& c, const std::string& className)
     model->add(layerNorm("final_layernorm", "E"));
     if (lm) {
         Module* head = d.root->add(linear("lm_head", "E", "V", true)); // Phi's head has a bias
-        if (tie) {
-            head->tiedTo = "model.embed_tokens";
-            d.notes.push_back("lm_head shares its weight with model.embed_tokens (counted once); its bias is counted");
-        }
+        if (tie)
+            head->tiedTo = "model.embed_tokens"; // noted, with its counted bias, by Design::allNotes()
     }
     return d;
 }

@@ -134,15 +134,11 @@ std::unique_ptr<Module> plainMlp(std::string name, std::string type, const std::
     return m;
 }
 
-void addLmHead(Design& design, Module& parent, bool tied, const std::string& embeddingPath)
+void addLmHead(Design& /*design*/, Module& parent, bool tied, const std::string& embeddingPath)
 {
     auto head = linear("lm_head", "E", "V", false);
-    if (tied) {
-        head->tiedTo = embeddingPath;
-        design.notes.push_back("lm_head shares its weight with " + embeddingPath
-            + ": counted once, as model.num_parameters() does (a checkpoint that also stores "
-              "lm_head.weight holds V·E more values)");
-    }
+    if (tied)
+        head->tiedTo = embeddingPath; // the note follows from the tie: Design::allNotes()
     parent.add(std::move(head));
 }
 

@@ -83,7 +83,7 @@ std::unique_ptr<Module> plainMlp(std::string name, std::string type, const std::
     bool bias, std::string fc1 = "fc1", std::string fc2 = "fc2");
 
 /// Appends lm_head Linear(E, V, bias=false) to @p parent; when @p tied it shares the weight at
-/// @p embeddingPath (counted once, as num_parameters() does) and a note says so.
+/// @p embeddingPath (counted once, as num_parameters() does); Design::allNotes() says so.
 void addLmHead(Design& design, Module& parent, bool tied, const std::string& embeddingPath);
 
 /// The most runs a layer stack may have (an explicit list such as mlp_only_layers can break a

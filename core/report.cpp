@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 namespace paramscope::core {
@@ -198,6 +199,19 @@ std::string hyperparameterLine(const Counted& c)
     return s;
 }
 
+/// "V = 50257 · … · F = 3072 (4*E)": every symbol's value, derived ones with their expression.
+std::string hyperparameterList(const Counted& c, const char* separator)
+{
+    std::string s;
+    for (std::size_t i = 0; i < c.design.symbols.size(); ++i) {
+        const Symbol& sym = c.design.symbols[i];
+        s += (s.empty() ? "" : separator) + sym.name + " = " + std::to_string(c.evaluation.symbols[i]);
+        if (sym.isDerived())
+            s += " (" + sym.definition.text() + ")";
+    }
+    return s;
+}
+
 std::string text(const Counted& c)
 {
     const auto all = rows(c);
@@ -232,8 +246,8 @@ std::string text(const Counted& c)
         out << k << ": " << v << "\n";
     if (!c.formulas.empty() && !c.formulas[0].where.empty())
         out << "formulas substitute " << c.formulas[0].where << "\n";
-    for (const auto& n : c.design.notes)
-        out << "note: " << n << "\n";
+    for (const Note& n : c.design.allNotes())
+        out << "note: " << n.text << "\n";
     return out.str();
 }
 
@@ -289,7 +303,21 @@ std::string json(const Counted& c)
         if (s.isDerived())
             derived[s.name] = s.definition.text();
     j["derived"] = derived;
-    j["notes"] = c.design.notes;
+    // "notes" stays an array of every note's text; "note_details" types them.
+    const auto notes = c.design.allNotes();
+    j["notes"] = nlohmann::ordered_json::array();
+    j["note_details"] = nlohmann::ordered_json::array();
+    for (const Note& n : notes) {
+        j["notes"].push_back(n.text);
+        nlohmann::ordered_json d;
+        d["kind"] = n.kind == Note::Kind::Tie ? "tie" : "kept";
+        d["text"] = n.text;
+        if (n.kind == Note::Kind::Tie) {
+            d["node"] = n.node;
+            d["tied_to"] = n.target;
+        }
+        j["note_details"].push_back(std::move(d));
+    }
     j["tree"] = treeJson(c, *c.design.root);
     return j.dump(2) + "\n";
 }
@@ -330,6 +358,14 @@ std::string csv(const Counted& c)
             << csvField(r.shape) << ',' << r.count << ',' << r.overall << ',' << share << ','
             << csvField(f.ok ? f.totalAscii : "") << "\n";
     }
+    // After the rows, so that the header stays the first line: comment lines a reader can skip
+    // (pandas: comment='#').
+    out << "# " << c.design.name << (c.design.className.empty() ? "" : " — class " + c.design.className) << "\n";
+    out << "# hyperparameters: " << hyperparameterLine(c) << "\n";
+    for (const auto& [k, v] : summary(c))
+        out << "# " << k << ": " << v << "\n";
+    for (const Note& n : c.design.allNotes())
+        out << "# note: " << n.text << "\n";
     return out.str();
 }
 
@@ -341,12 +377,25 @@ std::string markdownCell(std::string s)
     return out;
 }
 
+/// Prose in Markdown: '*' would start emphasis ("4*E … 2*E"), '|' a table cell.
+std::string markdownText(const std::string& s)
+{
+    std::string out;
+    for (char ch : s) {
+        if (ch == '*' || ch == '|' || ch == '\\')
+            out += '\\';
+        out += ch;
+    }
+    return out;
+}
+
 std::string markdown(const Counted& c)
 {
     const auto all = rows(c);
     std::ostringstream out;
     out << "### " << markdownCell(c.design.name) << (c.design.className.empty() ? "" : " (" + c.design.className + ")")
         << "\n\n";
+    out << "Hyperparameters: " << markdownText(hyperparameterList(c, " · ")) << "\n\n";
     out << "| Module | Shape | Parameters | Share | Formula |\n|---|---|--:|--:|---|\n";
     for (const Row& r : all) {
         const NodeFormula& f = c.formulas[static_cast<std::size_t>(r.module->index)];
@@ -360,6 +409,11 @@ std::string markdown(const Counted& c)
     out << "\n";
     for (const auto& [k, v] : summary(c))
         out << "- **" << k << "**: " << v << "\n";
+    if (const auto notes = c.design.allNotes(); !notes.empty()) {
+        out << "\nNotes:\n\n";
+        for (const Note& n : notes)
+            out << "- " << markdownText(n.text) << "\n";
+    }
     return out.str();
 }
 
@@ -391,6 +445,12 @@ std::string latexEscape(const std::string& s)
             out += ch;
         }
     }
+    // Characters of the notes that pdfLaTeX's default UTF-8 setup does not know.
+    static const std::pair<const char*, const char*> unicode[] = { { "−", "$-$" }, { "×", "$\\times$" },
+        { "·", "$\\cdot$" }, { "²", "$^2$" }, { "…", "\\ldots{}" }, { "≈", "$\\approx$" }, { "→", "$\\to$" } };
+    for (const auto& [from, to] : unicode)
+        for (auto at = out.find(from); at != std::string::npos; at = out.find(from, at + std::strlen(to)))
+            out.replace(at, std::strlen(from), to);
     return out;
 }
 
@@ -431,6 +491,13 @@ std::string latex(const Counted& c)
     }
     out << "\\midrule\n\\multicolumn{2}{l}{Total} & " << groupDigits(c.evaluation.total) << " & 100\\% & \\\\\n";
     out << "\\bottomrule\n\\end{tabular}\n";
+    // Below the table, not in it: notes are sentences, too wide for a column.
+    out << "\\par\\smallskip\n{\\footnotesize\n"
+        << latexEscape(c.design.name) << ". Hyperparameters: " << latexEscape(hyperparameterList(c, ", "))
+        << ".\\par\n";
+    for (const Note& n : c.design.allNotes())
+        out << "Note: " << latexEscape(n.text) << "\\par\n";
+    out << "}\n";
     return out.str();
 }
 

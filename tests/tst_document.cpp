@@ -26,6 +26,7 @@ private slots:
     void unlockAndLockDerived();
     void exportTables_data();
     void exportTables();
+    void untieSaveReopenHasNoTieNote();
 };
 
 namespace {
@@ -253,23 +254,30 @@ void TestDocument::exportTables_data()
 {
     QTest::addColumn<QString>("suffix");
     QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("values"); // the hyperparameters the table was computed with
     // GPT-2 medium's published total (354,823,168) after the drag E 768 -> 1024, H 12 -> 16, L 12 -> 24.
     QTest::newRow("csv") << "csv"
-                         << "\ntransformer.wte,2,Embedding,\"Embedding(50257, 1024)\",51463168,";
+                         << "\ntransformer.wte,2,Embedding,\"Embedding(50257, 1024)\",51463168,"
+                         << "# hyperparameters: V=50257  P=1024  E=1024  H=16  L=24  F=4096 (4*E)  D=64 (E/H)\n";
     QTest::newRow("markdown") << "md"
-                              << "| Module | Shape | Parameters | Share | Formula |";
+                              << "| Module | Shape | Parameters | Share | Formula |"
+                              << "V = 50257 · P = 1024 · E = 1024 · H = 16 · L = 24 · F = 4096 (4\\*E) · D = 64 (E/H)";
     QTest::newRow("latex") << "tex"
-                           << "\\toprule";
+                           << "\\toprule"
+                           << "V = 50257, P = 1024, E = 1024, H = 16, L = 24, F = 4096 (4*E), D = 64 (E/H)";
     QTest::newRow("json") << "json"
-                          << "\"total\": 354823168";
+                          << "\"total\": 354823168"
+                          << "\"E\": 1024,\n    \"H\": 16,\n    \"L\": 24,";
     QTest::newRow("text") << "txt"
-                          << "total: 354,823,168";
+                          << "total: 354,823,168"
+                          << "V=50257  P=1024  E=1024  H=16  L=24  F=4096 (4*E)  D=64 (E/H)";
 }
 
 void TestDocument::exportTables()
 {
     QFETCH(QString, suffix);
     QFETCH(QString, expected);
+    QFETCH(QString, values);
     Document doc;
     QVERIFY(doc.load(preset("gpt2")));
     doc.pushValue("H", 16);
@@ -283,6 +291,11 @@ void TestDocument::exportTables()
     QVERIFY(f.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(f.readAll());
     QVERIFY2(text.contains(expected), qPrintable(text.left(400)));
+    QVERIFY2(text.contains(values), qPrintable(text));
+    // The note the table refers to (lm_head's count of 0): its weight is wte's (LaTeX escapes '_').
+    QVERIFY2(QString(text).replace(QStringLiteral("\\_"), QStringLiteral("_"))
+                 .contains(QStringLiteral("lm_head shares its weight with transformer.wte")),
+        qPrintable(text));
 
     // An invalid value exports nothing and says why; an unknown suffix is refused.
     doc.pushValue("E", 1000);
@@ -291,6 +304,46 @@ void TestDocument::exportTables()
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("bad.csv"))));
     QVERIFY(!doc.exportTable(dir.filePath(QStringLiteral("table.xls")), &error));
     QVERIFY(error.contains(QStringLiteral(".xls")));
+}
+
+void TestDocument::untieSaveReopenHasNoTieNote()
+{
+    // Issue 8, item 4: Untie LM Head, Save, and the file still said the head shared wte's weight.
+    auto tieNotes = [](const core::Design& d) {
+        int n = 0;
+        for (const core::Note& note : d.allNotes())
+            n += note.kind == core::Note::Kind::Tie;
+        return n;
+    };
+    auto toggle = [](core::Design& d) { return core::toggleTie(d, core::findOutputHead(d)); };
+    Document doc;
+    QVERIFY(doc.load(preset("gpt2")));
+    QCOMPARE(tieNotes(doc.design()), 1);
+    QVERIFY(doc.applyEdit(QStringLiteral("Untie LM Head"), toggle));
+    QCOMPARE(tieNotes(doc.design()), 0);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("untied.json"));
+    QString error;
+    QVERIFY2(doc.save(path, &error), qPrintable(error));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(!f.readAll().contains("lm_head shares"));
+    f.close();
+    auto reopened = core::loadSource(path.toStdString());
+    QVERIFY(reopened.ok());
+    QCOMPARE(tieNotes(*reopened), 0);
+    for (const core::Note& n : reopened->allNotes())
+        QVERIFY2(n.text.find("lm_head") == std::string::npos, n.text.c_str());
+
+    // Undo ties it again: the note comes back, and saving still stores none.
+    doc.undoStack()->undo();
+    QCOMPARE(tieNotes(doc.design()), 1);
+    QVERIFY2(doc.save(path, &error), qPrintable(error));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(!f.readAll().contains("lm_head shares"));
+    auto tied = core::loadSource(path.toStdString());
+    QVERIFY(tied.ok());
+    QCOMPARE(tieNotes(*tied), 1);
 }
 
 QTEST_MAIN(TestDocument)

@@ -131,6 +131,11 @@ bool Document::save(const QString& path, QString* error)
     return true;
 }
 
+void Document::markModified()
+{
+    m_undoStack->resetClean();
+}
+
 void Document::pushValue(const std::string& symbol, core::Count value)
 {
     const core::Symbol* s = m_design.symbol(symbol);

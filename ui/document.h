@@ -53,7 +53,11 @@ public:
     QString displayName() const;
 
     /// Writes the design file atomically (QSaveFile); marks the stack clean on success.
+    /// Only kept notes are written: derived ones (ties) follow from the tree when read.
     bool save(const QString& path, QString* error);
+    /// Marks the design as having unsaved edits (a design restored from an autosave), so that
+    /// closing asks and the autosave keeps it.
+    void markModified();
     /// Writes the counts table of the current values, in the format of @p path's suffix: .csv,
     /// .md (Markdown), .json, .tex (LaTeX booktabs) or .txt, as `paramscope-cli count` does.
     /// Fails, naming why, when the values are invalid or the file cannot be written.

@@ -5,9 +5,15 @@
 #include "report.h"
 #include "theme.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QEvent>
 #include <QGridLayout>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
+#include <QToolButton>
 
 #include <algorithm>
 
@@ -36,6 +42,8 @@ SummaryWidget::SummaryWidget(Document* document, QWidget* parent)
     , m_details(new QLabel(this))
     , m_notes(new QLabel(this))
     , m_error(new QLabel(this))
+    , m_moreNotes(new QToolButton(this))
+    , m_copyNotes(new QAction(tr("Copy All Notes"), this))
 {
     auto* layout = new QGridLayout(this);
     layout->setContentsMargins(8, 4, 8, 4);
@@ -43,18 +51,32 @@ SummaryWidget::SummaryWidget(Document* document, QWidget* parent)
     layout->addWidget(m_total, 1, 0, Qt::AlignLeft | Qt::AlignBottom);
     layout->addWidget(m_compact, 1, 1, Qt::AlignLeft | Qt::AlignBottom);
     layout->addWidget(m_details, 2, 0, 1, 2);
-    layout->addWidget(m_notes, 3, 0, 1, 2);
+    auto* notesRow = new QHBoxLayout;
+    notesRow->addWidget(m_notes, 1);
+    notesRow->addWidget(m_moreNotes, 0, Qt::AlignTop);
+    layout->addLayout(notesRow, 3, 0, 1, 2);
     layout->addWidget(m_error, 4, 0, 1, 2);
     layout->setColumnStretch(1, 1);
     m_total->setObjectName(QStringLiteral("total"));
     m_total->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_total->setToolTip(tr("Total parameters, counted exactly"));
     m_details->setTextFormat(Qt::RichText);
-    // One line per note, elided to the width (the whole notes in the tooltip): a long list of
-    // assumed defaults must not push the tree down on a projector.
+    // One line per note, elided to the width: a long list of assumed defaults must not push the
+    // tree down on a projector. "More" shows them whole; they can be selected and copied either way.
     m_notes->setObjectName(QStringLiteral("notes"));
     m_notes->setTextFormat(Qt::PlainText);
     m_notes->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_notes->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_notes, &QLabel::customContextMenuRequested, this, &SummaryWidget::showNotesMenu);
+    m_moreNotes->setObjectName(QStringLiteral("moreNotes"));
+    m_moreNotes->setCheckable(true);
+    m_moreNotes->setAutoRaise(true);
+    connect(m_moreNotes, &QToolButton::toggled, this, &SummaryWidget::setNotesExpanded);
+    m_copyNotes->setObjectName(QStringLiteral("copyNotes"));
+    m_copyNotes->setToolTip(tr("Copy every note, whole, to the clipboard"));
+    connect(m_copyNotes, &QAction::triggered, this, &SummaryWidget::copyNotes);
+    m_total->setForegroundRole(QPalette::WindowText);
     m_error->setObjectName(QStringLiteral("summaryError"));
     m_error->setWordWrap(true);
     updateErrorStyle();
@@ -80,8 +102,10 @@ void SummaryWidget::changeEvent(QEvent* event)
         updateFonts();
         updateNotes();
     }
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
         updateErrorStyle();
+        updateGrey();
+    }
 }
 
 void SummaryWidget::resizeEvent(QResizeEvent* event)
@@ -100,20 +124,74 @@ void SummaryWidget::updateErrorStyle()
     m_error->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(errorColor(palette()).name()));
 }
 
+void SummaryWidget::setNotesExpanded(bool expanded)
+{
+    if (m_expanded == expanded)
+        return;
+    m_expanded = expanded;
+    m_moreNotes->setChecked(expanded);
+    updateNotes();
+}
+
+void SummaryWidget::copyNotes() const
+{
+    QGuiApplication::clipboard()->setText(m_noteLines.join(QLatin1Char('\n')));
+}
+
+void SummaryWidget::showNotesMenu(const QPoint& pos)
+{
+    QMenu menu(this);
+    QAction* copy = menu.addAction(tr("&Copy"));
+    copy->setEnabled(m_notes->hasSelectedText());
+    connect(
+        copy, &QAction::triggered, this, [this] { QGuiApplication::clipboard()->setText(m_notes->selectedText()); });
+    menu.addAction(m_copyNotes);
+    menu.addSeparator();
+    QAction* expand = menu.addAction(m_expanded ? tr("Show One Line Each") : tr("Show Whole Notes"));
+    connect(expand, &QAction::triggered, this, [this] { setNotesExpanded(!m_expanded); });
+    menu.exec(m_notes->mapToGlobal(pos));
+}
+
 void SummaryWidget::updateNotes()
 {
-    // The layout has already given the label its width when this runs from resizeEvent.
-    const int width = std::max(80, m_notes->width());
-    const QFontMetrics metrics(m_notes->font());
-    QStringList lines;
-    for (const QString& note : m_noteLines)
-        lines << metrics.elidedText(note, Qt::ElideRight, width);
-    m_notes->setText(lines.join(QLatin1Char('\n')));
+    bool elided = false;
+    if (m_expanded) {
+        m_notes->setWordWrap(true);
+        m_notes->setText(m_noteLines.join(QLatin1Char('\n')));
+    } else {
+        // The layout has already given the label its width when this runs from resizeEvent.
+        m_notes->setWordWrap(false);
+        const int width = std::max(80, m_notes->width());
+        const QFontMetrics metrics(m_notes->font());
+        QStringList lines;
+        for (const QString& note : m_noteLines) {
+            lines << metrics.elidedText(note, Qt::ElideRight, width);
+            elided = elided || lines.back() != note;
+        }
+        m_notes->setText(lines.join(QLatin1Char('\n')));
+    }
     QStringList tip;
     for (const QString& note : m_noteLines)
         tip << note.toHtmlEscaped();
     m_notes->setToolTip(tip.join(QStringLiteral("<br>")));
     m_notes->setVisible(!m_noteLines.isEmpty());
+    // The button is there whenever something is cut, and to fold the notes back.
+    m_moreNotes->setText(m_expanded ? tr("Less") : tr("More"));
+    m_moreNotes->setToolTip(m_expanded ? tr("Show each note on one line") : tr("Show the notes whole"));
+    m_moreNotes->setVisible(!m_noteLines.isEmpty() && (elided || m_expanded));
+}
+
+void SummaryWidget::updateGrey()
+{
+    // The last valid counts stay while a value is invalid, greyed like the tree's (legible on a
+    // projector, which the style's disabled colour often is not).
+    QPalette p; // no role set: inherits the window's
+    if (m_greyed)
+        p.setColor(QPalette::WindowText, dimmedText(palette()));
+    for (QLabel* label : { m_total, m_compact, m_details })
+        label->setPalette(p);
+    m_total->setToolTip(
+        m_greyed ? tr("The last valid total: a value is invalid") : tr("Total parameters, counted exactly"));
 }
 
 void SummaryWidget::updateFonts()
@@ -159,13 +237,11 @@ void SummaryWidget::refresh()
     }
     m_details->setText(details.join(QStringLiteral(" &nbsp;·&nbsp; ")));
 
+    // Derived notes (ties) come from the tree as it is now, kept ones from the design: the same
+    // notes, in the same words, as the CLI and the exported tables.
     QStringList notes;
-    for (const core::Module* m : d.nodes())
-        if (!m->tiedTo.empty())
-            notes << tr("%1 shares its weight with %2 (counted once)").arg(qs(core::Design::path(*m)), qs(m->tiedTo));
-    for (const auto& n : d.notes)
-        if (n.find("shares") == std::string::npos && n.find("tied") == std::string::npos)
-            notes << qs(n);
+    for (const core::Note& n : d.allNotes())
+        notes << qs(n.text);
     m_noteLines = notes;
     updateNotes();
 
@@ -180,6 +256,8 @@ void SummaryWidget::refresh()
         m_compact->setText({});
         m_details->setText({});
     }
+    m_greyed = m_document->error().has_value();
+    updateGrey();
 }
 
 } // namespace paramscope::ui

@@ -4,14 +4,17 @@
 #include <QStringList>
 #include <QWidget>
 
+class QAction;
 class QLabel;
+class QToolButton;
 
 namespace paramscope::ui {
 
 class Document;
 
 /// The design's totals, large enough for the back row: total, non-embedding, active per token
-/// (MoE), the published size, the tied/shared notes, and a banner when the values are invalid.
+/// (MoE), the published size, the notes (derived ones such as shared weights, and kept ones), and
+/// a banner when the values are invalid, with the last valid counts greyed.
 class SummaryWidget : public QWidget {
     Q_OBJECT
 public:
@@ -19,8 +22,16 @@ public:
 
     QString totalText() const;
     QString errorText() const;
-    /// The notes, whole (each is shown on one line, elided to the width; the tooltip has them all).
+    /// The notes, whole. Each is shown on one line, elided to the width, until the notes are
+    /// expanded (the "More" button, or the notes' context menu): then they wrap, whole. Either way
+    /// they are selectable by mouse and keyboard, and "Copy All Notes" copies them whole.
     QStringList notes() const;
+    bool notesExpanded() const { return m_expanded; }
+    void setNotesExpanded(bool expanded);
+    /// Copies every note, whole, one per line, to the clipboard.
+    void copyNotes() const;
+    /// Whether the counts shown are the last valid ones while a value is invalid (greyed).
+    bool countsGreyed() const { return m_greyed; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -31,6 +42,8 @@ private:
     void updateFonts();
     void updateNotes();
     void updateErrorStyle();
+    void updateGrey();
+    void showNotesMenu(const QPoint& pos);
 
     Document* m_document;
     QLabel* m_title;
@@ -39,7 +52,11 @@ private:
     QLabel* m_details;
     QLabel* m_notes;
     QLabel* m_error;
+    QToolButton* m_moreNotes;
+    QAction* m_copyNotes;
     QStringList m_noteLines;
+    bool m_expanded = false;
+    bool m_greyed = false;
 };
 
 } // namespace paramscope::ui
