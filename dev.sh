@@ -5,6 +5,8 @@
 #   ./dev.sh test                                 run every test, Release and ASan+UBSan builds
 #   ./dev.sh bench                                run the benchmarks (Release)
 #   ./dev.sh fuzz [SECONDS]                       run each libFuzzer target SECONDS (default 60)
+#   ./dev.sh monkey [--seed S] [--seeds N] [--steps N] [--trace]
+#                                                 random GUI sequences, longer than CI runs them
 #   ./dev.sh deps                                 only install the packages
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -122,8 +124,24 @@ fuzz)
     deps "${FUZZ_PACKAGES[@]}"
     fuzz "$seconds"
     ;;
+monkey)
+    deps
+    build default
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --seed) export PARAMSCOPE_MONKEY_SEED="$2"; shift 2 ;;
+        --seeds) export PARAMSCOPE_MONKEY_SEEDS="$2"; shift 2 ;;
+        --steps) export PARAMSCOPE_MONKEY_STEPS="$2"; shift 2 ;;
+        --trace) export PARAMSCOPE_MONKEY_TRACE=1; shift ;;
+        *) echo "usage: ./dev.sh monkey [--seed S] [--seeds N] [--steps N] [--trace]" >&2; exit 2 ;;
+        esac
+    done
+    export PARAMSCOPE_MONKEY_STEPS="${PARAMSCOPE_MONKEY_STEPS:-20000}"
+    QT_QPA_PLATFORM="offscreen:configfile=$PWD/tests/data/offscreen-1920x1080.json" \
+        exec build/default/tests/tst_monkey -maxwarnings 0
+    ;;
 *)
-    echo "usage: ./dev.sh app|test|bench|fuzz|deps" >&2
+    echo "usage: ./dev.sh app|test|bench|fuzz|monkey|deps" >&2
     exit 2
     ;;
 esac
