@@ -38,8 +38,9 @@ inline void require(bool condition, const std::string& what)
 }
 
 /// An input as `paramscope-cli count` would get it: `--set` settings and `--class` on an optional
-/// first line ("E=1024 n_layer=2 --class=BertModel"), then the JSON text. Input that starts with
-/// '{' (after blanks) is JSON alone, so plain design files and configs are valid inputs.
+/// first line ("E=1024 n_layer=2 --class=BertModel"), then the JSON text. Input whose first line
+/// starts with '{' or '[' (after blanks) or has no '=' is JSON alone, so plain design files and
+/// configs are inputs as they are.
 struct Input {
     std::vector<std::string> settings;
     std::string className;
@@ -50,12 +51,13 @@ inline Input splitInput(std::string_view text)
 {
     Input in;
     const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos || text[first] == '{') {
+    const auto eol = text.find('\n');
+    const std::string_view line = text.substr(0, eol);
+    if (first == std::string_view::npos || text[first] == '{' || text[first] == '['
+        || line.find('=') == std::string_view::npos) {
         in.json = text;
         return in;
     }
-    const auto eol = text.find('\n');
-    const std::string_view line = text.substr(0, eol);
     in.json = eol == std::string_view::npos ? std::string_view {} : text.substr(eol + 1);
     std::size_t pos = 0;
     while (pos < line.size()) {
