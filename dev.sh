@@ -4,6 +4,7 @@
 #   ./dev.sh app [SOURCE] [--set NAME=VALUE]...   launch the desktop app
 #   ./dev.sh test                                 run every test, Release and ASan+UBSan builds
 #   ./dev.sh bench                                run the benchmarks (Release)
+#   ./dev.sh fuzz [SECONDS]                       run each libFuzzer target SECONDS (default 60)
 #   ./dev.sh monkey [--seed S] [--seeds N] [--steps N] [--trace]
 #                                                 random GUI sequences, longer than CI runs them
 #   ./dev.sh deps                                 only install the packages
@@ -15,10 +16,14 @@ PACKAGES=(
     qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
     nlohmann-json3-dev libbenchmark-dev
 )
+# The fuzz targets build with clang and its libFuzzer runtime (fuzz and test commands).
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+FUZZ_TARGETS=(design hfimport expr)
 
+# Installs PACKAGES and the extra packages given as arguments.
 deps() {
     local missing=()
-    for p in "${PACKAGES[@]}"; do
+    for p in "${PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -37,11 +42,61 @@ build() {
     cmake --build --preset "$1"
 }
 
+# Runs every fuzz target for $1 seconds on a corpus kept in build/fuzz/corpus (seeded from
+# tests/fuzz/corpus and tests/fuzz/regressions). A crash, hang (10 s), leak or memory blow-up
+# (2 GB) is minimised and copied to tests/fuzz/regressions/TARGET/, where ctest replays it in the
+# gcc builds; the command then fails. The other targets still run.
+fuzz() {
+    local seconds="$1" failed=()
+    build fuzz
+    local limits=(-timeout=10 -rss_limit_mb=2048)
+    for t in "${FUZZ_TARGETS[@]}"; do
+        local exe=build/fuzz/tests/fuzz/fuzz_$t corpus=build/fuzz/corpus/$t out=build/fuzz/artifacts/$t
+        local log=build/fuzz/logs/$t.log
+        mkdir -p "$corpus" "$out" build/fuzz/logs tests/fuzz/regressions/$t
+        rm -f "$out"/*
+        echo "== fuzz_$t: ${seconds} s (log: $log)"
+        if UBSAN_OPTIONS=print_stacktrace=1 "$exe" "${limits[@]}" -max_total_time="$seconds" \
+            -dict=tests/fuzz/$t.dict -artifact_prefix="$out/" -print_final_stats=1 \
+            "$corpus" tests/fuzz/corpus/$t tests/fuzz/regressions/$t >"$log" 2>&1; then
+            grep -E '^#[0-9]+' "$log" | tail -1
+            continue
+        fi
+        failed+=("$t")
+        grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz: |.*runtime error)' "$log" | head -5 || true
+        local found=0
+        for a in "$out"/*; do
+            [ -f "$a" ] || continue
+            found=1
+            local name kind min
+            name=$(basename "$a")
+            kind=${name%%-*}
+            min="$out/minimized-$name"
+            echo "   minimising $a"
+            "$exe" "${limits[@]}" -minimize_crash=1 -runs=20000 -max_total_time=60 \
+                -exact_artifact_path="$min" "$a" >"$log.minimize" 2>&1 || true
+            [ -s "$min" ] || cp "$a" "$min"
+            local kept="tests/fuzz/regressions/$t/$kind-$(sha1sum "$min" | cut -c1-16)"
+            cp "$min" "$kept"
+            echo "   kept $kept ($(stat -c %s "$kept") bytes)"
+            # CI's workspace is thrown away: the log must carry a small input itself.
+            if [ "$(stat -c %s "$kept")" -le 4096 ]; then
+                echo "   base64: $(base64 -w0 "$kept")"
+            fi
+        done
+        [ $found -eq 1 ] || echo "   no input saved: see $log"
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+        echo "fuzz: findings in ${failed[*]} (inputs in tests/fuzz/regressions/; fix them, then commit the inputs)" >&2
+        return 1
+    fi
+}
+
 command="${1:-app}"
 [ $# -gt 0 ] && shift
 case "$command" in
 deps)
-    deps
+    deps "${FUZZ_PACKAGES[@]}"
     ;;
 app)
     deps
@@ -52,7 +107,7 @@ app)
     exec build/default/app/paramscope-cli count "${@:-gpt2}"
     ;;
 test)
-    deps
+    deps "${FUZZ_PACKAGES[@]}"
     build default
     ctest --preset default
     build asan
@@ -63,6 +118,15 @@ bench)
     build default
     build/default/tests/bench_recompute "$@"
     [ -x build/default/tests/bench_ui ] && build/default/tests/bench_ui "$@"
+    ;;
+fuzz)
+    seconds="${1:-60}"
+    if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
+        echo "usage: ./dev.sh fuzz [SECONDS per target]" >&2
+        exit 2
+    fi
+    deps "${FUZZ_PACKAGES[@]}"
+    fuzz "$seconds"
     ;;
 monkey)
     deps
@@ -81,7 +145,7 @@ monkey)
         QTEST_FUNCTION_TIMEOUT=86400000 exec build/default/tests/tst_monkey -maxwarnings 0
     ;;
 *)
-    echo "usage: ./dev.sh app|test|bench|monkey|deps" >&2
+    echo "usage: ./dev.sh app|test|bench|fuzz|monkey|deps" >&2
     exit 2
     ;;
 esac
