@@ -614,6 +614,9 @@ void MainWindow::setZoom(double factor)
     if (!m_headless)
         settings::zoom.setValue(m_zoom);
     balanceColumns();
+    // Again once the font change has reached every widget (it is posted): the panel's needs are
+    // measured in the new font only then.
+    QTimer::singleShot(0, this, &MainWindow::balanceColumns);
     scheduleFitColumns();
     updateZoomLabel();
 }
@@ -650,8 +653,10 @@ void MainWindow::balanceColumns()
     const int total = width(); // the splitter may not be laid out yet
     keepPanelWhole();
     const int need = m_leftSplitter->minimumWidth();
+    // From 200 % on, a quarter: at 300 % a third left the formulas a few letters wide.
+    const int share = m_zoom >= 2.0 ? total / 4 : total / 3;
     const int left
-        = std::min(total / 2, std::max(need, std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)))));
+        = std::min(total / 2, std::max(need, std::min(share, static_cast<int>(420 * std::max(1.0, m_zoom)))));
     m_mainSplitter->setSizes({ left, std::max(100, total - left) });
 }
 
