@@ -3,6 +3,7 @@
 // sequences that crashed it (issue 8), and the throttled rebuild of a drag.
 #include "chartwidget.h"
 #include "hyperparameterpanel.h"
+#include "int64spinbox.h"
 #include "mainwindow.h"
 
 #include <QAbstractSpinBox>
@@ -11,7 +12,6 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>

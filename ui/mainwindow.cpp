@@ -270,6 +270,14 @@ void MainWindow::createActions()
     connect(copyFormula, &QAction::triggered, this, [this] { copySelected(true); });
     editMenu->addAction(copyRow);
     editMenu->addAction(copyFormula);
+    // The summary's Copy All Notes (on its notes' menu) is an Edit action with a key too.
+    if (auto* notes = m_summary->findChild<QAction*>(QStringLiteral("copyNotes"))) {
+        notes->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_C));
+        notes->setToolTip(
+            QStringLiteral("%1 (%2)").arg(notes->toolTip(), notes->shortcut().toString(QKeySequence::NativeText)));
+        addAction(notes);
+        editMenu->addAction(notes);
+    }
     // Right-click on a row: what is read there (a formula elided with "…") can be taken whole.
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_tree->addActions({ copyRow, copyFormula, rename });
