@@ -8,9 +8,9 @@
 #include "theme.h"
 
 #include <QClipboard>
-#include <QUndoStack>
 #include <QLabel>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QtTest>
 
 using namespace paramscope;
@@ -113,6 +113,9 @@ private slots:
         auto* copy = w.findChild<QAction*>(QStringLiteral("copyNotes"));
         QVERIFY(copy);
         copy->trigger();
+        QCOMPARE(QGuiApplication::clipboard()->text(), whole);
+        QGuiApplication::clipboard()->clear();
+        QTest::keyClick(&w, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier); // its shortcut
         QCOMPARE(QGuiApplication::clipboard()->text(), whole);
     }
 

@@ -75,6 +75,10 @@ SummaryWidget::SummaryWidget(Document* document, QWidget* parent)
     connect(m_moreNotes, &QToolButton::toggled, this, &SummaryWidget::setNotesExpanded);
     m_copyNotes->setObjectName(QStringLiteral("copyNotes"));
     m_copyNotes->setToolTip(tr("Copy every note, whole, to the clipboard"));
+    // Anywhere in the window: the notes are often what a report needs beside the table.
+    m_copyNotes->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_copyNotes->setShortcutContext(Qt::WindowShortcut);
+    addAction(m_copyNotes);
     connect(m_copyNotes, &QAction::triggered, this, &SummaryWidget::copyNotes);
     m_total->setForegroundRole(QPalette::WindowText);
     m_error->setObjectName(QStringLiteral("summaryError"));
