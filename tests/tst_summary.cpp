@@ -151,6 +151,15 @@ private slots:
         QCOMPARE(total->palette().color(QPalette::WindowText), grey);
         QVERIFY(!w.errorText().isEmpty());
 
+        // The message follows the zoom (a style sheet once kept it at the system size).
+        QLabel* error = label(w, "summaryError");
+        QFont zoomed = w.font();
+        zoomed.setPointSizeF(zoomed.pointSizeF() * 1.75);
+        w.setFont(zoomed);
+        QCOMPARE(error->font().pointSizeF(), zoomed.pointSizeF());
+        QVERIFY(error->font().bold());
+        QCOMPARE(error->palette().color(QPalette::WindowText), ui::errorColor(w.palette()));
+
         doc.pushValue("E", 1536);
         QVERIFY(!w.countsGreyed());
         QCOMPARE(total->palette().color(QPalette::WindowText), normal);

@@ -125,7 +125,11 @@ QStringList SummaryWidget::notes() const
 
 void SummaryWidget::updateErrorStyle()
 {
-    m_error->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(errorColor(palette()).name()));
+    // A palette, not a style sheet: a style sheet's font stops the zoom reaching the label (it
+    // stayed at 100 % while everything else was at 175 %).
+    QPalette p;
+    p.setColor(QPalette::WindowText, errorColor(palette()));
+    m_error->setPalette(p);
 }
 
 void SummaryWidget::setNotesExpanded(bool expanded)
@@ -215,6 +219,9 @@ void SummaryWidget::updateFonts()
     QFont italic = base;
     italic.setItalic(true);
     m_notes->setFont(italic);
+    QFont bold = base;
+    bold.setBold(true);
+    m_error->setFont(bold);
 }
 
 void SummaryWidget::refresh()
