@@ -594,10 +594,15 @@ bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QS
     fitColumns();
     // Coalesced updates run now rather than after a wait: the chart's throttled rebuild, then the
     // posted events (its queued replot, deferred column fits).
-#ifdef PARAMSCOPE_HAVE_CHART
-    static_cast<ChartWidget*>(m_chart)->flush();
-#endif
     QApplication::processEvents();
+#ifdef PARAMSCOPE_HAVE_CHART
+    // A rebuild can resize what is around the chart, which asks for another: a few rounds at most.
+    auto* chart = static_cast<ChartWidget*>(m_chart);
+    for (int round = 0; round < 4 && chart->rebuildPending(); ++round) {
+        chart->flush();
+        QApplication::processEvents();
+    }
+#endif
     QApplication::processEvents();
     m_tree->doItemsLayout();
     const QPixmap pixmap = grab();
