@@ -47,11 +47,14 @@ QString differences(const core::Design& curve, const core::Design& marker, const
 /// A design's own value of @p x and its total, or an error.
 core::Result<std::pair<Count, Count>> ownPoint(const core::Design& design, const std::string& x)
 {
-    core::Design d = design;
-    if (!d.isCompiled()) {
-        if (auto st = d.compile(); !st)
+    // Presets and the document's design come compiled: no copy on every slider step.
+    std::optional<core::Design> compiled;
+    if (!design.isCompiled()) {
+        compiled = design;
+        if (auto st = compiled->compile(); !st)
             return st.error();
     }
+    const core::Design& d = compiled ? *compiled : design;
     int xi = d.symbolIndex(x);
     for (std::size_t i = 0; xi < 0 && i < d.symbols.size(); ++i) {
         if (d.symbols[i].field == x)
@@ -191,6 +194,7 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
     options.from = spec.from;
     options.to = spec.to;
     options.step = spec.step;
+    options.maxPoints = spec.maxPoints;
     if (!options.to && spec.autoRangeFactor > 0 && current)
         options.to = std::max<Count>(static_cast<Count>(static_cast<double>(current->first) * spec.autoRangeFactor), 2);
     else if (!options.to && highest > 0)

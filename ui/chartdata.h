@@ -21,6 +21,7 @@ struct ChartSpec {
     std::optional<core::Count> from; ///< first x; empty: chosen from the design and the markers
     std::optional<core::Count> to; ///< last x; empty: likewise
     std::optional<core::Count> step; ///< empty: step through the valid values only
+    std::size_t maxPoints = 600; ///< a default step widens (by whole valid steps) to stay under this
     std::vector<core::Design> markers; ///< labelled points at their own (x, total), e.g. presets
     double autoRangeFactor = 0; ///< > 0 and no `to`: sweep to this × the design's own x
     bool breakdown = true; ///< stacked areas by component kind under the total

@@ -4,6 +4,7 @@
 #include "breakdown.h"
 
 #include <QFontMetricsF>
+#include <QHash>
 
 #include <algorithm>
 #include <cmath>
@@ -21,6 +22,20 @@ QFont ChartFonts::font(double factor, bool bold) const
     f.setPixelSize(std::max(8, static_cast<int>(std::lround(base * factor))));
     f.setBold(bold);
     return f;
+}
+
+double textAdvance(const QFont& font, const QString& text)
+{
+    thread_local QHash<QString, double> cache;
+    if (cache.size() > 20000)
+        cache.clear();
+    const QString key = font.key() + QChar(0x1f) + text;
+    auto it = cache.constFind(key);
+    if (it != cache.constEnd())
+        return *it;
+    const double w = QFontMetricsF(font).horizontalAdvance(text);
+    cache.insert(key, w);
+    return w;
 }
 
 QString LegendEntry::fullText() const
@@ -42,7 +57,7 @@ int lineHeight(const QFont& font)
 
 int textWidth(const QFont& font, const QString& text)
 {
-    return static_cast<int>(std::ceil(QFontMetricsF(font).horizontalAdvance(text)));
+    return static_cast<int>(std::ceil(textAdvance(font, text)));
 }
 
 struct Wrapped {
@@ -52,29 +67,36 @@ struct Wrapped {
 };
 
 /// Fills lines of at most @p width pixels with @p tokens (a break may come between any two; each
-/// line is trimmed). A token wider than a line alone is elided.
+/// line is trimmed). A token wider than a line alone is elided. Each token is measured once and
+/// each line once more (a slider step lays the chart out again: no shaping per character).
 Wrapped wrapTokens(const QStringList& tokens, const QFont& font, int width)
 {
     Wrapped out;
     const QFontMetricsF metrics(font);
     QString line;
+    double lineWidth = 0;
     auto flush = [&] {
         QString t = line.trimmed();
+        line.clear();
+        lineWidth = 0;
         if (t.isEmpty())
             return;
-        if (metrics.horizontalAdvance(t) > width) {
+        double w = textAdvance(font, t);
+        if (w > width) {
             t = metrics.elidedText(t, Qt::ElideRight, width);
+            w = textAdvance(font, t);
             out.elided = true;
         }
-        out.width = std::max(out.width, textWidth(font, t));
+        out.width = std::max(out.width, static_cast<int>(std::ceil(w)));
         out.lines << t;
-        line.clear();
     };
     for (const QString& token : tokens) {
-        const QString candidate = line + token;
-        if (!line.trimmed().isEmpty() && metrics.horizontalAdvance(candidate.trimmed()) > width)
+        const double w = textAdvance(font, token);
+        // Spaces at the line's ends count here and are trimmed later: a line never comes out wider.
+        if (!line.trimmed().isEmpty() && lineWidth + w > width)
             flush();
         line += token;
+        lineWidth += w;
     }
     flush();
     return out;
@@ -306,6 +328,7 @@ Wrapped footerLines(const ChartLayoutInput& in, TextMode mode, const QFont& font
 }
 
 struct Candidate {
+    bool bigTitle = true;
     TextMode subtitle = TextMode::Full;
     LegendMode legend = LegendMode::BottomFull;
     TextMode footer = TextMode::Full;
@@ -396,119 +419,130 @@ ChartLayout layoutChart(const ChartLayoutInput& in)
         return it->second;
     };
 
-    struct Result {
-        Candidate c;
+    // One arrangement: its loss (what it leaves out), whether the plot keeps its share, the
+    // plot's area; with @p l, the layout itself. Only arithmetic on what was measured above, so
+    // that trying every arrangement stays cheap.
+    struct Score {
         double loss = 0;
         bool feasible = false;
         long long area = 0;
-        ChartLayout layout;
     };
-    std::optional<Result> best;
-    for (bool bigTitle : { true, false }) {
-        for (TextMode subtitleMode : { TextMode::Full, TextMode::Short, TextMode::None }) {
-            for (LegendMode legendMode : kLegendModes) {
-                for (TextMode footerMode : { TextMode::Full, TextMode::Short, TextMode::None }) {
-                    for (bool shortAxes : { false, true }) {
-                        ChartLayout l = out;
-                        double loss = 0;
-                        // Top: title, subtitle.
-                        int top = k.margin;
-                        if (!bigTitle) {
-                            l.title = smallTitle;
-                            loss += smallTitleElided ? 3 : 1;
-                        }
-                        const int titleHeight = lineHeight(l.title.font) * static_cast<int>(l.title.lines.size());
-                        l.title.rect = QRect(k.margin, top, inner, titleHeight);
-                        top += titleHeight;
-                        const Wrapped& sub = subtitleMode == TextMode::Full ? subtitleFull
-                            : subtitleMode == TextMode::Short               ? subtitleShort
-                                                                            : Wrapped {};
-                        if (!sub.lines.isEmpty()) {
-                            const int h = lineHeight(subtitleFont) * static_cast<int>(sub.lines.size());
-                            l.subtitle = { QRect(k.margin, top, inner, h), sub.lines, subtitleFont };
-                            top += h;
-                        }
-                        if (!subtitleFull.lines.isEmpty())
-                            loss += subtitleMode == TextMode::Full ? (subtitleFull.elided ? 1 : 0)
-                                : subtitleMode == TextMode::Short  ? 2
-                                                                   : 4;
-                        top += k.gap;
-                        // Bottom: footer, then the legend above it.
-                        int bottom = H - k.margin;
-                        const Wrapped& foot = footers[footerMode];
-                        if (!foot.lines.isEmpty()) {
-                            const int h = lineHeight(footerFont) * static_cast<int>(foot.lines.size());
-                            bottom -= h;
-                            l.footer = { QRect(k.margin, bottom, inner, h), foot.lines, footerFont };
-                            bottom -= k.gap;
-                        }
-                        if (!footers[TextMode::Full].lines.isEmpty())
-                            loss += footerMode == TextMode::Full ? 0
-                                : footerMode == TextMode::Short
-                                ? 2
-                                : (in.key.isEmpty() ? 5 : 20); // numbers in the plot need their key
-                        // The axes' decorations.
-                        const int yDecor = pad + yTickWidth + (shortAxes ? 0 : pad + axisTitleHeight) + 2;
-                        const int xDecor = pad + tickHeight + (shortAxes ? 0 : pad + axisTitleHeight) + 2;
-                        const int topOverhang = tickHeight / 2 + 2;
-                        const int rightOverhang = xTickWidth / 2 + 2;
-                        loss += shortAxes ? 1.5 : 0;
-                        // Short: no axis titles (the chart's title names x: "… as E grows").
-                        l.xLabel = shortAxes ? QString() : in.xLabel;
-                        l.yLabel = shortAxes ? QString() : in.yLabel;
-                        // The legend.
-                        const bool side = isSide(legendMode);
-                        const int sideRoom = W / 2 - 2 * k.margin - yDecor - rightOverhang - k.gap;
-                        const LegendBlock& legend = legendFor(legendMode, side ? std::max(40, sideRoom) : inner);
-                        if (!in.legend.empty())
-                            loss += legendLoss(legendMode) + 1.5 * legend.elided;
-                        int right = W - k.margin;
-                        if (!side && !legend.entries.empty()) {
-                            bottom -= legend.size.height();
-                            l.legend = QRect(QPoint((W - legend.size.width()) / 2, bottom), legend.size);
-                            bottom -= k.gap;
-                        } else if (side && !legend.entries.empty()) {
-                            right -= legend.size.width() + k.gap;
-                            l.legend = QRect(QPoint(right + k.gap, top + topOverhang), legend.size);
-                        }
-                        l.legendPlacement = legend.entries.empty() ? LegendPlacement::Hidden
-                            : side                                 ? LegendPlacement::Side
-                                                                   : LegendPlacement::Bottom;
-                        l.entries = legend.entries;
-                        for (auto& e : l.entries) {
-                            e.rect.translate(l.legend.topLeft());
-                            e.icon.translate(l.legend.topLeft());
-                            e.text.translate(l.legend.topLeft());
-                        }
-                        if (l.entries.empty())
-                            l.entries.resize(in.legend.size());
-                        l.axes = QRect(QPoint(k.margin, top), QPoint(right - 1, bottom - 1));
-                        l.plot = l.axes.adjusted(yDecor, topOverhang, -rightOverhang, -xDecor);
-                        const bool sideFits = !side || l.legend.bottom() <= bottom;
-                        const bool feasible = sideFits && l.plot.width() >= kMinPlotWidthShare * W
-                            && l.plot.height() >= kMinPlotHeightShare * H;
-                        const long long area = static_cast<long long>(std::max(0, l.plot.width()))
-                            * std::max(0, l.plot.height()) * (sideFits ? 1 : 0);
-                        // Among equals, the larger plot.
-                        loss -= 0.5 * static_cast<double>(area) / std::max(1.0, static_cast<double>(W) * H);
-                        Result r { { subtitleMode, legendMode, footerMode, shortAxes }, loss, feasible, area,
-                            std::move(l) };
-                        const bool better = !best || (r.feasible && !best->feasible)
-                            || (r.feasible == best->feasible
-                                && (r.feasible ? r.loss < best->loss : r.area > best->area));
-                        if (better)
-                            best = std::move(r);
-                    }
-                }
-            }
+    const int subtitleLine = lineHeight(subtitleFont), footerLine = lineHeight(footerFont);
+    auto place = [&](const Candidate& c, ChartLayout* l) {
+        Score score;
+        double& loss = score.loss;
+        // Top: title, subtitle.
+        int top = k.margin;
+        const ChartLayout::Text& title = c.bigTitle ? out.title : smallTitle;
+        if (!c.bigTitle)
+            loss += smallTitleElided ? 3 : 1;
+        const int titleHeight = lineHeight(title.font) * static_cast<int>(title.lines.size());
+        const QRect titleRect(k.margin, top, inner, titleHeight);
+        top += titleHeight;
+        const Wrapped* sub = c.subtitle == TextMode::Full ? &subtitleFull
+            : c.subtitle == TextMode::Short               ? &subtitleShort
+                                                          : nullptr;
+        QRect subtitleRect;
+        if (sub && !sub->lines.isEmpty()) {
+            subtitleRect = QRect(k.margin, top, inner, subtitleLine * static_cast<int>(sub->lines.size()));
+            top += subtitleRect.height();
         }
-    }
-    ChartLayout l = std::move(best->layout);
-    l.plotKeepsShare = best->feasible;
+        if (!subtitleFull.lines.isEmpty())
+            loss += c.subtitle == TextMode::Full ? (subtitleFull.elided ? 1 : 0)
+                : c.subtitle == TextMode::Short  ? 2
+                                                 : 4;
+        top += k.gap;
+        // Bottom: footer, then the legend above it.
+        int bottom = H - k.margin;
+        const Wrapped& foot = footers.at(c.footer);
+        QRect footerRect;
+        if (!foot.lines.isEmpty()) {
+            const int h = footerLine * static_cast<int>(foot.lines.size());
+            bottom -= h;
+            footerRect = QRect(k.margin, bottom, inner, h);
+            bottom -= k.gap;
+        }
+        if (!footers.at(TextMode::Full).lines.isEmpty())
+            loss += c.footer == TextMode::Full ? 0
+                : c.footer == TextMode::Short  ? 2
+                                               : (in.key.isEmpty() ? 5 : 20); // numbers in the plot need their key
+        // The axes' decorations. Short: no axis titles (the chart's title names x: "… as E grows").
+        const int yDecor = pad + yTickWidth + (c.shortAxes ? 0 : pad + axisTitleHeight) + 2;
+        const int xDecor = pad + tickHeight + (c.shortAxes ? 0 : pad + axisTitleHeight) + 2;
+        const int topOverhang = tickHeight / 2 + 2;
+        const int rightOverhang = xTickWidth / 2 + 2;
+        loss += c.shortAxes ? 1.5 : 0;
+        // The legend.
+        const bool side = isSide(c.legend);
+        const int sideRoom = W / 2 - 2 * k.margin - yDecor - rightOverhang - k.gap;
+        const LegendBlock& legend = legendFor(c.legend, side ? std::max(40, sideRoom) : inner);
+        if (!in.legend.empty())
+            loss += legendLoss(c.legend) + 1.5 * legend.elided;
+        int right = W - k.margin;
+        QRect legendRect;
+        if (!side && !legend.entries.empty()) {
+            bottom -= legend.size.height();
+            legendRect = QRect(QPoint((W - legend.size.width()) / 2, bottom), legend.size);
+            bottom -= k.gap;
+        } else if (side && !legend.entries.empty()) {
+            right -= legend.size.width() + k.gap;
+            legendRect = QRect(QPoint(right + k.gap, top + topOverhang), legend.size);
+        }
+        const QRect axes(QPoint(k.margin, top), QPoint(right - 1, bottom - 1));
+        const QRect plot = axes.adjusted(yDecor, topOverhang, -rightOverhang, -xDecor);
+        const bool sideFits = !side || legendRect.bottom() <= bottom;
+        score.feasible = sideFits && plot.width() >= kMinPlotWidthShare * W && plot.height() >= kMinPlotHeightShare * H;
+        score.area
+            = static_cast<long long>(std::max(0, plot.width())) * std::max(0, plot.height()) * (sideFits ? 1 : 0);
+        // Among equals, the larger plot.
+        loss -= 0.5 * static_cast<double>(score.area) / std::max(1.0, static_cast<double>(W) * H);
+        if (l) {
+            l->title = title;
+            l->title.rect = titleRect;
+            if (sub && !sub->lines.isEmpty())
+                l->subtitle = { subtitleRect, sub->lines, subtitleFont };
+            if (!foot.lines.isEmpty())
+                l->footer = { footerRect, foot.lines, footerFont };
+            l->xLabel = c.shortAxes ? QString() : in.xLabel;
+            l->yLabel = c.shortAxes ? QString() : in.yLabel;
+            l->legend = legendRect;
+            l->legendPlacement = legend.entries.empty() ? LegendPlacement::Hidden
+                : side                                  ? LegendPlacement::Side
+                                                        : LegendPlacement::Bottom;
+            l->entries = legend.entries;
+            for (auto& e : l->entries) {
+                e.rect.translate(legendRect.topLeft());
+                e.icon.translate(legendRect.topLeft());
+                e.text.translate(legendRect.topLeft());
+            }
+            if (l->entries.empty())
+                l->entries.resize(in.legend.size());
+            l->axes = axes;
+            l->plot = plot;
+        }
+        return score;
+    };
+
+    std::optional<std::pair<Candidate, Score>> best;
+    for (bool bigTitle : { true, false })
+        for (TextMode subtitleMode : { TextMode::Full, TextMode::Short, TextMode::None })
+            for (LegendMode legendMode : kLegendModes)
+                for (TextMode footerMode : { TextMode::Full, TextMode::Short, TextMode::None })
+                    for (bool shortAxes : { false, true }) {
+                        const Candidate c { bigTitle, subtitleMode, legendMode, footerMode, shortAxes };
+                        const Score r = place(c, nullptr);
+                        const Score* b = best ? &best->second : nullptr;
+                        if (!b || (r.feasible && !b->feasible)
+                            || (r.feasible == b->feasible && (r.feasible ? r.loss < b->loss : r.area > b->area)))
+                            best = { c, r };
+                    }
+    ChartLayout l = out;
+    place(best->first, &l);
+    l.plotKeepsShare = best->second.feasible;
     if (l.title.lines != out.title.lines && !out.omitted.contains(in.title) && smallTitleElided)
         l.omitted.prepend(in.title);
     // What the picture leaves out or shortens, whole, for a place outside it (the widget's details).
-    const Candidate& c = best->c;
+    const Candidate& c = best->first;
     if (c.subtitle != TextMode::Full || subtitleFull.elided) {
         if (const QString s = subtitleText(in); !s.isEmpty())
             l.omitted << s;

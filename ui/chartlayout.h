@@ -18,6 +18,10 @@ namespace paramscope::ui {
 inline constexpr double kMinPlotWidthShare = 0.5;
 inline constexpr double kMinPlotHeightShare = 0.4;
 
+/// The width of @p text in @p font, remembered: a slider step lays out and labels the chart again
+/// with the same texts, and shaping them anew each time would take most of the step.
+double textAdvance(const QFont& font, const QString& text);
+
 /// Font sizes in pixels, from one base size (the body text).
 struct ChartFonts {
     int base = 13;

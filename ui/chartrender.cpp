@@ -10,6 +10,7 @@
 #include <QSvgGenerator>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -371,9 +372,17 @@ bool segmentHits(QPointF a, QPointF b, const QRectF& r)
         [&](const QLineF& e) { return s.intersects(e, nullptr) == QLineF::BoundedIntersection; });
 }
 
+/// The first segment of @p line (points in increasing x, as a curve's pixels are) that may reach
+/// x = @p left: the label search looks only at the few segments under a label, not all 600.
+int firstSegment(const QVector<QPointF>& line, double left)
+{
+    auto it = std::lower_bound(line.begin(), line.end(), left, [](const QPointF& p, double x) { return p.x() < x; });
+    return std::max(1, static_cast<int>(it - line.begin()));
+}
+
 bool polylineHits(const QVector<QPointF>& line, const QRectF& r)
 {
-    for (int i = 1; i < line.size(); ++i) {
+    for (int i = firstSegment(line, r.left()); i < line.size() && line[i - 1].x() <= r.right(); ++i) {
         if (segmentHits(line[i - 1], line[i], r))
             return true;
     }
@@ -422,7 +431,7 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
     auto underTotal = [&](const QRectF& r) {
         if (!built.stacked || !total || total->isEmpty())
             return false;
-        for (int i = 1; i < total->size(); ++i) {
+        for (int i = firstSegment(*total, r.left()); i < total->size() && (*total)[i - 1].x() <= r.right(); ++i) {
             const QPointF a = (*total)[i - 1], b = (*total)[i];
             if (b.x() < r.left() || a.x() > r.right())
                 continue;
@@ -440,6 +449,12 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
         QRectF rect;
         double cost = std::numeric_limits<double>::max();
     };
+    // The 16 directions tried round a point, above-left first (a growing curve leaves room there).
+    std::array<QPointF, 16> directions;
+    for (int k = 0; k < 16; ++k) {
+        const double angle = (135.0 + (k % 2 ? -1 : 1) * 22.5 * ((k + 1) / 2)) * std::numbers::pi / 180.0;
+        directions[static_cast<std::size_t>(k)] = QPointF(std::cos(angle), -std::sin(angle));
+    }
     // The best spot for a label of @p size by the point of @p m, if any. @p relaxed (for a number
     // in a crowd): farther rings, and a label with a leader may be nearer to another marker, since
     // the leader says whose it is.
@@ -451,10 +466,14 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
             if (ring > 210 && !relaxed)
                 break;
             const double gap = ring * scale;
+            // A spot on this ring or farther is at least 0.38 (r + gap) from the point (see left and
+            // top below), and a spot's cost is at least its distance: nothing farther can win.
+            if (best.cost < 0.38 * (r + gap))
+                break;
             for (int k = 0; k < 16; ++k) {
                 // Above-left first (a growing curve leaves room there), then round the clock.
-                const double angle = (135.0 + (k % 2 ? -1 : 1) * 22.5 * ((k + 1) / 2)) * std::numbers::pi / 180.0;
-                const double c = std::cos(angle), sn = -std::sin(angle);
+                const QPointF dir = directions[static_cast<std::size_t>(k)];
+                const double c = dir.x(), sn = dir.y();
                 const QPointF q = p + QPointF(c, sn) * (r + gap);
                 const double left = c > 0.38 ? q.x() : c < -0.38 ? q.x() - size.width() : q.x() - size.width() / 2;
                 const double top = sn > 0.38 ? q.y() : sn < -0.38 ? q.y() - size.height() : q.y() - size.height() / 2;
@@ -549,8 +568,13 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
         for (std::size_t i = 0; i < tries.size(); ++i) {
             const Try& t = tries[i];
             const QFont font = built.fonts.font(t.font, m.current);
-            const QRectF text = QFontMetricsF(font).boundingRect(QRectF(0, 0, 4000, 4000), Qt::AlignCenter, t.text);
-            const QSizeF size(text.width() + 8, text.height() + 4);
+            const QFontMetricsF metrics(font);
+            double width = 0;
+            const QStringList lines = t.text.split(QLatin1Char('\n'));
+            for (const QString& line : lines)
+                width = std::max(width, textAdvance(font, line));
+            const QSizeF size(
+                width + 8, metrics.height() + metrics.lineSpacing() * static_cast<double>(lines.size() - 1) + 4);
             Choice c = search(m, size);
             if (c.cost == std::numeric_limits<double>::max())
                 continue;
@@ -564,7 +588,7 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
         if (!used) { // in a crowd: the number farther out, with a leader
             used = &tries.back();
             const QFont font = built.fonts.font(used->font, m.current);
-            const QSizeF size(QFontMetricsF(font).horizontalAdvance(used->text) + 8, QFontMetricsF(font).height() + 4);
+            const QSizeF size(textAdvance(font, used->text) + 8, QFontMetricsF(font).height() + 4);
             chosen = search(m, size, true);
             if (chosen.cost == std::numeric_limits<double>::max()) { // no room at all: over whatever is there
                 const QPointF p = pixel(m);
