@@ -328,7 +328,7 @@ Wrapped footerLines(const ChartLayoutInput& in, TextMode mode, const QFont& font
 }
 
 struct Candidate {
-    bool bigTitle = true;
+    TextMode title = TextMode::Full; ///< Short: body-size type; None: the tab and window name the design
     TextMode subtitle = TextMode::Full;
     LegendMode legend = LegendMode::BottomFull;
     TextMode footer = TextMode::Full;
@@ -426,6 +426,7 @@ ChartLayout layoutChart(const ChartLayoutInput& in)
         double loss = 0;
         bool feasible = false;
         long long area = 0;
+        double fit = 0;
     };
     const int subtitleLine = lineHeight(subtitleFont), footerLine = lineHeight(footerFont);
     auto place = [&](const Candidate& c, ChartLayout* l) {
@@ -433,10 +434,13 @@ ChartLayout layoutChart(const ChartLayoutInput& in)
         double& loss = score.loss;
         // Top: title, subtitle.
         int top = k.margin;
-        const ChartLayout::Text& title = c.bigTitle ? out.title : smallTitle;
-        if (!c.bigTitle)
-            loss += smallTitleElided ? 3 : 1;
-        const int titleHeight = lineHeight(title.font) * static_cast<int>(title.lines.size());
+        const ChartLayout::Text noTitle;
+        const ChartLayout::Text& title = c.title == TextMode::Full ? out.title
+            : c.title == TextMode::Short                           ? smallTitle
+                                                                   : noTitle;
+        loss += c.title == TextMode::Full ? 0 : c.title == TextMode::None ? 8 : smallTitleElided ? 3 : 1;
+        const int titleHeight
+            = title.lines.isEmpty() ? 0 : lineHeight(title.font) * static_cast<int>(title.lines.size());
         const QRect titleRect(k.margin, top, inner, titleHeight);
         top += titleHeight;
         const Wrapped* sub = c.subtitle == TextMode::Full ? &subtitleFull
@@ -494,6 +498,10 @@ ChartLayout layoutChart(const ChartLayoutInput& in)
         score.feasible = sideFits && plot.width() >= kMinPlotWidthShare * W && plot.height() >= kMinPlotHeightShare * H;
         score.area
             = static_cast<long long>(std::max(0, plot.width())) * std::max(0, plot.height()) * (sideFits ? 1 : 0);
+        // How much of the required share the tighter side gets (may be negative): when no
+        // arrangement keeps it, the one that comes closest wins.
+        score.fit = std::min(plot.width() / (kMinPlotWidthShare * W), plot.height() / (kMinPlotHeightShare * H))
+            - (sideFits ? 0 : 10);
         // Among equals, the larger plot.
         loss -= 0.5 * static_cast<double>(score.area) / std::max(1.0, static_cast<double>(W) * H);
         if (l) {
@@ -524,22 +532,23 @@ ChartLayout layoutChart(const ChartLayoutInput& in)
     };
 
     std::optional<std::pair<Candidate, Score>> best;
-    for (bool bigTitle : { true, false })
+    for (TextMode titleMode : { TextMode::Full, TextMode::Short, TextMode::None })
         for (TextMode subtitleMode : { TextMode::Full, TextMode::Short, TextMode::None })
             for (LegendMode legendMode : kLegendModes)
                 for (TextMode footerMode : { TextMode::Full, TextMode::Short, TextMode::None })
                     for (bool shortAxes : { false, true }) {
-                        const Candidate c { bigTitle, subtitleMode, legendMode, footerMode, shortAxes };
+                        const Candidate c { titleMode, subtitleMode, legendMode, footerMode, shortAxes };
                         const Score r = place(c, nullptr);
                         const Score* b = best ? &best->second : nullptr;
                         if (!b || (r.feasible && !b->feasible)
-                            || (r.feasible == b->feasible && (r.feasible ? r.loss < b->loss : r.area > b->area)))
+                            || (r.feasible == b->feasible && (r.feasible ? r.loss < b->loss : r.fit > b->fit)))
                             best = { c, r };
                     }
     ChartLayout l = out;
     place(best->first, &l);
     l.plotKeepsShare = best->second.feasible;
-    if (l.title.lines != out.title.lines && !out.omitted.contains(in.title) && smallTitleElided)
+    if (!out.omitted.contains(in.title)
+        && (best->first.title == TextMode::None || (best->first.title == TextMode::Short && smallTitleElided)))
         l.omitted.prepend(in.title);
     // What the picture leaves out or shortens, whole, for a place outside it (the widget's details).
     const Candidate& c = best->first;
