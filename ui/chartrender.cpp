@@ -590,9 +590,25 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
             const QFont font = built.fonts.font(used->font, m.current);
             const QSizeF size(textAdvance(font, used->text) + 8, QFontMetricsF(font).height() + 4);
             chosen = search(m, size, true);
-            if (chosen.cost == std::numeric_limits<double>::max()) { // no room at all: over whatever is there
+            if (chosen.cost == std::numeric_limits<double>::max()) {
+                // No spot clear of everything: the nearest clear of the other labels at least (over
+                // a curve or a marker), else the point's upper left, over whatever is there.
                 const QPointF p = pixel(m);
                 chosen.rect = QRectF(p - QPointF(size.width() + radius(m), size.height() + radius(m)), size);
+                bool found = false;
+                for (double ring = 0; ring < 400 && !found; ring += 6) {
+                    for (const QPointF& dir : directions) {
+                        const QRectF rect(
+                            p + dir * (radius(m) + ring * scale) - QPointF(size.width(), size.height()) / 2, size);
+                        if (area.contains(rect) && std::none_of(placed.begin(), placed.end(), [&](const QRectF& t) {
+                                return t.intersects(rect.adjusted(-2, -2, 2, 2));
+                            })) {
+                            chosen.rect = rect;
+                            found = true;
+                            break;
+                        }
+                    }
+                }
             }
         }
         l->text->setText(used->text);
