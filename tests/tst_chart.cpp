@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The growth chart: what it plots equals the core's counts, and every export format is a valid file.
+// QCustomPlot first: its headers need foreach, which later Qt headers turn off.
+#include "chartplot.h"
+
 #include "chartwidget.h"
 #include "source.h"
 
@@ -230,6 +233,49 @@ private slots:
         // Embeddings and LM head are both V·E: the legend says the curves coincide.
         if (log)
             QVERIFY(text.contains(QStringLiteral("(= Embeddings)")));
+    }
+
+    // Marker labels and numbers never cover each other (markers 1/7/9 on Llama, 4 under 5 with
+    // x = L, 4 on 6 on DeepSeek-V3 did), with every preset marked.
+    void markerLabelsDoNotOverlap_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("x");
+        QTest::addColumn<QSize>("size");
+        for (const char* source : { "llama-3-8b", "deepseek-v3", "gpt2" })
+            for (const char* x : { "E", "L" })
+                for (const QSize size : { QSize(1280, 800), QSize(1920, 1060), QSize(800, 600) })
+                    QTest::addRow("%s x=%s %dx%d", source, x, size.width(), size.height())
+                        << QString::fromLatin1(source) << QString::fromLatin1(x) << size;
+    }
+
+    void markerLabelsDoNotOverlap()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, x);
+        QFETCH(QSize, size);
+        ui::ChartSpec spec;
+        spec.design = load(source.toLatin1().constData());
+        spec.x = x.toStdString();
+        for (const char* m : { "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "bert-base", "deepseek-v3", "gemma-3-4b",
+                 "llama-3-8b", "mistral-7b", "mixtral-8x7b", "qwen3-8b" })
+            spec.markers.push_back(load(m));
+        auto data = ui::computeChart(spec);
+        QVERIFY(data.ok());
+        QCustomPlot plot;
+        plot.resize(size);
+        ui::drawChart(plot, spec, *data, size, ui::exportFontBase(size));
+        std::vector<QRectF> labels;
+        for (int i = 0; i < plot.itemCount(); ++i) {
+            auto* text = qobject_cast<QCPItemText*>(plot.item(i));
+            if (text && text->visible() && !text->text().isEmpty())
+                labels.emplace_back(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition());
+        }
+        QVERIFY(labels.size() >= 3);
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            for (std::size_t j = i + 1; j < labels.size(); ++j)
+                QVERIFY2(!labels[i].intersects(labels[j]),
+                    qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(i).arg(j)));
     }
 
 private:
