@@ -72,7 +72,9 @@ ChartWidget::ChartWidget(QWidget* parent)
     controls->addWidget(m_export);
 
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumSize(320, 240);
+    // Small: the layout keeps the plot's share at any size, and at 300 % zoom the chart tab
+    // must not make the window taller than the user made it.
+    m_plot->setMinimumSize(240, 160);
     m_plot->setMouseTracking(true);
     // Replotted on every slider step: the faster polyline path (no visible difference at these widths).
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
@@ -87,10 +89,8 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_detailsButton->setArrowType(Qt::RightArrow);
     m_detailsButton->setAutoRaise(true);
     m_detailsButton->setToolTip(tr("Show what the chart has no room for at this size"));
-    // Hidden, it keeps its room: its coming and going would resize the plot and relayout it.
-    QSizePolicy policy = m_detailsButton->sizePolicy();
-    policy.setRetainSizeWhenHidden(true);
-    m_detailsButton->setSizePolicy(policy);
+    // Shown only when needed. Its coming shortens the plot, which only leaves more out, so the
+    // layout settles; hidden, it adds nothing to the window's minimum height (the chart is a tab).
     m_detailsButton->hide();
     m_details = new QLabel(this);
     m_details->setWordWrap(true);
