@@ -264,12 +264,19 @@ private slots:
         QVERIFY(data.ok());
         QCustomPlot plot;
         plot.resize(size);
-        ui::drawChart(plot, spec, *data, size, ui::exportFontBase(size));
+        const ui::ChartLayout layout = ui::drawChart(plot, spec, *data, size, ui::exportFontBase(size));
+        const QString key = layout.footer.lines.join(QLatin1Char(' ')) + layout.omitted.join(QLatin1Char(' '));
         std::vector<QRectF> labels;
         for (int i = 0; i < plot.itemCount(); ++i) {
             auto* text = qobject_cast<QCPItemText*>(plot.item(i));
-            if (text && text->visible() && !text->text().isEmpty())
+            if (text && text->visible() && !text->text().isEmpty()) {
                 labels.emplace_back(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition());
+                // A numbered marker is keyed in the picture's footer (or listed whole beside it).
+                bool number = false;
+                text->text().toInt(&number);
+                if (number)
+                    QVERIFY2(key.contains(text->text() + QStringLiteral(" = ")), qPrintable(text->text()));
+            }
         }
         QVERIFY(labels.size() >= 3);
         for (std::size_t i = 0; i < labels.size(); ++i)

@@ -653,7 +653,7 @@ ChartLayout drawChart(QCustomPlot& plot, const ChartSpec& spec, const ChartData&
     ChartLayout layout;
     std::set<const Marker*> keyed;
     QStringList key;
-    for (int pass = 0; pass < 4; ++pass) {
+    for (int pass = 0; pass < 8; ++pass) { // numbered markers stay numbered: the key only grows
         in.key = key;
         layout = layoutChart(in);
         applyLayout(plot, layout, decorations);
