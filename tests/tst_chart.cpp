@@ -81,6 +81,28 @@ class TestChart : public QObject {
 private slots:
     void init() { QVERIFY(m_dir.isValid()); }
 
+    /// Axis and label units: K-less thousands, M, B, T, then powers of ten (never "8000000T").
+    void humanUnits_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("small") << 768.0 << QStringLiteral("768");
+        QTest::newRow("k") << 50257.0 << QStringLiteral("50.26k");
+        QTest::newRow("M") << 124439808.0 << QStringLiteral("124.44M");
+        QTest::newRow("B") << 8030261248.0 << QStringLiteral("8.03B");
+        QTest::newRow("T") << 671.0e12 << QStringLiteral("671T");
+        QTest::newRow("8e18") << 8.0e18 << QStringLiteral("8 × 10¹⁸");
+        // 9,995 T rounds to 10.00 × 10¹⁵ at two decimals: it reads 1 × 10¹⁶.
+        QTest::newRow("carry") << 9.9999e15 << QStringLiteral("1 × 10¹⁶");
+        QTest::newRow("negative") << -2.5e17 << QStringLiteral("-2.5 × 10¹⁷");
+    }
+    void humanUnits()
+    {
+        QFETCH(double, value);
+        QFETCH(QString, text);
+        QCOMPARE(ui::chart::human(value), text);
+    }
+
     void widgetPlotsTheCoresCounts()
     {
         ui::ChartWidget w;
@@ -103,7 +125,7 @@ private slots:
         QVERIFY(w.exportTo(m_dir.filePath(QStringLiteral("widget.png")), QSize(800, 500), 96));
         // To look at the widget itself: PARAMSCOPE_CHART_SHOT=dir saves what it shows.
         if (const QString shots = qEnvironmentVariable("PARAMSCOPE_CHART_SHOT"); !shots.isEmpty()) {
-            QTest::qWait(100);
+            w.flush();
             w.grab().save(shots + QStringLiteral("/widget-L24.png"));
         }
     }

@@ -83,6 +83,20 @@ QString human(double v)
             s.chop(1);
         return s;
     };
+    // Beyond a thousand T a power of ten reads better than "8000000T" (L = 10¹² designs): 8 × 10¹⁸.
+    if (a >= 1e15) {
+        int exponent = static_cast<int>(std::floor(std::log10(a)));
+        double mantissa = v / std::pow(10.0, exponent);
+        if (std::abs(std::round(mantissa * 100) / 100) >= 10) {
+            mantissa /= 10;
+            ++exponent;
+        }
+        static const char16_t superscripts[] = u"\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079";
+        QString power;
+        for (const QChar c : QString::number(exponent))
+            power += QChar(superscripts[c.digitValue()]);
+        return trimmed(mantissa) + QStringLiteral(" × 10") + power;
+    }
     if (a >= 1e12)
         return trimmed(v / 1e12) + QLatin1Char('T');
     if (a >= 1e9)
