@@ -64,8 +64,7 @@ std::optional<Count> alignUp(Count lower, Count anchor, Count step)
 {
     const auto m = static_cast<std::uint64_t>(step);
     // How far lower lies above the lattice (lower - anchor spans up to 2^64: keep it unsigned).
-    const std::uint64_t above
-        = lower >= anchor ? distance(anchor, lower) % m : (m - distance(lower, anchor) % m) % m;
+    const std::uint64_t above = lower >= anchor ? distance(anchor, lower) % m : (m - distance(lower, anchor) % m) % m;
     return above == 0 ? std::optional<Count>(lower) : checkedAdd(lower, static_cast<Count>(m - above));
 }
 
