@@ -525,7 +525,15 @@ bool MainWindow::openSource(const QString& source, QString* error, bool ask)
 {
     if (ask && !maybeSave())
         return false;
-    auto design = core::loadSource(source.toStdString());
+    // The core reports bad input as values; should anything still throw (memory), say so
+    // instead of aborting the app with unsaved work in it.
+    auto design = [&]() -> core::Result<core::Design> {
+        try {
+            return core::loadSource(source.toStdString());
+        } catch (const std::exception& e) {
+            return core::Error { source.toStdString(), std::string("cannot be loaded: ") + e.what() };
+        }
+    }();
     if (!design) {
         if (error)
             *error = qs(design.error().text());
