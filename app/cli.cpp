@@ -5,6 +5,7 @@
 #include "overrides.h"
 #include "presets.h"
 #include "report.h"
+#include "sizingreport.h"
 #include "source.h"
 #include "sweep.h"
 
@@ -41,6 +42,15 @@ const char* kUsage = R"(usage:
                        [--class NAME] [--log] [--no-breakdown] [--title TEXT]
                        [--size WxH] [--dpi N] --out FILE.png|FILE.svg|FILE.pdf
                        (the first SOURCE is the curve, every SOURCE a labelled marker)
+  paramscope-cli memory SOURCE [--set NAME=VALUE]... [--class NAME] [--dtype bf16]
+                       [--kv-dtype bf16] [--context N] [--batch B] [--devices N]
+                       [--zero 0|1|2|3] [--device-memory 24GB,80GB]
+                       [--format text|json|csv|markdown] [--json]
+                       (weights, KV cache, training states, what fits; dtype: fp32, bf16,
+                       fp16, fp8, int8, int4 or bits per weight such as 4.5)
+  paramscope-cli flops SOURCE [--set NAME=VALUE]... [--class NAME] [--context N]
+                       [--tokens T] [--format text|json|csv|markdown] [--json]
+                       (forward FLOPs per token, training FLOPs, compute-optimal tokens)
   paramscope-cli help
 
 SOURCE is a preset name (see `presets`), a ParamScope design file, a Hugging Face
@@ -347,6 +357,140 @@ int chartCommand(int argc, char** argv, const std::vector<std::string>& args)
     return 0;
 }
 
+/// A whole number of at least 1 for --context, --batch, --devices, --tokens.
+Result<Count> parsePositive(const std::string& option, const std::string& text)
+{
+    auto n = parseCount(option, text);
+    if (!n)
+        return Error { option, "'" + text + "' is not a whole number (or overflows 64 bits)" };
+    if (*n < 1)
+        return Error { option, "must be at least 1 (got " + text + ")" };
+    return *n;
+}
+
+/// --format of memory and flops (no LaTeX), --json included.
+Result<Format> sizingFormat(const Arguments& a)
+{
+    if (a.has("--json"))
+        return Format::Json;
+    const std::string name = a.last("--format", "text");
+    auto format = parseFormat(name);
+    if (!format || *format == Format::Latex)
+        return Error { "--format", "unknown format '" + name + "' (text, json, csv, markdown)" };
+    return *format;
+}
+
+int memoryCommand(const std::vector<std::string>& args)
+{
+    auto a = parseArguments("memory", args,
+        { "--set", "--class", "--format", "--dtype", "--kv-dtype", "--context", "--batch", "--devices", "--zero",
+            "--device-memory" },
+        { "--json" });
+    if (!a)
+        return fail(a.error());
+    auto source = singleSource("memory", *a);
+    if (!source)
+        return fail(source.error());
+    auto format = sizingFormat(*a);
+    if (!format)
+        return fail(format.error());
+    MemoryOptions o;
+    for (auto [option, target] : { std::pair { "--dtype", &o.dtype }, { "--kv-dtype", &o.kvDtype } }) {
+        if (!a->has(option))
+            continue;
+        auto t = parseDataType(a->last(option));
+        if (!t)
+            return fail(t.error().within(option));
+        *target = *t;
+    }
+    if (a->has("--context")) {
+        auto n = parsePositive("--context", a->last("--context"));
+        if (!n)
+            return fail(n.error());
+        o.context = *n;
+    }
+    for (auto [option, target] : { std::pair { "--batch", &o.batch }, { "--devices", &o.devices } }) {
+        if (!a->has(option))
+            continue;
+        auto n = parsePositive(option, a->last(option));
+        if (!n)
+            return fail(n.error());
+        *target = *n;
+    }
+    if (a->has("--zero")) {
+        const std::string z = a->last("--zero");
+        if (z != "0" && z != "1" && z != "2" && z != "3")
+            return fail("--zero: '" + z + "' is not a ZeRO stage (0, 1, 2 or 3)");
+        o.zeroStage = z[0] - '0';
+        o.zeroGiven = true;
+    }
+    if (o.devices > 1 && !o.zeroGiven)
+        o.zeroStage = 0; // plain data parallelism: every device holds everything
+    if (a->has("--device-memory")) {
+        o.deviceMemory.clear();
+        std::string list = a->last("--device-memory");
+        std::size_t from = 0;
+        while (from <= list.size()) {
+            const auto comma = std::min(list.find(',', from), list.size());
+            auto bytes = parseMemorySize(list.substr(from, comma - from));
+            if (!bytes)
+                return fail(bytes.error().within("--device-memory"));
+            o.deviceMemory.push_back(*bytes);
+            from = comma + 1;
+        }
+    }
+
+    auto design = loadWithSettings(*source, a->last("--class"), a->all("--set"));
+    if (!design)
+        return fail(design.error());
+    auto counted = count(std::move(*design));
+    if (!counted)
+        return fail(counted.error());
+    auto r = memoryReport(*counted, o);
+    if (!r)
+        return fail(r.error());
+    std::cout << memoryOutput(*r, *format);
+    return 0;
+}
+
+int flopsCommand(const std::vector<std::string>& args)
+{
+    auto a = parseArguments("flops", args, { "--set", "--class", "--format", "--context", "--tokens" }, { "--json" });
+    if (!a)
+        return fail(a.error());
+    auto source = singleSource("flops", *a);
+    if (!source)
+        return fail(source.error());
+    auto format = sizingFormat(*a);
+    if (!format)
+        return fail(format.error());
+    std::optional<Count> context;
+    Count tokens = 0;
+    if (a->has("--context")) {
+        auto n = parsePositive("--context", a->last("--context"));
+        if (!n)
+            return fail(n.error());
+        context = *n;
+    }
+    if (a->has("--tokens")) {
+        auto n = parsePositive("--tokens", a->last("--tokens"));
+        if (!n)
+            return fail(n.error());
+        tokens = *n;
+    }
+    auto design = loadWithSettings(*source, a->last("--class"), a->all("--set"));
+    if (!design)
+        return fail(design.error());
+    auto counted = count(std::move(*design));
+    if (!counted)
+        return fail(counted.error());
+    auto r = flopsReport(*counted, context, tokens);
+    if (!r)
+        return fail(r.error());
+    std::cout << flopsOutput(*r, *format);
+    return 0;
+}
+
 int presetsCommand(const std::vector<std::string>& args)
 {
     auto a = parseArguments("presets", args, {}, { "--json" });
@@ -394,6 +538,10 @@ int main(int argc, char** argv)
             return presetsCommand(args);
         if (command == "sweep")
             return sweepCommand(args);
+        if (command == "memory")
+            return memoryCommand(args);
+        if (command == "flops")
+            return flopsCommand(args);
         if (command == "chart")
             return chartCommand(argc, argv, args);
     } catch (const std::exception& e) {

@@ -389,6 +389,26 @@ private:
             return st.error();
         if (auto st = text(j, where, "role", m->role); !st)
             return st.error();
+        if (auto kv = j.find("kv"); kv != j.end()) {
+            const std::string at = where + "/kv";
+            if (!kv->is_object())
+                return wrongType(at, "an object", *kv);
+            if (m->isLeaf())
+                return Error { at,
+                    std::string(kindName(m->kind)) + " is a leaf: only an attention container has a KV cache" };
+            for (auto& [key, value] : kv->items())
+                if (key != "cache" && key != "uncompressed" && key != "window" && key != "full_every")
+                    return Error { at + "/" + key, "unknown key (cache, uncompressed, window, full_every)" };
+            for (auto [key, out] : { std::pair { "cache", &m->kv.cache }, { "uncompressed", &m->kv.uncompressed },
+                     { "window", &m->kv.window }, { "full_every", &m->kv.fullEvery } }) {
+                auto e = expression(*kv, at, key, false);
+                if (!e)
+                    return e.error();
+                *out = std::move(*e);
+            }
+            if (!m->kv.fullEvery.isEmpty() && m->kv.window.isEmpty())
+                return Error { at + "/full_every", "needs a window (the other layers' sliding window)" };
+        }
 
         if (auto c = j.find("children"); c != j.end()) {
             if (!c->is_array())
@@ -446,6 +466,14 @@ nlohmann::ordered_json moduleJson(const Module& m)
         j["tied_to"] = m.tiedTo;
     if (!m.role.empty())
         j["role"] = m.role;
+    if (!m.kv.isEmpty()) {
+        nlohmann::ordered_json kv = nlohmann::ordered_json::object();
+        for (auto [key, e] : { std::pair { "cache", &m.kv.cache }, { "uncompressed", &m.kv.uncompressed },
+                 { "window", &m.kv.window }, { "full_every", &m.kv.fullEvery } })
+            if (!e->isEmpty())
+                kv[key] = exprJson(*e);
+        j["kv"] = kv;
+    }
     if (!m.children.empty()) {
         for (const auto& c : m.children)
             j["children"].push_back(moduleJson(*c));

@@ -29,6 +29,10 @@ std::unique_ptr<Module> attention(const std::string& prefix, bool qLora, bool bi
     a->add(rmsNorm("kv_a_layernorm", norm, "Rkv"));
     a->add(linear("kv_b_proj", "Rkv", "H*(Dn + Dv)", false));
     a->add(linear("o_proj", "H*Dv", "E", bias));
+    // Generation caches the latent and the shared RoPE key, not per-head keys and values: those
+    // (H heads of Dn + Dr key and Dv value dimensions) are what it stands for.
+    a->kv.cache = expr("Rkv + Dr");
+    a->kv.uncompressed = expr("H*(Dn + Dr) + H*Dv");
     return a;
 }
 

@@ -43,16 +43,40 @@ Status buildText(Design& d, HfConfig& config, const TextFamily& f, Module& model
     auto embed = model.add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     if (f.qkNorm)
         embed->type = "Gemma3TextScaledWordEmbedding"; // its sqrt(E) scale is a buffer, not a parameter
-    auto layer = container("", p + "DecoderLayer");
-    layer->add(llamaAttention("self_attn", { p + "Attention", *bias, *bias, f.qkNorm ? norm : "", "o_proj" }));
-    layer->add(gatedMlp("mlp", p + "MLP", "E", "F", false));
-    layer->add(rmsNorm("input_layernorm", norm, "E"));
-    layer->add(rmsNorm("post_attention_layernorm", norm, "E"));
-    if (f.fourNorms) {
-        layer->add(rmsNorm("pre_feedforward_layernorm", norm, "E"));
-        layer->add(rmsNorm("post_feedforward_layernorm", norm, "E"));
+    // Gemma 2 alternates sliding-window and global layers; Gemma 3 makes every sliding_window_pattern-th
+    // layer global. Only the KV cache depends on it, so the layers stay one run unless a
+    // layer_types list follows no period.
+    SlidingWindows windows;
+    if (p != "Gemma") {
+        auto w = p == "Gemma2" ? readSlidingWindows(config, 4096, s->L, nullptr, 2)
+                               : readSlidingWindows(config, 4096, s->L, "sliding_window_pattern", 6);
+        if (!w)
+            return w.error();
+        windows = std::move(*w);
     }
-    model.add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
+    auto layer = [&](int kind) {
+        auto l = container("", p + "DecoderLayer");
+        auto attn = llamaAttention("self_attn", { p + "Attention", *bias, *bias, f.qkNorm ? norm : "", "o_proj" });
+        setWindow(*attn, windows, kind);
+        l->add(std::move(attn));
+        l->add(gatedMlp("mlp", p + "MLP", "E", "F", false));
+        l->add(rmsNorm("input_layernorm", norm, "E"));
+        l->add(rmsNorm("post_attention_layernorm", norm, "E"));
+        if (f.fourNorms) {
+            l->add(rmsNorm("pre_feedforward_layernorm", norm, "E"));
+            l->add(rmsNorm("post_feedforward_layernorm", norm, "E"));
+        }
+        return l;
+    };
+    Module* layers = model.add(moduleList("layers"));
+    if (windows.runs.empty()) {
+        layers->add(repeated(layer(SlidingWindows::kSliding), "L"));
+    } else {
+        addLayerRuns(*layers, windows.runs, layer);
+        fixSymbol(d, "L",
+            config.name("layer_types") + " lists sliding and full layers by index with no period, so the pattern "
+                + "holds for this layer count only (import the config again to change it)");
+    }
     model.add(rmsNorm("norm", norm, "E"));
     return Ok {};
 }

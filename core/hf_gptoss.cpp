@@ -20,6 +20,10 @@ Result<Design> buildGptOss(HfConfig& c, const std::string& modelType, const std:
     const bool tie = r.flag("tie_word_embeddings", false);
     if (r.error())
         return *r.error();
+    // layer_types (by default sliding, full, sliding, …): only the KV cache depends on it.
+    auto windows = readSlidingWindows(c, 128, s->L, nullptr, 2);
+    if (!windows)
+        return windows.error();
 
     const bool lm = className == "GptOssForCausalLM";
     Module* model = baseModel(d, className, lm, "model", "GptOssModel");
@@ -28,6 +32,10 @@ Result<Design> buildGptOss(HfConfig& c, const std::string& modelType, const std:
     // GptOssConfig forces attention_bias on whatever the file says. H·D (4096) need not equal E (2880).
     auto attn = llamaAttention("self_attn", { "GptOssAttention", true, true, {}, "o_proj" });
     attn->add(leaf(ModuleKind::Parameter, "sinks", { "H" })); // a learned attention-sink logit per head
+    if (!windows->runs.empty())
+        return Error { c.name("layer_types"),
+            "follows no period of sliding and full layers (not supported for gpt_oss)" };
+    setWindow(*attn, *windows);
     layer->add(std::move(attn));
 
     Module* mlp = layer->add(container("mlp", "GptOssMLP"));

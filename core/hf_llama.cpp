@@ -191,9 +191,21 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
     const bool tied = causal && r.flag("tie_word_embeddings", f.tie);
     if (r.error())
         return *r.error();
+    // Mistral and Mixtral window every layer when sliding_window is set (MistralConfig's default
+    // is 4096, Mixtral's none). Only the KV cache depends on it.
+    SlidingWindows windows;
+    if (modelType == "mistral" || modelType == "mixtral") {
+        auto w = readSlidingWindows(
+            config, modelType == "mistral" ? std::optional<Count>(4096) : std::nullopt, s->L, nullptr, 0);
+        if (!w)
+            return w.error();
+        if (!w->runs.empty())
+            return Error { config.name("layer_types"), "follows no period of sliding and full layers (not supported)" };
+        windows = std::move(*w);
+    }
     auto layer = [&](int sparse) {
         auto l = container("", p + "DecoderLayer");
-        l->add(llamaAttention("self_attn", attention));
+        setWindow(*l->add(llamaAttention("self_attn", attention)), windows);
         if (modelType == "mixtral")
             l->add(mixtralMoe(p));
         else if (sparse)

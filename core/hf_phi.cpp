@@ -57,6 +57,12 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
     const bool tie = r.flag("tie_word_embeddings", false);
     if (r.error())
         return *r.error();
+    // Phi3Attention windows every layer when sliding_window is set (Phi-3-mini: 2047).
+    auto windows = readSlidingWindows(c, std::nullopt, s->L, nullptr, 0);
+    if (!windows)
+        return windows.error();
+    if (!windows->runs.empty())
+        return Error { c.name("layer_types"), "follows no period of sliding and full layers (not supported for phi3)" };
 
     const bool lm = className == "Phi3ForCausalLM";
     Module* model = baseModel(d, className, lm, "model", "Phi3Model");
@@ -66,6 +72,7 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
     attn->role = "attention";
     attn->add(linear("o_proj", "H*D", "E", false));
     attn->add(linear("qkv_proj", "E", "H*D + 2*K*D", false)); // q, k and v in one matrix
+    setWindow(*attn, *windows);
     Module* mlp = layer->add(container("mlp", "Phi3MLP"));
     mlp->role = "mlp";
     mlp->add(linear("gate_up_proj", "E", "2*F", false)); // gate and up in one matrix

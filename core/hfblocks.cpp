@@ -4,6 +4,8 @@
 #include "hfreader.h"
 #include "overrides.h"
 
+#include <algorithm>
+
 namespace paramscope::core::hf {
 
 Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, const DecoderDefaults& defaults)
@@ -246,6 +248,85 @@ void addLayerRuns(
         addLayerRuns(*group, run.period, make);
         list.add(repeated(std::move(group), run.repeat));
     }
+}
+
+Result<SlidingWindows> readSlidingWindows(
+    HfConfig& config, std::optional<Count> windowDefault, Count layers, const char* patternField, Count patternDefault)
+{
+    SlidingWindows w;
+    const nlohmann::json& j = config.json();
+    if (config.has("sliding_window") && j["sliding_window"].is_null())
+        return w;
+    if (!config.has("sliding_window") && !windowDefault)
+        return w;
+    auto window = config.integer("sliding_window", windowDefault, 1);
+    if (!window)
+        return window.error();
+    w.window = *window;
+    if (config.hasValue("layer_types")) {
+        const std::string field = config.name("layer_types");
+        const auto& list = j["layer_types"];
+        if (!list.is_array())
+            return Error { field, "expected a list of \"sliding_attention\" / \"full_attention\"" };
+        if (static_cast<Count>(list.size()) != layers)
+            return Error { field,
+                "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
+        std::vector<int> kinds;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const auto& t = list[i];
+            if (t == "sliding_attention")
+                kinds.push_back(SlidingWindows::kSliding);
+            else if (t == "full_attention")
+                kinds.push_back(SlidingWindows::kFull);
+            else
+                return Error { field + "/" + std::to_string(i),
+                    "unknown layer type " + t.dump() + " (sliding_attention, full_attention)" };
+        }
+        const auto firstFull = std::find(kinds.begin(), kinds.end(), SlidingWindows::kFull);
+        if (firstFull == kinds.end())
+            return w; // every layer windowed
+        if (std::find(kinds.begin(), kinds.end(), SlidingWindows::kSliding) == kinds.end())
+            return SlidingWindows {}; // every layer full: nothing is windowed
+        // Periodic (layer l full exactly when (l + 1) % n == 0): a rule in L, as the config class
+        // writes it. Otherwise the list's runs, built per run (never per layer).
+        const Count every = (firstFull - kinds.begin()) + 1;
+        bool periodic = true;
+        for (std::size_t i = 0; i < kinds.size() && periodic; ++i)
+            periodic = (kinds[i] == SlidingWindows::kFull) == ((static_cast<Count>(i) + 1) % every == 0);
+        if (periodic) {
+            w.fullEvery = every;
+            return w;
+        }
+        LayerPattern pattern;
+        for (int k : kinds) {
+            pattern.append(k, 1);
+            if (pattern.size() > kMaxLayerRuns)
+                return Error { field,
+                    "makes more than " + std::to_string(kMaxLayerRuns)
+                        + " runs of sliding and full layers (the limit)" };
+        }
+        w.runs = pattern.runs();
+        return w;
+    }
+    if (patternField) {
+        auto every = config.integer(patternField, patternDefault, 1);
+        if (!every)
+            return every.error();
+        w.fullEvery = *every;
+    } else {
+        w.fullEvery = patternDefault;
+    }
+    return w;
+}
+
+void setWindow(Module& attention, const SlidingWindows& w, int kind)
+{
+    if (w.window <= 0 || kind == SlidingWindows::kFull || (w.runs.empty() && w.fullEvery == 1))
+        return;
+    attention.kv.window = Expr::constant(w.window);
+    // With runs each layer's kind is explicit; otherwise the rule says which layers are full.
+    if (w.runs.empty() && w.fullEvery > 1)
+        attention.kv.fullEvery = Expr::constant(w.fullEvery);
 }
 
 void fixSymbol(Design& design, const std::string& name, const std::string& why)

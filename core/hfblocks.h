@@ -132,6 +132,29 @@ private:
 void addLayerRuns(
     Module& list, const std::vector<LayerRun>& runs, const std::function<std::unique_ptr<Module>(int)>& make);
 
+/// Which layers of a decoder attend through a sliding window, for the KV cache (no parameters).
+struct SlidingWindows {
+    Count window = 0; ///< tokens a windowed layer holds; 0: no layer is windowed
+    Count fullEvery = 0; ///< 0: every layer windowed; n: layer l attends fully when (l + 1) % n == 0
+    /// A layer_types list that follows no such period: per-layer kinds (kSliding or kFull) as runs,
+    /// whose literal repeats fix L. Empty otherwise.
+    std::vector<LayerRun> runs;
+    static constexpr int kFull = 0;
+    static constexpr int kSliding = 1;
+};
+
+/// Reads sliding_window (@p windowDefault when absent; null means none), then the pattern: a
+/// `layer_types` list ("sliding_attention" / "full_attention", checked against @p layers) when
+/// the config has one, else @p patternField (every n-th layer full; Gemma 3's
+/// sliding_window_pattern) with @p patternDefault, or @p fullEvery when there is no such field
+/// (Gemma 2 alternates). A list that is periodic becomes fullEvery, so L stays a hyperparameter.
+Result<SlidingWindows> readSlidingWindows(
+    HfConfig& config, std::optional<Count> windowDefault, Count layers, const char* patternField, Count patternDefault);
+
+/// Marks @p attention's KV cache as windowed per @p w; @p kind is the layer's run kind when
+/// @p w has runs (kFull leaves it unwindowed).
+void setWindow(Module& attention, const SlidingWindows& w, int kind = SlidingWindows::kSliding);
+
 /// Makes the hyperparameter @p name fixed: removes it from @p design, whose tree must no longer use
 /// it, and notes why with fixedNote() (which applySetting() quotes when asked to change it).
 void fixSymbol(Design& design, const std::string& name, const std::string& why);

@@ -82,6 +82,7 @@ std::unique_ptr<Module> Module::clone() const
     copy->activeRepeat = activeRepeat;
     copy->tiedTo = tiedTo;
     copy->role = role;
+    copy->kv = kv;
     copy->index = index;
     for (const auto& c : children)
         copy->add(c->clone());

@@ -31,6 +31,23 @@ std::optional<ModuleKind> parseModuleKind(std::string_view name);
 /// Whether the kind has a bias switch (Linear, LayerNorm, Conv2d).
 bool hasBiasSwitch(ModuleKind kind);
 
+/// What an attention module keeps per token for generation (its KV cache), where the shapes alone do
+/// not say it. Every field is optional: an empty cache is read from the key/value projections
+/// (k_proj + v_proj, GPT-2's c_attn …), an empty window means the whole context.
+struct KvSpec {
+    Expr cache; ///< elements cached per token (MLA: "Rkv + Dr", the latent and the RoPE key)
+    Expr uncompressed; ///< elements per token of the keys and values it stands for (MLA: "H*(Dn + Dr) + H*Dv")
+    Expr window; ///< sliding window: the most tokens a layer holds
+    /// With a window: layer l of the enclosing list attends to the whole context when
+    /// (l + 1) % fullEvery == 0 (Gemma's sliding_window_pattern); empty: every layer is windowed.
+    Expr fullEvery;
+
+    bool isEmpty() const
+    {
+        return cache.isEmpty() && uncompressed.isEmpty() && window.isEmpty() && fullEvery.isEmpty();
+    }
+};
+
 /// One node of an architecture: a leaf with shape expressions, or a container of modules,
 /// possibly repeated (`12 × GPT2Block`). Names are the checkpoint's attribute names.
 struct Module {
@@ -43,6 +60,7 @@ struct Module {
     Expr activeRepeat; ///< of those copies, how many run per token (MoE top-k); empty means all
     std::string tiedTo; ///< path of the module whose weight this one shares (counted there)
     std::string role; ///< category for breakdowns; empty means inherit or infer
+    KvSpec kv; ///< attention containers: what the KV cache holds (sizing only; no parameters)
     std::vector<std::unique_ptr<Module>> children;
 
     Module* parent = nullptr; ///< set by Design::compile()

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// The `memory` and `flops` reports: every figure of sizing.h and flops.h for one design, with the
+// convention it follows, as text, JSON, CSV or Markdown.
+
+#include "flops.h"
+#include "report.h"
+#include "sizing.h"
+
+namespace paramscope::core {
+
+struct MemoryOptions {
+    DataType dtype; ///< weights (bf16)
+    DataType kvDtype; ///< KV cache (bf16)
+    std::optional<Count> context; ///< tokens; default: the design's P
+    Count batch = 1;
+    Count devices = 1; ///< training devices (ZeRO shards over them)
+    int zeroStage = 0; ///< 0: no sharding
+    bool zeroGiven = false; ///< devices needed are counted at this stage, else at ZeRO-3
+    std::vector<Count> deviceMemory { 24000000000, 80000000000 }; ///< bytes per device, for "fits on"
+};
+
+/// What fits on one device of @p bytes.
+struct DeviceFit {
+    Count bytes = 0;
+    bool weightsFit = false;
+    Count inference = 0; ///< weights + KV cache at the context and batch
+    bool inferenceFits = false;
+    Count largestContext = 0; ///< at the batch, up to contextCap; 0: not even one token
+    Count contextCap = 0;
+    Count largestBatch = 0; ///< at the context; 0: not even one sequence
+    int trainingStage = 3;
+    std::optional<Count> trainingDevices; ///< fewest such devices for the training states
+};
+
+struct MemoryReport {
+    std::string name, className;
+    Count parameters = 0;
+    Count context = 0, batch = 1;
+    WeightMemory weights;
+    std::vector<WeightMemory> otherFormats; ///< fp32, bf16, fp8, int4 (and the chosen one)
+    std::vector<AttentionGroup> attention;
+    DataType kvDtype;
+    Count kvPerToken = 0; ///< one token, batch 1, every layer (windows not yet full)
+    Count kvBytes = 0; ///< at context × batch
+    bool compressed = false; ///< some layer caches less than the keys and values (MLA)
+    Count kvUncompressedPerToken = 0, kvUncompressedBytes = 0;
+    TrainingMemory training;
+    std::vector<DeviceFit> fits;
+};
+
+/// Error: a bad option (the message names it), or an overflow naming the figure.
+Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& options);
+/// Text, JSON, CSV or Markdown (LaTeX is refused by the caller).
+std::string memoryOutput(const MemoryReport& r, Format format);
+
+struct FlopsReport {
+    std::string name, className;
+    std::vector<AttentionGroup> attention;
+    Flops flops;
+};
+/// @p context: default the design's P; @p tokens 0: compute-optimal.
+Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, Count tokens);
+std::string flopsOutput(const FlopsReport& r, Format format);
+
+} // namespace paramscope::core
