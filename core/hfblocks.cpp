@@ -268,9 +268,6 @@ Result<SlidingWindows> readSlidingWindows(
         const auto& list = j["layer_types"];
         if (!list.is_array())
             return Error { field, "expected a list of \"sliding_attention\" / \"full_attention\"" };
-        if (static_cast<Count>(list.size()) != layers)
-            return Error { field,
-                "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
         std::vector<int> kinds;
         for (std::size_t i = 0; i < list.size(); ++i) {
             const auto& t = list[i];
@@ -294,9 +291,14 @@ Result<SlidingWindows> readSlidingWindows(
         for (std::size_t i = 0; i < kinds.size() && periodic; ++i)
             periodic = (kinds[i] == SlidingWindows::kFull) == ((static_cast<Count>(i) + 1) % every == 0);
         if (periodic) {
+            // The rule holds for any layer count (as `--set num_hidden_layers` needs), so the list's
+            // length is not checked against it.
             w.fullEvery = every;
             return w;
         }
+        if (static_cast<Count>(list.size()) != layers)
+            return Error { field,
+                "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
         LayerPattern pattern;
         for (int k : kinds) {
             pattern.append(k, 1);

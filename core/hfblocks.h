@@ -144,7 +144,7 @@ struct SlidingWindows {
 };
 
 /// Reads sliding_window (@p windowDefault when absent; null means none), then the pattern: a
-/// `layer_types` list ("sliding_attention" / "full_attention", checked against @p layers) when
+/// `layer_types` list ("sliding_attention" / "full_attention"; one with no period must list @p layers) when
 /// the config has one, else @p patternField (every n-th layer full; Gemma 3's
 /// sliding_window_pattern) with @p patternDefault, or @p fullEvery when there is no such field
 /// (Gemma 2 alternates). A list that is periodic becomes fullEvery, so L stays a hyperparameter.

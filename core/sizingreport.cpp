@@ -251,7 +251,9 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
     auto fullAtContext = kvCacheBytes(r.attention, r.context, r.batch, o.kvDtype, true);
     for (const auto* k : { &perToken, &atContext, &fullPerToken, &fullAtContext })
         if (!*k)
-            return k->error().within("KV cache");
+            return Error { "--context",
+                "the KV cache of " + groupDigits(r.context) + " tokens × batch " + groupDigits(r.batch)
+                    + " overflows 64 bits (" + k->error().text() + ")" };
     r.kvPerToken = *perToken;
     r.kvBytes = *atContext;
     r.kvUncompressedPerToken = *fullPerToken;
@@ -440,6 +442,8 @@ Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, 
         return groups.error();
     r.attention = std::move(*groups);
     auto f = flops(c.evaluation, r.attention, *ctx, tokens);
+    if (!f && f.error().where == "2·n_layer·n_ctx·d_attn")
+        return Error { "--context", "2·n_layer·n_ctx·d_attn overflows 64 bits at " + groupDigits(*ctx) + " tokens" };
     if (!f)
         return f.error();
     r.flops = *f;
