@@ -9,6 +9,7 @@
 #include "designio.h"
 #include "overrides.h"
 #include "report.h"
+#include "sizingreport.h"
 #include "source.h"
 #include "sweep.h"
 
@@ -137,6 +138,19 @@ inline void exercise(const core::Counted& c)
         require(sum == e.total, "the breakdown does not sum to the total");
     }
     (void)core::componentPolynomials(d, kinds);
+
+    // `memory` and `flops`: an error or figures, never a crash; bf16 weights are 2 bytes a parameter.
+    if (auto w = core::weightMemory(d, e, core::DataType {}); w && e.total <= INT64_MAX / 2)
+        require(w->bytes == 2 * e.total, "bf16 weights are not 2 bytes per parameter");
+    core::MemoryOptions memory;
+    memory.context = 4096;
+    if (auto m = core::memoryReport(c, memory); m) {
+        require(m->kvBytes >= 0 && m->kvPerToken >= 0, "a negative KV cache");
+        for (auto f : { core::Format::Text, core::Format::Json, core::Format::Csv, core::Format::Markdown })
+            require(!core::memoryOutput(*m, f).empty(), "an empty memory report");
+    }
+    if (auto f = core::flopsReport(c, 4096, 0); f)
+        require(!core::flopsOutput(*f, core::Format::Json).empty(), "an empty flops report");
 
     // The chart's sweep over E (or the first hyperparameter), with few points to stay fast.
     if (!d.symbols.empty()) {
