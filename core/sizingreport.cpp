@@ -16,10 +16,11 @@ using json = nlohmann::ordered_json;
 
 const char* kWeightsConvention = "each tensor (a module's weight, its bias) stored at the format's bits per weight, "
                                  "rounded up to whole bytes per tensor; a tied weight once; no quantisation scales";
-const char* kKvConvention = "k and v of every decoder attention layer, elements per token as the tree's projections "
-                            "give them (K×D each with GQA/MQA); a sliding-window layer holds at most its window; MLA "
-                            "caches the latent and the RoPE key; layers without attention hold none; rounded up to "
-                            "whole bytes once";
+const char* kKvConvention
+    = "k and v of every decoder attention layer, elements per token as the tree's projections give them (K×D "
+      "each with GQA/MQA); a sliding-window layer holds at most its window; MLA caches the latent and the RoPE "
+      "key; layers without attention hold none; rounded up to whole bytes once (an encoder such as BERT keeps "
+      "no cache: there it is what its keys and values take)";
 const char* kTrainingConvention = "mixed-precision Adam, 16 bytes per parameter: bf16 weights (2) and gradients (2), "
                                   "fp32 master weights (4) and two moments (4 + 4); activations, buffers and "
                                   "fragmentation not included";
@@ -253,7 +254,7 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
         if (!*k)
             return Error { "--context",
                 "the KV cache of " + groupDigits(r.context) + " tokens × batch " + groupDigits(r.batch)
-                    + " overflows 64 bits (" + k->error().text() + ")" };
+                    + " overflows 64 bits" };
     r.kvPerToken = *perToken;
     r.kvBytes = *atContext;
     r.kvUncompressedPerToken = *fullPerToken;

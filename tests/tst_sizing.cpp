@@ -374,6 +374,28 @@ private slots:
         QVERIFY2(e.error().text().find("full_every") != std::string::npos, e.error().text().c_str());
     }
 
+    void benchmarkMemoryReport_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::newRow("gpt2") << "gpt2";
+        QTest::newRow("deepseek-v3") << "deepseek-v3";
+    }
+    void benchmarkMemoryReport()
+    {
+        // Everything `memory` computes (weights at five formats, KV, training, fits on two devices
+        // with their searches), for the app's live panel: run with -iterations N to measure.
+        QFETCH(QString, source);
+        const Counted c = counted(load(source.toStdString()));
+        MemoryOptions o;
+        o.context = 4096;
+        Count kv = 0;
+        QBENCHMARK
+        {
+            kv = memoryReport(c, o)->kvBytes;
+        }
+        QVERIFY(kv > 0);
+    }
+
     void cliFiguresExact()
     {
         const QString memoryCmd = QStringLiteral("memory"), json_ = QStringLiteral("--json");
