@@ -61,6 +61,28 @@ int fail(const Error& e)
     return fail(e.text());
 }
 
+/// Whether @p s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool isUtf8(std::string_view s)
+{
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2))
+            return false;
+        char32_t cp = n == 1 ? c : c & (0x7F >> n);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (d & 0x3F);
+        }
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 /// Loads SOURCE with --class and applies the --set list, in order.
 Result<Design> loadWithSettings(
     const std::string& source, const std::string& className, const std::vector<std::string>& settings)
@@ -187,8 +209,12 @@ int convertCommand(const std::vector<std::string>& args)
     auto design = loadWithSettings(*source, a->last("--class"), a->all("--set"));
     if (!design)
         return fail(design.error());
-    if (a->has("--name"))
+    if (a->has("--name")) {
+        // The design file is JSON, which is UTF-8: refuse rather than write a replacement character.
+        if (!isUtf8(a->last("--name")))
+            return fail("--name: not valid UTF-8");
         design->name = a->last("--name");
+    }
     // Refuse to write a design that does not evaluate.
     if (auto e = evaluate(*design); !e)
         return fail(e.error());
@@ -343,7 +369,8 @@ int presetsCommand(const std::vector<std::string>& args)
             c->design.className.c_str(), groupDigits(total).c_str(), compactCount(total).c_str());
         text += line;
     }
-    std::cout << (a->has("--json") ? list.dump(2) + "\n" : text);
+    std::cout << (a->has("--json") ? list.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"
+                                   : text);
     return 0;
 }
 

@@ -3,13 +3,121 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unordered_set>
+
 namespace paramscope::core {
 
 using nlohmann::json;
 
 namespace {
 
-struct TooDeep { };
+/// A linear SAX pass that checks what nlohmann's DOM parser does not: nesting depth and
+/// duplicate keys (which it would silently resolve to the last). It runs before the DOM parse,
+/// so that parse needs no callback: nlohmann 3.11.2's callback parser rescans the parent
+/// container after every value, which made [{},{},…] quadratic (1 MB: 32 s).
+class JsonChecker : public nlohmann::json_sax<json> {
+public:
+    std::optional<Error> error; ///< set when the pass stops
+    std::size_t errorByte = 0; ///< for syntax errors (then `error` has no location yet)
+    bool syntaxError = false;
+
+    bool null() override { return value(); }
+    bool boolean(bool) override { return value(); }
+    bool number_integer(number_integer_t) override { return value(); }
+    bool number_unsigned(number_unsigned_t) override { return value(); }
+    bool number_float(number_float_t, const string_t&) override { return value(); }
+    bool string(string_t&) override { return value(); }
+    bool binary(binary_t&) override { return value(); }
+    bool start_object(std::size_t) override { return open(false); }
+    bool start_array(std::size_t) override { return open(true); }
+    bool end_object() override { return close(); }
+    bool end_array() override { return close(); }
+
+    bool key(string_t& k) override
+    {
+        Frame& f = m_frames[m_depth - 1];
+        if (!f.keys.insert(k).second) {
+            error = Error { pointer(m_depth - 1), "duplicate key \"" + k + "\"" };
+            return false;
+        }
+        f.key = k;
+        return true;
+    }
+
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override
+    {
+        // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while
+        // parsing value - …" or "[json.exception.out_of_range.406] number overflow parsing '1e400'".
+        std::string what = e.what();
+        if (auto p = what.find(": syntax error"); p != std::string::npos)
+            what = what.substr(p + 2);
+        else if (auto q = what.rfind("] "); q != std::string::npos)
+            what = what.substr(q + 2);
+        error = Error { "", "malformed JSON: " + what };
+        errorByte = position;
+        syntaxError = true;
+        return false;
+    }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::size_t count = 0; ///< values seen in an array
+        std::string key; ///< the last key of an object
+        std::unordered_set<std::string> keys;
+    };
+
+    /// A value starts: it is the next element of an enclosing array.
+    bool value()
+    {
+        if (m_depth > 0 && m_frames[m_depth - 1].array)
+            ++m_frames[m_depth - 1].count;
+        return true;
+    }
+
+    bool open(bool array)
+    {
+        value();
+        if (m_depth == kMaxJsonDepth) {
+            error = Error { "", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels" };
+            return false;
+        }
+        if (m_depth == m_frames.size())
+            m_frames.emplace_back();
+        Frame& f = m_frames[m_depth++]; // reused: no allocation per container
+        f.array = array;
+        f.count = 0;
+        f.key.clear();
+        f.keys.clear();
+        return true;
+    }
+
+    bool close()
+    {
+        --m_depth;
+        return true;
+    }
+
+    /// JSON pointer of the container at @p depth ("/tree/children/3").
+    std::string pointer(std::size_t depth) const
+    {
+        std::string p;
+        for (std::size_t i = 0; i < depth; ++i) {
+            const Frame& f = m_frames[i];
+            p += "/";
+            if (f.array) {
+                p += std::to_string(f.count - 1);
+                continue;
+            }
+            for (char c : f.key)
+                p += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+        }
+        return p;
+    }
+
+    std::vector<Frame> m_frames;
+    std::size_t m_depth = 0;
+};
 
 std::string typeName(const json& j)
 {
@@ -214,6 +322,10 @@ private:
         auto m = std::make_unique<Module>();
         if (auto st = text(j, where, "name", m->name); !st)
             return st.error();
+        // tied_to paths join names with '.' and write an unnamed entry as '*'.
+        if (m->name.find_first_of(".*") != std::string::npos)
+            return Error { where + "/name",
+                "'" + m->name + "' cannot hold '.' or '*' (they separate names in tied_to paths)" };
         if (auto st = text(j, where, "module", m->type); !st)
             return st.error();
         std::string kind;
@@ -348,20 +460,14 @@ Result<json> parseJson(std::string_view text)
     if (text.size() > kMaxInputBytes)
         return Error { "",
             "input is " + std::to_string(text.size()) + " bytes; the limit is " + std::to_string(kMaxInputBytes) };
-    // The callback sees the depth of each value as it is parsed, before anything deeper is built.
-    const json::parser_callback_t limitDepth = [](int depth, json::parse_event_t, json&) {
-        if (depth > kMaxJsonDepth)
-            throw TooDeep {};
-        return true;
-    };
-    try {
-        return json::parse(text, limitDepth);
-    } catch (const TooDeep&) {
-        return Error { "", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels" };
-    } catch (const json::parse_error& e) {
+    JsonChecker checker;
+    if (!json::sax_parse(text, &checker)) {
+        Error e = checker.error.value_or(Error { "", "malformed JSON" });
+        if (!checker.syntaxError)
+            return e;
         // Count lines ourselves: nlohmann's message gives line and column too, but not tidily.
         std::size_t line = 1, column = 1;
-        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+        for (std::size_t i = 0; i + 1 < checker.errorByte && i < text.size(); ++i) {
             if (text[i] == '\n') {
                 ++line;
                 column = 1;
@@ -369,13 +475,14 @@ Result<json> parseJson(std::string_view text)
                 ++column;
             }
         }
-        std::string what = e.what();
-        if (auto p = what.find(": syntax error"); p != std::string::npos)
-            what = what.substr(p + 2);
-        else if (auto q = what.rfind("] "); q != std::string::npos)
-            what = what.substr(q + 2);
-        return Error { "line " + std::to_string(line) + ", column " + std::to_string(column),
-            "malformed JSON: " + what };
+        return Error { "line " + std::to_string(line) + ", column " + std::to_string(column), e.message };
+    }
+    // The text is valid and within the limits: this cannot fail but for memory. Nothing
+    // thrown leaves the core.
+    try {
+        return json::parse(text);
+    } catch (const std::exception& e) {
+        return Error { "", std::string("cannot read JSON: ") + e.what() };
     }
 }
 
@@ -422,7 +529,8 @@ std::string designToJson(const Design& design)
     for (const Check& c : design.checks)
         j["checks"].push_back({ { "expr", c.expr.text() }, { "message", c.message } });
     j["tree"] = moduleJson(*design.root);
-    return j.dump(2) + "\n";
+    // Names from file and folder names need not be UTF-8: never throw for them.
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace paramscope::core

@@ -14,7 +14,8 @@ namespace paramscope::core {
 class Polynomial;
 
 /// An integer expression over named hyperparameters: literals, names, + - * / ^ and parentheses.
-/// Division is exact (a remainder is an error naming both sides); ^ takes a literal exponent.
+/// Division is exact (a remainder is an error naming both sides); ^ takes a literal exponent
+/// (at most 16) and binds tighter than unary minus: -E^2 is -(E^2).
 /// Kept as postfix code so that it copies cheaply and evaluates without recursion.
 class Expr {
 public:

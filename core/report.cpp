@@ -130,17 +130,32 @@ std::vector<Row> rows(const Counted& c)
         const NodeValue& v = c.evaluation.nodes[static_cast<std::size_t>(m->index)];
         Row r;
         r.module = m;
+        // The copies of enclosing blocks fit whenever the node counts something (count ×
+        // copies is part of the total, which did not overflow) or a repeat is 0. Blocks of
+        // nothing repeated 10^10 × 10^10 times do not: their multiplicity saturates.
         Count multiplicity = 1;
+        bool saturated = false;
         for (const Module* p = m->parent; p; p = p->parent) {
             ++r.depth;
-            // Bounded by the total, which did not overflow.
-            multiplicity *= c.evaluation.nodes[static_cast<std::size_t>(p->index)].repeat;
+            const Count repeat = c.evaluation.nodes[static_cast<std::size_t>(p->index)].repeat;
+            if (repeat == 0) {
+                multiplicity = 0;
+                saturated = false;
+                for (p = p->parent; p; p = p->parent)
+                    ++r.depth;
+                break;
+            }
+            auto next = checkedMul(multiplicity, repeat);
+            saturated = saturated || !next;
+            multiplicity = next.value_or(INT64_MAX);
         }
+        if (saturated)
+            multiplicity = INT64_MAX;
         r.label = labelText(*m, v);
         r.shape = shapeText(*m, v);
         r.count = v.count;
         r.multiplicity = multiplicity;
-        r.overall = v.count == 0 ? 0 : v.count * multiplicity;
+        r.overall = v.count == 0 ? 0 : checkedMul(v.count, multiplicity).value_or(INT64_MAX);
         r.share = c.evaluation.total ? static_cast<double>(r.overall) / static_cast<double>(c.evaluation.total) : 0.0;
         out.push_back(std::move(r));
     }
@@ -234,7 +249,7 @@ std::string text(const Counted& c)
         const NodeFormula& f = c.formulas[static_cast<std::size_t>(r.module->index)];
         std::snprintf(buf, sizeof buf, "%15s %8s  ", groupDigits(r.count).c_str(), percent(r.share).c_str());
         out << labels[i] << std::string(width - labels[i].size(), ' ') << "  " << buf;
-        out << (f.ok ? f.total : "(formula overflows)");
+        out << (f.ok ? f.total : "(" + f.error + ")");
         if (r.module->isRepeated())
             out << "  [" << groupDigits(c.evaluation.nodes[static_cast<std::size_t>(r.module->index)].each) << " each]";
         if (!r.module->tiedTo.empty())
@@ -319,7 +334,8 @@ std::string json(const Counted& c)
         j["note_details"].push_back(std::move(d));
     }
     j["tree"] = treeJson(c, *c.design.root);
-    return j.dump(2) + "\n";
+    // Names from file and folder names, or --name, need not be UTF-8: never throw for them.
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string csvField(const std::string& s)

@@ -28,7 +28,8 @@ struct Row {
     std::string shape; ///< "Embedding(50257, 768)", "12 x GPT2Block", "GPT2Model"
     Count count = 0; ///< for one copy of every enclosing repeated block
     Count overall = 0; ///< across all copies of enclosing blocks: what it adds to the total
-    Count multiplicity = 1; ///< copies of enclosing blocks
+    Count multiplicity = 1; ///< copies of enclosing blocks; INT64_MAX when that does not fit (only
+                            ///< for a node that counts nothing, since overall is part of the total)
     double share = 0; ///< overall / total
 };
 

@@ -11,10 +11,9 @@ namespace paramscope::core {
 
 namespace {
 
-/// How far to look for the next valid x when choosing the default step.
+/// How far to look for the next valid x when choosing the default step, for a valid x to
+/// anchor the steps on, and for the first valid x of the range: every search is bounded.
 constexpr Count kStepSearch = 4096;
-/// More points than this is a mistake in the range, not a chart.
-constexpr Count kMaxExplicitPoints = 1'000'000;
 
 /// The design copy being swept: set x, evaluate, reusing storage.
 class Prober {
@@ -47,19 +46,26 @@ std::optional<Count> validStepFrom(Prober& p, Count anchor, Count minimum)
         auto up = checkedAdd(anchor, s);
         if (up && p.valid(*up))
             return s;
-        if (anchor - s >= minimum && p.valid(anchor - s))
+        auto down = checkedSub(anchor, s);
+        if (down && *down >= minimum && p.valid(*down))
             return s;
     }
     return std::nullopt;
 }
 
-/// First x >= @p lower that is congruent to @p anchor modulo @p step.
-Count alignUp(Count lower, Count anchor, Count step)
+/// b - a for a <= b, exact: it can exceed INT64_MAX.
+std::uint64_t distance(Count a, Count b)
 {
-    Count r = (lower - anchor) % step;
-    if (r < 0)
-        r += step;
-    return r == 0 ? lower : lower + (step - r);
+    return static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a);
+}
+
+/// First x >= @p lower that is congruent to @p anchor modulo @p step; empty past INT64_MAX.
+std::optional<Count> alignUp(Count lower, Count anchor, Count step)
+{
+    const auto m = static_cast<std::uint64_t>(step);
+    // How far lower lies above the lattice (lower - anchor spans up to 2^64: keep it unsigned).
+    const std::uint64_t above = lower >= anchor ? distance(anchor, lower) % m : (m - distance(lower, anchor) % m) % m;
+    return above == 0 ? std::optional<Count>(lower) : checkedAdd(lower, static_cast<Count>(m - above));
 }
 
 } // namespace
@@ -132,11 +138,17 @@ Result<Sweep> sweep(const Design& design, const SweepOptions& options)
     } else {
         s.validStep = true;
         bool found = currentValid;
-        if (!found) { // find a valid x to anchor the lattice on
-            const Count end = options.to.value_or(std::max<Count>(2 * s.current, minimum + kStepSearch));
-            for (Count v = options.from.value_or(minimum); v <= end && !found; ++v) {
-                if (probe.valid(v)) {
-                    anchor = v;
+        if (!found) {
+            // Find a valid x to anchor the steps on: the first of kStepSearch values from the
+            // start of the range (probing every value up to 2 × current took hours at 10^12).
+            const Count begin = options.from.value_or(minimum);
+            const Count end = options.to.value_or(INT64_MAX);
+            for (Count k = 0; k < kStepSearch && !found; ++k) {
+                auto v = checkedAdd(begin, k);
+                if (!v || *v > end)
+                    break;
+                if (probe.valid(*v)) {
+                    anchor = *v;
                     found = true;
                 }
             }
@@ -144,36 +156,58 @@ Result<Sweep> sweep(const Design& design, const SweepOptions& options)
         const auto step = found ? validStepFrom(probe, anchor, minimum) : std::nullopt;
         s.step = step.value_or(1);
         if (s.step > 1) {
-            if (auto st = probe.at(anchor + 1); !st)
-                s.stepReason = st.error().text();
+            if (auto next = checkedAdd(anchor, 1); next)
+                if (auto st = probe.at(*next); !st)
+                    s.stepReason = st.error().text();
         }
     }
 
     // The range.
+    auto noRange = [&s](const std::string& from, const std::string& to) {
+        return Error { "--from", "no " + s.x + " to sweep between " + from + " and " + to };
+    };
     if (options.from) {
-        s.from = s.validStep ? alignUp(*options.from, anchor, s.step) : *options.from;
+        auto aligned = s.validStep ? alignUp(*options.from, anchor, s.step) : options.from;
+        if (!aligned) // the next valid x is past 2^63 - 1
+            return noRange(std::to_string(*options.from), options.to ? std::to_string(*options.to) : "2^63 - 1");
+        s.from = *aligned;
     } else {
-        s.from = s.validStep ? alignUp(minimum, anchor, s.step) : minimum;
-        // By default start at the first value that evaluates (never past the design's own).
-        while (s.validStep && s.from < anchor && !probe.valid(s.from))
-            s.from += s.step;
+        s.from = s.validStep ? alignUp(minimum, anchor, s.step).value_or(minimum) : minimum;
+        // By default start at the first value that evaluates (never past the design's own),
+        // looking at kStepSearch values at most.
+        Count x = s.from;
+        for (Count k = 0; s.validStep && k < kStepSearch && x < anchor; ++k) {
+            if (probe.valid(x)) {
+                s.from = x;
+                break;
+            }
+            auto next = checkedAdd(x, s.step);
+            if (!next)
+                break;
+            x = *next;
+        }
     }
     if (options.to) {
         s.to = *options.to;
     } else {
         auto twice = checkedMul(std::max(s.current, s.from), 2);
-        s.to = twice.value_or(s.current);
+        s.to = twice.value_or(INT64_MAX);
     }
     if (s.from > s.to)
-        return Error { "--from",
-            "no " + s.x + " to sweep between " + std::to_string(s.from) + " and " + std::to_string(s.to) };
+        return noRange(std::to_string(s.from), std::to_string(s.to));
 
-    const Count n = (s.to - s.from) / s.step + 1;
-    if (s.validStep && n > static_cast<Count>(options.maxPoints)) {
-        const Count widen = (n + static_cast<Count>(options.maxPoints) - 1) / static_cast<Count>(options.maxPoints);
-        s.step *= widen;
-    } else if (n > kMaxExplicitPoints) {
-        return Error { "--step", "the range has " + std::to_string(n) + " points; take a larger step" };
+    // The number of points is gaps + 1; to - from spans up to 2^64 - 1, so count gaps unsigned.
+    const std::uint64_t gaps = distance(s.from, s.to) / static_cast<std::uint64_t>(s.step);
+    const std::uint64_t most = std::max<std::size_t>(options.maxPoints, 1);
+    if (s.validStep && gaps >= most) {
+        // Widen by whole valid steps: every point stays valid, at most maxPoints + 1 of them.
+        const std::uint64_t widen = gaps / most + 1;
+        auto widened = checkedMul(s.step, static_cast<Count>(widen));
+        s.step = widened.value_or(INT64_MAX);
+    } else if (!s.validStep && gaps >= static_cast<std::uint64_t>(kMaxSweepPoints)) {
+        return Error { "--step",
+            "the range has " + (gaps == UINT64_MAX ? std::string("2^64") : std::to_string(gaps + 1))
+                + " points; the limit is " + std::to_string(kMaxSweepPoints) + ": take a larger step" };
     }
 
     for (Count x = s.from; x <= s.to;) {
@@ -251,7 +285,8 @@ std::string sweepJson(const Sweep& s)
     for (const SkippedX& k : s.skipped)
         skipped.push_back({ { "x", k.x }, { "reason", k.reason } });
     j["skipped"] = skipped;
-    return j.dump(2) + "\n";
+    // Names from file and folder names need not be UTF-8: never throw for them.
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 } // namespace paramscope::core

@@ -9,6 +9,9 @@
 
 namespace paramscope::core {
 
+/// Most points an explicit --step may give; more is a mistake in the range, not a chart.
+inline constexpr Count kMaxSweepPoints = 100'000;
+
 /// What to sweep: one hyperparameter over a range, the others held (derived ones follow
 /// their definitions, as they do at any evaluation).
 struct SweepOptions {
@@ -51,7 +54,8 @@ struct Sweep {
     std::array<std::string, kComponentCount> componentFormulas; ///< each component's, likewise ("" if none)
 };
 
-/// Sweeps @p design. Errors: unknown symbol, an empty or reversed range, a step below 1.
+/// Sweeps @p design. Errors: unknown symbol, an empty or reversed range, a step below 1, an
+/// explicit step giving more than kMaxSweepPoints points (a default step widens instead).
 /// x values where the design does not evaluate are listed in Sweep::skipped, never given a number.
 Result<Sweep> sweep(const Design& design, const SweepOptions& options);
 

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 // End-to-end time of one slider step in the app: the slider moves, the command is pushed, core
 // re-evaluates (values only), the tree model emits dataChanged, the panel and the summary update.
+// chartStep: the same step with the growth chart shown: the step, then the chart's rebuild (sweep,
+// layout, marker labels) and its replot, done at once instead of after the throttle.
 // Run: QT_QPA_PLATFORM=offscreen ./bench_ui [-iterations N]
+// QCustomPlot (for its replot) first: its headers need foreach, which later Qt headers turn off.
+#include "chartplot.h"
+
 #include "architecturemodel.h"
+#include "chartwidget.h"
 #include "document.h"
 #include "hyperparameterpanel.h"
 #include "mainwindow.h"
@@ -18,6 +24,8 @@ class BenchUi : public QObject {
 private slots:
     void sliderStep_data();
     void sliderStep();
+    void chartStep_data();
+    void chartStep();
 };
 
 void BenchUi::sliderStep_data()
@@ -62,6 +70,42 @@ void BenchUi::sliderStep()
             w.grab(); // a whole frame: every visible widget painted (more than a step repaints)
     }
     slider->setSliderDown(false);
+}
+
+void BenchUi::chartStep_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<bool>("replot");
+    for (bool replot : { false, true })
+        for (const char* p : { "gpt2", "deepseek-v3" })
+            QTest::addRow("%s%s", p, replot ? " + replot" : "") << QString::fromLatin1(p) << replot;
+}
+
+void BenchUi::chartStep()
+{
+    QFETCH(QString, source);
+    QFETCH(bool, replot);
+    ui::MainWindow w;
+    QSlider* slider = openForDrag(w, source);
+    if (!slider)
+        QSKIP("preset not available");
+    w.showChart(true);
+    auto* chart = w.findChild<ui::ChartWidget*>();
+    auto* plot = chart ? chart->findChild<QCustomPlot*>() : nullptr;
+    QVERIFY(chart && plot && chart->isVisible());
+    chart->flush();
+    const int start = slider->value();
+    slider->setSliderDown(true);
+    int step = 0;
+    QBENCHMARK
+    {
+        slider->setValue(start + 1 + (step++ % 2)); // one step of a drag
+        chart->flush(); // sweep, layout, labels
+        if (replot)
+            plot->replot(QCustomPlot::rpImmediateRefresh); // drawn into the plot's buffer
+    }
+    slider->setSliderDown(false);
+    QVERIFY(!chart->plottedTotal().isEmpty());
 }
 
 QTEST_MAIN(BenchUi)

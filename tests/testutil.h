@@ -96,11 +96,11 @@ inline const NodeFormula& formulaAt(const Counted& c, const char* path)
     return c.formulas[static_cast<std::size_t>(m->index)];
 }
 
-/// Whether some note of @p design contains @p text.
+/// Whether some note of @p design (derived or kept) contains @p text.
 inline bool hasNote(const Design& design, const QString& text)
 {
-    for (const auto& n : design.notes)
-        if (QString::fromStdString(n).contains(text))
+    for (const auto& n : design.allNotes())
+        if (QString::fromStdString(n.text).contains(text))
             return true;
     return false;
 }

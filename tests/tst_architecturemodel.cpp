@@ -25,6 +25,7 @@ private slots:
     void renameKeepsPersistentIndexes();
     void compactCount_data();
     void compactCount();
+    void formulaTooLargeSaysWhy();
 };
 
 namespace {
@@ -209,6 +210,31 @@ void TestArchitectureModel::compactCount()
     QFETCH(qlonglong, count);
     QFETCH(QString, compact);
     QCOMPARE(QString::fromStdString(core::compactCount(count)), compact);
+}
+
+void TestArchitectureModel::formulaTooLargeSaysWhy()
+{
+    // (A+…+F)^16 has C(21, 5) = 20,349 terms: more than a formula shows. The count still comes:
+    // with every symbol 1 it is 6^16 = 2,821,109,907,456.
+    auto d = core::loadText(R"J({"format": "paramscope-design", "version": 1, "name": "t", "hyperparameters": [
+        {"name": "A", "value": 1}, {"name": "B", "value": 1}, {"name": "C", "value": 1},
+        {"name": "D", "value": 1}, {"name": "E", "value": 1}, {"name": "F", "value": 1}],
+        "tree": {"module": "M", "children": [{"name": "w", "module": "Parameter",
+          "args": {"shape": ["(A+B+C+D+E+F)^16"]}}]}})J",
+        "test");
+    QVERIFY(d);
+    Document doc;
+    ArchitectureModel model(&doc);
+    QVERIFY(doc.load(std::move(*d)));
+    const QModelIndex w = model.index(0, 0, model.index(0, 0));
+    QCOMPARE(
+        w.siblingAtColumn(ArchitectureModel::ParametersColumn).data().toString(), QStringLiteral("2,821,109,907,456"));
+    const QString formula = w.siblingAtColumn(ArchitectureModel::FormulaColumn).data().toString();
+    QVERIFY2(formula.contains(QStringLiteral("too large")), qPrintable(formula));
+    QVERIFY(w.siblingAtColumn(ArchitectureModel::FormulaColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("more than 1000 terms")));
 }
 
 QTEST_MAIN(TestArchitectureModel)

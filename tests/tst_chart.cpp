@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The growth chart: what it plots equals the core's counts, and every export format is a valid file.
+// QCustomPlot first: its headers need foreach, which later Qt headers turn off.
+#include "chartplot.h"
+
 #include "chartwidget.h"
 #include "source.h"
 
@@ -78,6 +81,28 @@ class TestChart : public QObject {
 private slots:
     void init() { QVERIFY(m_dir.isValid()); }
 
+    /// Axis and label units: K-less thousands, M, B, T, then powers of ten (never "8000000T").
+    void humanUnits_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("small") << 768.0 << QStringLiteral("768");
+        QTest::newRow("k") << 50257.0 << QStringLiteral("50.26k");
+        QTest::newRow("M") << 124439808.0 << QStringLiteral("124.44M");
+        QTest::newRow("B") << 8030261248.0 << QStringLiteral("8.03B");
+        QTest::newRow("T") << 671.0e12 << QStringLiteral("671T");
+        QTest::newRow("8e18") << 8.0e18 << QStringLiteral("8 × 10¹⁸");
+        // 9,995 T rounds to 10.00 × 10¹⁵ at two decimals: it reads 1 × 10¹⁶.
+        QTest::newRow("carry") << 9.9999e15 << QStringLiteral("1 × 10¹⁶");
+        QTest::newRow("negative") << -2.5e17 << QStringLiteral("-2.5 × 10¹⁷");
+    }
+    void humanUnits()
+    {
+        QFETCH(double, value);
+        QFETCH(QString, text);
+        QCOMPARE(ui::chart::human(value), text);
+    }
+
     void widgetPlotsTheCoresCounts()
     {
         ui::ChartWidget w;
@@ -100,7 +125,7 @@ private slots:
         QVERIFY(w.exportTo(m_dir.filePath(QStringLiteral("widget.png")), QSize(800, 500), 96));
         // To look at the widget itself: PARAMSCOPE_CHART_SHOT=dir saves what it shows.
         if (const QString shots = qEnvironmentVariable("PARAMSCOPE_CHART_SHOT"); !shots.isEmpty()) {
-            QTest::qWait(100);
+            w.flush();
             w.grab().save(shots + QStringLiteral("/widget-L24.png"));
         }
     }
@@ -230,6 +255,56 @@ private slots:
         // Embeddings and LM head are both V·E: the legend says the curves coincide.
         if (log)
             QVERIFY(text.contains(QStringLiteral("(= Embeddings)")));
+    }
+
+    // Marker labels and numbers never cover each other (markers 1/7/9 on Llama, 4 under 5 with
+    // x = L, 4 on 6 on DeepSeek-V3 did), with every preset marked.
+    void markerLabelsDoNotOverlap_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("x");
+        QTest::addColumn<QSize>("size");
+        for (const char* source : { "llama-3-8b", "deepseek-v3", "gpt2" })
+            for (const char* x : { "E", "L" })
+                for (const QSize size : { QSize(1280, 800), QSize(1920, 1060), QSize(800, 600) })
+                    QTest::addRow("%s x=%s %dx%d", source, x, size.width(), size.height())
+                        << QString::fromLatin1(source) << QString::fromLatin1(x) << size;
+    }
+
+    void markerLabelsDoNotOverlap()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, x);
+        QFETCH(QSize, size);
+        ui::ChartSpec spec;
+        spec.design = load(source.toLatin1().constData());
+        spec.x = x.toStdString();
+        for (const char* m : { "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "bert-base", "deepseek-v3", "gemma-3-4b",
+                 "llama-3-8b", "mistral-7b", "mixtral-8x7b", "qwen3-8b" })
+            spec.markers.push_back(load(m));
+        auto data = ui::computeChart(spec);
+        QVERIFY(data.ok());
+        QCustomPlot plot;
+        plot.resize(size);
+        const ui::ChartLayout layout = ui::drawChart(plot, spec, *data, size, ui::exportFontBase(size));
+        const QString key = layout.footer.lines.join(QLatin1Char(' ')) + layout.omitted.join(QLatin1Char(' '));
+        std::vector<QRectF> labels;
+        for (int i = 0; i < plot.itemCount(); ++i) {
+            auto* text = qobject_cast<QCPItemText*>(plot.item(i));
+            if (text && text->visible() && !text->text().isEmpty()) {
+                labels.emplace_back(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition());
+                // A numbered marker is keyed in the picture's footer (or listed whole beside it).
+                bool number = false;
+                text->text().toInt(&number);
+                if (number)
+                    QVERIFY2(key.contains(text->text() + QStringLiteral(" = ")), qPrintable(text->text()));
+            }
+        }
+        QVERIFY(labels.size() >= 3);
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            for (std::size_t j = i + 1; j < labels.size(); ++j)
+                QVERIFY2(!labels[i].intersects(labels[j]),
+                    qPrintable(QStringLiteral("labels %1 and %2 overlap").arg(i).arg(j)));
     }
 
 private:

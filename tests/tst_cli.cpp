@@ -2,6 +2,8 @@
 // paramscope-cli as a user runs it: outputs, exit codes, and one clear message per bad input.
 #include <QtTest>
 
+#include <filesystem>
+
 namespace {
 
 struct Run {
@@ -14,6 +16,21 @@ Run cli(const QStringList& args)
 {
     QProcess p;
     p.start(QStringLiteral(PARAMSCOPE_CLI), args);
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        return {};
+    }
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
+}
+
+/// Runs paramscope-cli through the shell as `sh -c SCRIPT CLI ARGS...` (so $0 is the CLI), for
+/// arguments that Qt cannot pass as they are: bytes that are not UTF-8.
+Run shell(const QString& script, const QStringList& args = {})
+{
+    QProcess p;
+    p.start(
+        QStringLiteral("/bin/sh"), QStringList { QStringLiteral("-c"), script, QStringLiteral(PARAMSCOPE_CLI) } + args);
     if (!p.waitForFinished(30000)) {
         p.kill();
         return {};
@@ -203,6 +220,96 @@ private slots:
         const QString err = QString::fromUtf8(r.err);
         QVERIFY2(err.contains(path) && err.contains(message), qPrintable(err));
         QCOMPARE(err.count(QLatin1Char('\n')), 1);
+    }
+
+    // INT64_MIN / -1 in a design file killed the CLI with SIGFPE (exit 136).
+    void minDividedByMinusOneIsAnError()
+    {
+        const QString path = writeFile(QStringLiteral("sigfpe.json"),
+            R"J({"format": "paramscope-design", "version": 1, "name": "t",
+                "hyperparameters": [{"name": "E", "value": 768}],
+                "tree": {"module": "M", "children": [{"name": "w", "module": "Parameter",
+                  "args": {"shape": ["(-9223372036854775807 - 1) / (E - 769)"]}}]}})J");
+        const Run r = cli({ QStringLiteral("count"), path });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("w: '(-9223372036854775807 - 1) / (E - 769)' overflows 64 bits"), r.err.constData());
+    }
+
+    // 1e400 is valid JSON that no double holds: it was an uncaught exception ("internal error").
+    void numberBeyondDoubleIsBadInput()
+    {
+        const QString path = writeFile(QStringLiteral("config.json"), R"({"model_type": "gpt2", "n_embd": 1e400})");
+        const Run r = cli({ QStringLiteral("count"), path });
+        QCOMPARE(r.exitCode, 2);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(!err.contains(QStringLiteral("internal error")), qPrintable(err));
+        QVERIFY2(err.contains(path + QStringLiteral(": line 1, column ")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("number overflow parsing '1e400'")), qPrintable(err));
+    }
+
+    // A folder named in bytes that are not UTF-8 names the design: JSON output threw
+    // (type_error 316, "internal error"). It is written with U+FFFD in their place.
+    void folderNameThatIsNotUtf8()
+    {
+        const std::string folder = m_dir.path().toStdString() + "/model-\xff\xfe";
+        std::filesystem::create_directory(folder);
+        std::filesystem::copy_file(
+            PARAMSCOPE_TEST_DATA "/hf-configs/openai-community__gpt2.json", folder + "/config.json");
+        const Run r
+            = shell(QStringLiteral("exec \"$0\" count \"$1/model-$(printf '\\377\\376')\" --json"), { m_dir.path() });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j[QStringLiteral("name")].toString(), QStringLiteral("model-\uFFFD\uFFFD"));
+        QCOMPARE(static_cast<qint64>(j[QStringLiteral("total")].toDouble()), 124'439'808);
+        const Run design
+            = shell(QStringLiteral("exec \"$0\" convert \"$1/model-$(printf '\\377\\376')\""), { m_dir.path() });
+        QVERIFY2(design.exitCode == 0, design.err.constData());
+        QVERIFY(design.out.contains("\"name\": \"model-\xef\xbf\xbd\xef\xbf\xbd\""));
+        std::filesystem::remove_all(folder); // QTemporaryDir cannot name it
+    }
+
+    void nameOptionThatIsNotUtf8IsRefused()
+    {
+        const Run r = shell(QStringLiteral("exec \"$0\" convert gpt2 --name \"GPT $(printf '\\377')\""));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.contains("--name: not valid UTF-8"), r.err.constData());
+    }
+
+    // The whole 64-bit range of L overflowed the point count; the loop then walked to 2^63.
+    void sweepOverTheWholeRange()
+    {
+        const Run r = cli({ QStringLiteral("sweep"), QStringLiteral("gpt2"), QStringLiteral("--x"), QStringLiteral("L"),
+            QStringLiteral("--from"), QStringLiteral("0"), QStringLiteral("--to"),
+            QStringLiteral("9223372036854775807") });
+        QCOMPARE(r.exitCode, 0);
+        // At most 601 x, 2^63 / 600 apart: L = 0 is below the minimum and the others overflow.
+        QCOMPARE(r.out.count('\n'), 1); // the header
+        QVERIFY2(r.err.contains("invalid L value(s), e.g. L=0: L: L = 0 must be at least 1"), r.err.constData());
+        const Run top = cli({ QStringLiteral("sweep"), QStringLiteral("gpt2"), QStringLiteral("--from"),
+            QStringLiteral("9223372036854775807") });
+        QCOMPARE(top.exitCode, 2);
+        QVERIFY2(top.err.contains("no E to sweep"), top.err.constData());
+    }
+
+    // (A+B+C+D+E+F)^16, 18 characters, took over 30 s for a formula of 20,349 terms.
+    // The count comes (6^16), the formula says it is too large.
+    void hugeFormulaStillCounts()
+    {
+        const QString path = writeFile(QStringLiteral("formula.json"),
+            R"J({"format": "paramscope-design", "version": 1, "name": "t", "hyperparameters": [
+                {"name": "A", "value": 1}, {"name": "B", "value": 1}, {"name": "C", "value": 1},
+                {"name": "D", "value": 1}, {"name": "E", "value": 1}, {"name": "F", "value": 1}],
+                "tree": {"module": "M", "children": [{"name": "w", "module": "Parameter",
+                  "args": {"shape": ["(A+B+C+D+E+F)^16"]}}]}})J");
+        const Run r = cli({ QStringLiteral("count"), path });
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("2,821,109,907,456"), r.out.constData());
+        QVERIFY2(r.out.contains("(formula too large to show: more than 1000 terms)"), r.out.constData());
+        const Run j = cli({ QStringLiteral("count"), path, QStringLiteral("--json") });
+        QCOMPARE(j.exitCode, 0);
+        QCOMPARE(static_cast<qint64>(QJsonDocument::fromJson(j.out).object()[QStringLiteral("total")].toDouble()),
+            2'821'109'907'456);
     }
 
     void folderWithoutModel()

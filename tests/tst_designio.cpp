@@ -3,6 +3,7 @@
 #include "designio.h"
 #include "evaluate.h"
 #include "presets.h"
+#include "report.h"
 #include "source.h"
 
 #include <nlohmann/json.hpp>
@@ -118,6 +119,17 @@ private slots:
                                              << QStringLiteral("/tree/children: expected an array, got string");
         QTest::newRow("version") << with([](json& j) { j["version"] = 2; })
                                  << QStringLiteral("/version: version 2 is not supported");
+        QTest::newRow("number beyond double") << with([](json& j) {
+            j["published_total"] = 1;
+        }).replace(QStringLiteral("\"published_total\": 1"), QStringLiteral("\"published_total\": 1e400"))
+                                              << QStringLiteral("number overflow parsing '1e400'");
+        QTest::newRow("duplicate key") << QStringLiteral("{\"format\": \"paramscope-design\", \"tree\": "
+                                                         "{\"children\": [{\"name\": \"a\", \"name\": \"b\"}]}}")
+                                       << QStringLiteral("test.json: /tree/children/0: duplicate key \"name\"");
+        QTest::newRow("dot in a name") << with([](json& j) { j["tree"]["children"][1]["name"] = "lm.head"; })
+                                       << QStringLiteral("/tree/children/1/name: 'lm.head' cannot hold '.' or '*'");
+        QTest::newRow("star in a name") << with([](json& j) { j["tree"]["children"][0]["name"] = "*"; })
+                                        << QStringLiteral("/tree/children/0/name: '*' cannot hold '.' or '*'");
         QTest::newRow("nul byte") << QString::fromStdString(std::string("{\"format\"\0: 1}", 14))
                                   << QStringLiteral("malformed JSON");
     }
@@ -136,6 +148,94 @@ private slots:
         const std::string deep = std::string(200000, '[') + std::string(200000, ']');
         QVERIFY(errorOfText(deep).contains(QStringLiteral("nested deeper than 128")));
         QVERIFY(timer.elapsed() < 5000);
+    }
+
+    // nlohmann's callback parser (used for the depth limit) rescanned the parent after every
+    // object: a 1 MB [{},{},...] took 32 s and a 16 MiB file hours. The limit is checked in a
+    // separate linear pass now; the bound below is some 300 times what it takes.
+    void manySmallObjectsParseInLinearTime()
+    {
+        std::string text = "[";
+        for (int i = 0; i < 333'333; ++i)
+            text += "{},";
+        text += "{}]";
+        QElapsedTimer timer;
+        timer.start();
+        auto j = parseJson(text);
+        QVERIFY(j.ok());
+        QCOMPARE(j->size(), std::size_t(333'334));
+        QVERIFY2(timer.elapsed() < 10'000, qPrintable(QString::number(timer.elapsed()) + QStringLiteral(" ms")));
+    }
+
+    void depthLimitIsExact()
+    {
+        // 128 levels of arrays are fine, 129 are not.
+        QVERIFY(parseJson(std::string(128, '[') + std::string(128, ']')).ok());
+        auto deep = parseJson(std::string(129, '[') + std::string(129, ']'));
+        QVERIFY(!deep.ok());
+        QVERIFY(QString::fromStdString(deep.error().text()).contains(QStringLiteral("nested deeper than 128")));
+        // Brackets inside strings do not count.
+        QVERIFY(parseJson("[\"" + std::string(1000, '[') + "\"]").ok());
+    }
+
+    void numbersBeyondDoubleAreErrorsNotExceptions()
+    {
+        auto j = parseJson("{\n  \"a\": [1,\n  -1e400]}");
+        QVERIFY(!j.ok());
+        // Line 3 is "  -1e400]}": the number ends at column 8.
+        QCOMPARE(QString::fromStdString(j.error().text()),
+            QStringLiteral("line 3, column 8: malformed JSON: number overflow parsing '-1e400'"));
+    }
+
+    void duplicateKeysAreRefusedWhereTheyAre()
+    {
+        auto j = parseJson(R"({"a": [1, {"b": 1}, {"c": 2, "d": {"e": 1, "e": 2}}]})");
+        QVERIFY(!j.ok());
+        QCOMPARE(QString::fromStdString(j.error().text()), QStringLiteral("/a/2/d: duplicate key \"e\""));
+        // The same key in sibling objects is fine.
+        QVERIFY(parseJson(R"([{"a": 1}, {"a": 2}, {"a": {"a": 3}}])").ok());
+    }
+
+    void namesThatAreNotUtf8AreWrittenReplaced()
+    {
+        auto d = loadText(findPreset("gpt2")->json, "gpt2");
+        QVERIFY(d.ok());
+        d->name = "folder \xff\xfe";
+        d->source = "/tmp/\xc3/config.json";
+        const std::string text = designToJson(*d);
+        auto back = loadText(text, "back");
+        QVERIFY2(back.ok(), back.ok() ? "" : back.error().text().c_str());
+        QCOMPARE(back->name, std::string("folder \uFFFD\uFFFD"));
+        QCOMPARE(back->source, std::string("/tmp/\uFFFD/config.json"));
+        auto counted = count(std::move(*d));
+        QVERIFY(counted.ok());
+        QVERIFY(json::parse(report(*counted, Format::Json))["name"] == "folder \uFFFD\uFFFD");
+    }
+
+    // A block of nothing repeated 10^10 times inside one repeated 10^10 times: the copies
+    // (10^20) do not fit, the count (0) does. The multiplicity used to wrap silently.
+    void nestedRepeatsOfNothing()
+    {
+        json j = gpt2();
+        j["tree"]["children"].push_back({ { "name", "void" }, { "module", "ModuleList" },
+            { "children",
+                { { { "module", "Outer" }, { "repeat", 10'000'000'000 },
+                    { "children",
+                        { { { "name", "inner" }, { "module", "Inner" }, { "repeat", 10'000'000'000 },
+                            { "children",
+                                { { { "name", "nothing" }, { "module", "Parameter" },
+                                    { "args", { { "shape", { 0 } } } } } } } } } } } } } });
+        auto d = loadText(j.dump(), "test.json");
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        auto c = count(std::move(*d));
+        QVERIFY(c.ok());
+        QCOMPARE(c->evaluation.total, Count(124439808));
+        for (const Row& r : rows(*c)) {
+            if (r.module->name != "nothing")
+                continue;
+            QCOMPARE(r.overall, Count(0));
+            QCOMPARE(r.multiplicity, Count(INT64_MAX)); // saturated, as documented
+        }
     }
 
     void hugeInputIsRefused()

@@ -227,8 +227,7 @@ private slots:
     {
         QCOMPARE(QString::fromStdString(formula("E*(-9223372036854775807 - 1) + 5")),
             QStringLiteral("5 − 9223372036854775808E"));
-        QCOMPARE(QString::fromStdString(formula("-9223372036854775807 - 1")),
-            QStringLiteral("−9223372036854775808"));
+        QCOMPARE(QString::fromStdString(formula("-9223372036854775807 - 1")), QStringLiteral("−9223372036854775808"));
     }
 
     void powersAreExact_data()

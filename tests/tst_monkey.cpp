@@ -19,10 +19,13 @@
 #include "mainwindow.h"
 #include "presets.h"
 
+#include <QAbstractButton>
 #include <QAbstractSlider>
 #include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDialog>
 #include <QDir>
 #include <QLabel>
@@ -123,8 +126,10 @@ public:
             what = moveSlider();
         else if (kind < 48)
             what = typeValue();
-        else if (kind < 66)
+        else if (kind < 60)
             what = structuralEdit();
+        else if (kind < 66)
+            what = editExpression();
         else if (kind < 69)
             what = rename();
         else if (kind < 77)
@@ -137,10 +142,14 @@ public:
             what = resize();
         else if (kind < 91)
             what = exportTable();
-        else if (kind < 94)
+        else if (kind < 93)
             what = saveAndReopen();
-        else if (kind < 97)
+        else if (kind < 95)
             what = selectRandom();
+        else if (kind < 96)
+            what = toggleLock();
+        else if (kind < 97)
+            what = chartControl();
         else
             what = trigger(pick(2) ? QStringLiteral("expandAll") : QStringLiteral("collapseAll"));
         if (what.startsWith(QLatin1String("FAIL")))
@@ -325,6 +334,71 @@ private:
         if (pick(2))
             selectRandom();
         return trigger(pickFrom(edits));
+    }
+
+    /// Types an expression into the module editor (an argument, the repeat count or the name).
+    QString editExpression()
+    {
+        if (pick(2))
+            selectRandom();
+        static const QStringList fields
+            = { QStringLiteral("arg0"), QStringLiteral("arg1"), QStringLiteral("arg2"), QStringLiteral("repeat") };
+        static const QStringList texts = { QStringLiteral("E"), QStringLiteral("2*E"), QStringLiteral("E/H"),
+            QStringLiteral("E/0"), QStringLiteral("E^99"), QStringLiteral("("), QStringLiteral("-E^2"),
+            QStringLiteral("9223372036854775807*2"), QStringLiteral("(-9223372036854775807-1)/-1"), QString(),
+            QStringLiteral("L"), QStringLiteral("0"), QStringLiteral("(E+H+L+V+P+K)^16"), QStringLiteral("Q") };
+        QList<QLineEdit*> edits;
+        for (const QString& f : fields)
+            if (auto* e = m_w.findChild<QLineEdit*>(f); e && e->isVisibleTo(&m_w) && e->isEnabled() && !e->isReadOnly())
+                edits << e;
+        if (edits.isEmpty())
+            return QStringLiteral("no field");
+        QLineEdit* edit = pickFrom(edits);
+        const QString text = pickFrom(texts);
+        note(QStringLiteral("editor %1 = '%2'").arg(edit->objectName(), text));
+        edit->setFocus();
+        edit->selectAll();
+        QTest::keyClicks(edit, text);
+        QTest::keyClick(edit, pick(5) ? Qt::Key_Return : Qt::Key_Escape);
+        m_w.treeView()->setFocus();
+        return text;
+    }
+
+    QString toggleLock()
+    {
+        const auto locks = controls<QAbstractButton>(QStringLiteral("lock_"));
+        if (locks.isEmpty())
+            return QStringLiteral("no lock");
+        const auto& [name, button] = locks[pick(int(locks.size()))];
+        note(QStringLiteral("lock %1").arg(name));
+        button->click();
+        return name;
+    }
+
+    /// The chart's own controls: its x axis and its check boxes (log axes, breakdown, presets).
+    QString chartControl()
+    {
+        QList<QComboBox*> combos;
+        for (QComboBox* c : m_w.findChildren<QComboBox*>())
+            if (c->isVisibleTo(&m_w) && c->isEnabled() && c->count() > 0)
+                combos << c;
+        QList<QCheckBox*> boxes;
+        for (QCheckBox* c : m_w.findChildren<QCheckBox*>())
+            if (c->isVisibleTo(&m_w) && c->isEnabled())
+                boxes << c;
+        if (!combos.isEmpty() && (boxes.isEmpty() || pick(2))) {
+            QComboBox* c = pickFrom(combos);
+            const int i = pick(c->count());
+            note(QStringLiteral("choose %1 in %2").arg(c->itemText(i), c->objectName()));
+            c->setCurrentIndex(i);
+            return c->itemText(i);
+        }
+        if (boxes.isEmpty())
+            return QStringLiteral("no chart control");
+        QCheckBox* b = pickFrom(boxes);
+        note(QStringLiteral("click %1").arg(b->text()));
+        b->click();
+        return b->text();
     }
 
     QString rename()

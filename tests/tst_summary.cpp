@@ -8,9 +8,9 @@
 #include "theme.h"
 
 #include <QClipboard>
-#include <QUndoStack>
 #include <QLabel>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QtTest>
 
 using namespace paramscope;
@@ -114,6 +114,9 @@ private slots:
         QVERIFY(copy);
         copy->trigger();
         QCOMPARE(QGuiApplication::clipboard()->text(), whole);
+        QGuiApplication::clipboard()->clear();
+        QTest::keyClick(&w, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier); // its shortcut
+        QCOMPARE(QGuiApplication::clipboard()->text(), whole);
     }
 
     void shortNotesNeedNoButton()
@@ -147,6 +150,15 @@ private slots:
         QCOMPARE(total->text(), QStringLiteral("124,439,808")); // the last valid total, kept
         QCOMPARE(total->palette().color(QPalette::WindowText), grey);
         QVERIFY(!w.errorText().isEmpty());
+
+        // The message follows the zoom (a style sheet once kept it at the system size).
+        QLabel* error = label(w, "summaryError");
+        QFont zoomed = w.font();
+        zoomed.setPointSizeF(zoomed.pointSizeF() * 1.75);
+        w.setFont(zoomed);
+        QCOMPARE(error->font().pointSizeF(), zoomed.pointSizeF());
+        QVERIFY(error->font().bold());
+        QCOMPARE(error->palette().color(QPalette::WindowText), ui::errorColor(w.palette()));
 
         doc.pushValue("E", 1536);
         QVERIFY(!w.countsGreyed());

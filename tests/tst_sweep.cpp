@@ -143,6 +143,93 @@ private slots:
         QVERIFY(!sweep(load("gpt2"), { "E", 1, 10, 0 }).ok());
     }
 
+    // The whole 64-bit range used to overflow the point count (the loop then walked towards
+    // 2^63, gigabytes of skipped values); a default step widens to stay under maxPoints.
+    void wholeRangeIsBoundedByThePointLimit_data()
+    {
+        QTest::addColumn<QString>("x");
+        QTest::addColumn<qint64>("from");
+        QTest::addColumn<qint64>("to");
+        QTest::newRow("L from 0") << "L" << qint64(0) << qint64(INT64_MAX);
+        QTest::newRow("E from 0") << "E" << qint64(0) << qint64(INT64_MAX);
+        QTest::newRow("L from the minimum") << "L" << qint64(INT64_MIN) << qint64(INT64_MAX);
+        QTest::newRow("E near the top") << "E" << qint64(INT64_MAX - 100) << qint64(INT64_MAX);
+    }
+    void wholeRangeIsBoundedByThePointLimit()
+    {
+        QFETCH(QString, x);
+        QFETCH(qint64, from);
+        QFETCH(qint64, to);
+        SweepOptions o { x.toStdString(), from, to, std::nullopt };
+        auto s = sweep(load("gpt2"), o);
+        if (!s.ok()) {
+            QVERIFY2(s.error().text().find("no " + x.toStdString() + " to sweep") != std::string::npos,
+                s.error().text().c_str());
+            return;
+        }
+        QVERIFY(s->points.size() + s->skipped.size() <= o.maxPoints + 1);
+        QVERIFY(s->from >= from && s->to <= to);
+        for (const SweepPoint& p : s->points)
+            QVERIFY(p.x >= s->from && p.x <= s->to);
+        // The points still step through valid values only.
+        if (x == QLatin1String("E"))
+            for (const SweepPoint& p : s->points)
+                QCOMPARE(p.x % 12, Count(0));
+    }
+
+    void explicitStepsAreRefusedAboveThePointLimit()
+    {
+        auto s = sweep(load("gpt2"), { "L", 0, INT64_MAX, 1 });
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().text().find("take a larger step") != std::string::npos, s.error().text().c_str());
+        auto wide = sweep(load("gpt2"), { "L", INT64_MIN, INT64_MAX, 1 });
+        QVERIFY(!wide.ok());
+        QVERIFY2(wide.error().text().find("take a larger step") != std::string::npos, wide.error().text().c_str());
+        // 100,000 points is the limit: 1..100000 passes the count check, 1..100001 does not.
+        auto over = sweep(load("gpt2"), { "L", 1, 100'001, 1 });
+        QVERIFY(!over.ok());
+        QVERIFY(over.error().text().find("100001 points") != std::string::npos);
+    }
+
+    // --from at the top of the range: aligning it to the next multiple of H overflowed.
+    void fromAtTheTopOfTheRange()
+    {
+        auto s = sweep(load("gpt2"), { "E", INT64_MAX, std::nullopt, std::nullopt });
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().text().find("no E to sweep") != std::string::npos, s.error().text().c_str());
+        auto t = sweep(load("gpt2"), { "E", INT64_MAX, INT64_MAX, std::nullopt });
+        QVERIFY(!t.ok());
+        QVERIFY2(t.error().text().find("no E to sweep") != std::string::npos, t.error().text().c_str());
+        auto u = sweep(load("gpt2"), { "L", INT64_MAX, INT64_MAX, std::nullopt });
+        QVERIFY(u.ok()); // one x, which overflows: skipped with the reason
+        QCOMPARE(u->points.size(), std::size_t(0));
+        QCOMPARE(u->skipped.size(), std::size_t(1));
+    }
+
+    // An invalid design (E = 1000 is not divisible by H = 12) with L = 10^12: the search for a
+    // valid L to anchor the steps on probed every L up to 2 × 10^12 (and 2 × L overflowed at
+    // the top). It is bounded now; every L is invalid, so every L is skipped with the reason.
+    void anchorSearchIsBounded_data()
+    {
+        QTest::addColumn<qint64>("L");
+        QTest::newRow("10^12") << qint64(1'000'000'000'000);
+        QTest::newRow("2^63 - 1") << qint64(INT64_MAX);
+    }
+    void anchorSearchIsBounded()
+    {
+        QFETCH(qint64, L);
+        Design d = load("gpt2");
+        QVERIFY(d.setValue("E", 1000).ok());
+        QVERIFY(d.setValue("L", L).ok());
+        SweepOptions o { "L", std::nullopt, std::nullopt, std::nullopt };
+        auto s = sweep(d, o);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().text().c_str());
+        QVERIFY(s->points.empty());
+        QVERIFY(!s->skipped.empty());
+        QVERIFY(s->skipped.size() <= o.maxPoints + 1);
+        QVERIFY(s->skipped.front().reason.find("not divisible by H = 12") != std::string::npos);
+    }
+
     void csvHasExactIntegers()
     {
         const Sweep s = run(load("gpt2"), { "E", 768, 780, std::nullopt });

@@ -218,6 +218,8 @@ QVariant ArchitectureModel::data(const QModelIndex& index, int role) const
         case FormulaColumn:
             if (tied)
                 return tr("shared with %1").arg(qs(m->tiedTo));
+            if (formula && !formula->ok && !formula->error.empty())
+                return tr("(%1)").arg(qs(formula->error)); // the count still comes; say why the formula does not
             return formula && formula->ok ? qs(formula->total) : QStringLiteral("—");
         case ParametersColumn:
             return counted ? qs(core::groupDigits(v.count)) : QStringLiteral("—");
@@ -263,6 +265,8 @@ QVariant ArchitectureModel::data(const QModelIndex& index, int role) const
             if (!formula->where.empty())
                 tip << tr("where %1").arg(qs(formula->where).toHtmlEscaped());
         }
+        if (formula && !formula->ok && !formula->error.empty())
+            tip << qs(formula->error).toHtmlEscaped();
         if (tied)
             tip << tr("shares its weight with %1: counted there, once").arg(qs(m->tiedTo).toHtmlEscaped());
         if (counted) {

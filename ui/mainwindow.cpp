@@ -270,6 +270,14 @@ void MainWindow::createActions()
     connect(copyFormula, &QAction::triggered, this, [this] { copySelected(true); });
     editMenu->addAction(copyRow);
     editMenu->addAction(copyFormula);
+    // The summary's Copy All Notes (on its notes' menu) is an Edit action with a key too.
+    if (auto* notes = m_summary->findChild<QAction*>(QStringLiteral("copyNotes"))) {
+        notes->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_C));
+        notes->setToolTip(
+            QStringLiteral("%1 (%2)").arg(notes->toolTip(), notes->shortcut().toString(QKeySequence::NativeText)));
+        addAction(notes);
+        editMenu->addAction(notes);
+    }
     // Right-click on a row: what is read there (a formula elided with "…") can be taken whole.
     m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_tree->addActions({ copyRow, copyFormula, rename });
@@ -517,7 +525,15 @@ bool MainWindow::openSource(const QString& source, QString* error, bool ask)
 {
     if (ask && !maybeSave())
         return false;
-    auto design = core::loadSource(source.toStdString());
+    // The core reports bad input as values; should anything still throw (memory), say so
+    // instead of aborting the app with unsaved work in it.
+    auto design = [&]() -> core::Result<core::Design> {
+        try {
+            return core::loadSource(source.toStdString());
+        } catch (const std::exception& e) {
+            return core::Error { source.toStdString(), std::string("cannot be loaded: ") + e.what() };
+        }
+    }();
     if (!design) {
         if (error)
             *error = qs(design.error().text());
@@ -586,10 +602,15 @@ bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QS
     fitColumns();
     // Coalesced updates run now rather than after a wait: the chart's throttled rebuild, then the
     // posted events (its queued replot, deferred column fits).
-#ifdef PARAMSCOPE_HAVE_CHART
-    static_cast<ChartWidget*>(m_chart)->flush();
-#endif
     QApplication::processEvents();
+#ifdef PARAMSCOPE_HAVE_CHART
+    // A rebuild can resize what is around the chart, which asks for another: a few rounds at most.
+    auto* chart = static_cast<ChartWidget*>(m_chart);
+    for (int round = 0; round < 4 && chart->rebuildPending(); ++round) {
+        chart->flush();
+        QApplication::processEvents();
+    }
+#endif
     QApplication::processEvents();
     m_tree->doItemsLayout();
     const QPixmap pixmap = grab();
@@ -614,6 +635,9 @@ void MainWindow::setZoom(double factor)
     if (!m_headless)
         settings::zoom.setValue(m_zoom);
     balanceColumns();
+    // Again once the font change has reached every widget (it is posted): the panel's needs are
+    // measured in the new font only then.
+    QTimer::singleShot(0, this, &MainWindow::balanceColumns);
     scheduleFitColumns();
     updateZoomLabel();
 }
@@ -650,8 +674,10 @@ void MainWindow::balanceColumns()
     const int total = width(); // the splitter may not be laid out yet
     keepPanelWhole();
     const int need = m_leftSplitter->minimumWidth();
+    // From 200 % on, a quarter: at 300 % a third left the formulas a few letters wide.
+    const int share = m_zoom >= 2.0 ? total / 4 : total / 3;
     const int left
-        = std::min(total / 2, std::max(need, std::min(total / 3, static_cast<int>(420 * std::max(1.0, m_zoom)))));
+        = std::min(total / 2, std::max(need, std::min(share, static_cast<int>(420 * std::max(1.0, m_zoom)))));
     m_mainSplitter->setSizes({ left, std::max(100, total - left) });
 }
 

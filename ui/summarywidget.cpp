@@ -75,6 +75,10 @@ SummaryWidget::SummaryWidget(Document* document, QWidget* parent)
     connect(m_moreNotes, &QToolButton::toggled, this, &SummaryWidget::setNotesExpanded);
     m_copyNotes->setObjectName(QStringLiteral("copyNotes"));
     m_copyNotes->setToolTip(tr("Copy every note, whole, to the clipboard"));
+    // Anywhere in the window: the notes are often what a report needs beside the table.
+    m_copyNotes->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_copyNotes->setShortcutContext(Qt::WindowShortcut);
+    addAction(m_copyNotes);
     connect(m_copyNotes, &QAction::triggered, this, &SummaryWidget::copyNotes);
     m_total->setForegroundRole(QPalette::WindowText);
     m_error->setObjectName(QStringLiteral("summaryError"));
@@ -121,7 +125,11 @@ QStringList SummaryWidget::notes() const
 
 void SummaryWidget::updateErrorStyle()
 {
-    m_error->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(errorColor(palette()).name()));
+    // A palette, not a style sheet: a style sheet's font stops the zoom reaching the label (it
+    // stayed at 100 % while everything else was at 175 %).
+    QPalette p;
+    p.setColor(QPalette::WindowText, errorColor(palette()));
+    m_error->setPalette(p);
 }
 
 void SummaryWidget::setNotesExpanded(bool expanded)
@@ -211,6 +219,9 @@ void SummaryWidget::updateFonts()
     QFont italic = base;
     italic.setItalic(true);
     m_notes->setFont(italic);
+    QFont bold = base;
+    bold.setBold(true);
+    m_error->setFont(bold);
 }
 
 void SummaryWidget::refresh()
