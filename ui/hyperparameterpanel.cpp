@@ -69,11 +69,6 @@ bool contains(const std::string& s, const char* part)
     return s.find(part) != std::string::npos;
 }
 
-QString errorStyle(const QPalette& palette)
-{
-    return QStringLiteral("color: %1;").arg(errorColor(palette).name());
-}
-
 } // namespace
 
 int HyperparameterPanel::spinWidth() const
@@ -90,7 +85,7 @@ void HyperparameterPanel::changeEvent(QEvent* event)
     // Light or dark: the error red is chosen for the palette in use.
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
         for (Row& row : m_rows)
-            row.error->setStyleSheet(errorStyle(palette()));
+            setErrorText(row.error);
         refreshError();
     }
 }
@@ -196,7 +191,7 @@ void HyperparameterPanel::rebuild()
         row.error = new QLabel(m_rowsWidget);
         row.error->setObjectName(QStringLiteral("error_") + name);
         row.error->setWordWrap(true);
-        row.error->setStyleSheet(errorStyle(palette()));
+        setErrorText(row.error);
         row.error->hide();
         m_grid->addWidget(row.error, gridRow, 0, 1, 4);
         ++gridRow;

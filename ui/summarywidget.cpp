@@ -125,11 +125,7 @@ QStringList SummaryWidget::notes() const
 
 void SummaryWidget::updateErrorStyle()
 {
-    // A palette, not a style sheet: a style sheet's font stops the zoom reaching the label (it
-    // stayed at 100 % while everything else was at 175 %).
-    QPalette p;
-    p.setColor(QPalette::WindowText, errorColor(palette()));
-    m_error->setPalette(p);
+    setErrorText(m_error);
 }
 
 void SummaryWidget::setNotesExpanded(bool expanded)

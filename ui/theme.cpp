@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QWidget>
+
 namespace paramscope::ui {
 
 namespace {
@@ -33,6 +35,15 @@ double contrastRatio(const QColor& a, const QColor& b)
     const double la = luminance(a);
     const double lb = luminance(b);
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+void setErrorText(QWidget* widget)
+{
+    QPalette p; // only WindowText is set: every other role still follows the parent
+    // The parent's palette: the widget's own already holds the red of an earlier call.
+    const QWidget* from = widget->parentWidget() ? widget->parentWidget() : widget;
+    p.setColor(QPalette::WindowText, errorColor(from->palette()));
+    widget->setPalette(p);
 }
 
 QColor errorColor(const QPalette& palette)

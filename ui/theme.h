@@ -4,6 +4,8 @@
 #include <QColor>
 #include <QPalette>
 
+class QWidget;
+
 namespace paramscope::ui {
 
 /// Whether @p palette is a dark one (its window darker than its text).
@@ -15,6 +17,11 @@ double contrastRatio(const QColor& a, const QColor& b);
 /// The colour of error text and of the border of an invalid field on @p palette: a red with at
 /// least 4.5:1 contrast against the palette's Window and Base, light or dark.
 QColor errorColor(const QPalette& palette);
+
+/// Colours @p widget's text in errorColor() of its palette. A palette role, not a style sheet: a
+/// style sheet's font stops the zoom reaching the widget (it stayed at 100 % beside 175 % text).
+/// Call again when the palette changes.
+void setErrorText(QWidget* widget);
 
 /// The background of an invalid input field on @p palette: Base tinted towards red, keeping Text
 /// readable (a palette change, not a style sheet, so the native frame and arrows stay).
