@@ -39,6 +39,28 @@ Polynomial termOf(const Monomial& m, const Rational& c)
     return t;
 }
 
+/// The sum of @p parts, added pairwise. Adding them one by one copies the growing sum each time,
+/// quadratic in the terms: seconds for a formula near kMaxFormulaTerms (found by fuzzing).
+Result<Polynomial> sumPairwise(std::vector<Polynomial> parts)
+{
+    if (parts.empty())
+        return Polynomial {};
+    while (parts.size() > 1) {
+        std::vector<Polynomial> next;
+        next.reserve((parts.size() + 1) / 2);
+        for (std::size_t i = 0; i + 1 < parts.size(); i += 2) {
+            auto sum = Polynomial::add(parts[i], parts[i + 1]);
+            if (!sum)
+                return sum.error();
+            next.push_back(std::move(*sum));
+        }
+        if (parts.size() % 2 == 1)
+            next.push_back(std::move(parts.back()));
+        parts = std::move(next);
+    }
+    return std::move(parts.front());
+}
+
 } // namespace
 
 Formula::Formula(const Polynomial& p)
@@ -100,17 +122,15 @@ Result<Formula> Formula::add(const Formula& a, const Formula& b)
 
 Result<Polynomial> Formula::expanded() const
 {
-    Polynomial sum;
+    std::vector<Polynomial> parts;
+    parts.reserve(m_items.size());
     for (const Item& i : m_items) {
         auto t = Polynomial::mul(i.multiplier, i.body);
         if (!t)
             return t.error();
-        auto s = Polynomial::add(sum, *t);
-        if (!s)
-            return s.error();
-        sum = std::move(*s);
+        parts.push_back(std::move(*t));
     }
-    return sum;
+    return sumPairwise(std::move(parts));
 }
 
 Result<Formula> Formula::repeated(const Polynomial& copies) const
@@ -337,7 +357,7 @@ std::vector<NodeFormula> computeFormulas(const Design& design)
 std::string formatCollected(const Polynomial& p, int x, const FormulaStyle& style)
 {
     // Split each term into x^k × rest, then group the rests by k.
-    std::map<int, Polynomial, std::greater<int>> byPower;
+    std::map<int, std::vector<Polynomial>, std::greater<int>> termsByPower;
     for (const auto& [m, c] : p.terms()) {
         int k = 0;
         Monomial rest;
@@ -347,12 +367,16 @@ std::string formatCollected(const Polynomial& p, int x, const FormulaStyle& styl
             else
                 rest.push_back(t);
         }
-        auto sum = Polynomial::add(byPower[k], termOf(rest, c));
-        if (sum)
-            byPower[k] = std::move(*sum);
+        termsByPower[k].push_back(termOf(rest, c));
     }
     std::string s;
-    for (const auto& [k, coef] : byPower) {
+    for (auto& [k, terms] : termsByPower) {
+        // The rests of one power are distinct monomials of p: their sum cannot fail, but if it
+        // did, the formula uncollected is still right.
+        auto sum = sumPairwise(std::move(terms));
+        if (!sum)
+            return formatPolynomial(p, style);
+        const Polynomial& coef = *sum;
         if (coef.isZero())
             continue;
         std::string xs;

@@ -84,9 +84,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto directCount = direct ? core::count(std::move(*direct)) : core::Result<core::Counted>(direct.error());
     // Refusing one way and counting the other may be right (a field the importer checks); two
     // different numbers never are.
-    if (directCount)
-        fuzz::require(directCount->evaluation.total == counted->evaluation.total,
-            "--set gives " + std::to_string(counted->evaluation.total) + ", importing with the field set gives "
-                + std::to_string(directCount->evaluation.total));
+    if (directCount) {
+        const core::Evaluation &bySet = counted->evaluation, &byImport = directCount->evaluation;
+        fuzz::require(bySet.total == byImport.total && bySet.nonEmbedding == byImport.nonEmbedding
+                && bySet.active == byImport.active,
+            "--set gives " + std::to_string(bySet.total) + " (non-embedding " + std::to_string(bySet.nonEmbedding)
+                + ", active " + std::to_string(bySet.active) + "), importing with the field set gives "
+                + std::to_string(byImport.total) + " (non-embedding " + std::to_string(byImport.nonEmbedding)
+                + ", active " + std::to_string(byImport.active) + ")");
+    }
     return 0;
 }

@@ -169,9 +169,11 @@ inline void exercise(const core::Counted& c)
     require(back.ok(), "the design file written does not read back: " + (back ? "" : back.error().text()));
     auto recount = core::count(std::move(*back));
     require(recount.ok(), "the design read back does not count: " + (recount ? "" : recount.error().text()));
-    require(recount->evaluation.total == e.total,
-        "the design read back counts " + std::to_string(recount->evaluation.total) + ", not "
-            + std::to_string(e.total));
+    const core::Evaluation& again = recount->evaluation;
+    require(again.total == e.total && again.nonEmbedding == e.nonEmbedding && again.active == e.active,
+        "the design read back counts " + std::to_string(again.total) + " (non-embedding "
+            + std::to_string(again.nonEmbedding) + ", active " + std::to_string(again.active) + "), not "
+            + std::to_string(e.total) + " (" + std::to_string(e.nonEmbedding) + ", " + std::to_string(e.active) + ")");
 }
 
 } // namespace paramscope::fuzz
