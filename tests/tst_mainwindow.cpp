@@ -32,6 +32,8 @@
 #include <QTreeView>
 #include <QUndoStack>
 
+#include <limits>
+
 using namespace paramscope;
 using ui::ArchitectureModel;
 using ui::MainWindow;
@@ -65,6 +67,7 @@ private slots:
     void copySelectedRow();
     void shapeWholeBesideLongRootFormula();
     void panelErrorFollowsZoom();
+    void sliderLadderWithHugeHeads();
 };
 
 namespace {
@@ -328,6 +331,28 @@ void TestMainWindow::panelErrorFollowsZoom()
     QCOMPARE(error->font().pointSizeF(), QApplication::font().pointSizeF());
     QCOMPARE(error->palette().color(QPalette::WindowText), ui::errorColor(w.hyperparameterPanel()->palette()));
     w.setZoom(1.0);
+    w.document()->undoStack()->setClean();
+}
+
+void TestMainWindow::sliderLadderWithHugeHeads()
+{
+    // Found by the monkey (seed 133): BERT, H = 2^63 - 1 (invalid), then E's slider dragged down
+    // set E = -64: E's ladder steps by lcm(H, 64), which overflowed to -64. Every position must
+    // be a valid E (at least 1), and the spin box must show it.
+    MainWindow w;
+    w.show();
+    QVERIFY(w.openSource(QStringLiteral("bert-base"), nullptr, false));
+    w.document()->pushValue("H", std::numeric_limits<core::Count>::max());
+    settle();
+    QSlider* slider = w.hyperparameterPanel()->slider(QStringLiteral("E"));
+    QVERIFY(slider);
+    for (int position : { slider->minimum(), slider->value() - 1, slider->value() + 1, slider->maximum() }) {
+        if (position < slider->minimum() || position > slider->maximum())
+            continue;
+        slider->setValue(position);
+        const core::Count e = w.document()->design().symbol("E")->value;
+        QVERIFY2(e >= 1, qPrintable(QStringLiteral("position %1 set E = %2").arg(position).arg(e)));
+    }
     w.document()->undoStack()->setClean();
 }
 

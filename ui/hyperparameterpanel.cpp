@@ -234,9 +234,10 @@ HyperparameterPanel::LadderShape HyperparameterPanel::ladderShape(const Row& row
         shape.hi = ladderTop(current, Count(1) << 20);
     } else if (n == "E") {
         // Multiples of the heads (and of 64 where that fits), so that E / H stays whole.
+        // Checked: std::lcm overflows (to -64) for a huge H, and a negative step walked E below zero.
         const Count heads = headsOf(d);
-        const Count lcm = std::lcm(heads, Count(64));
-        shape.step = lcm <= 256 ? lcm : heads;
+        const auto lcm = core::checkedMul(heads / std::gcd(heads, Count(64)), Count(64));
+        shape.step = lcm && *lcm <= 256 ? *lcm : heads;
         shape.first = std::max(shape.step, roundUp(lo, shape.step));
         shape.linearLast = saturatedAdd(shape.first, saturatedMul(shape.step, kLinearPositions - 1));
         shape.hi = ladderTop(current, 16384);
