@@ -1,28 +1,15 @@
 // SPDX-License-Identifier: MIT
 // paramscope-cli as a user runs it: outputs, exit codes, and one clear message per bad input.
+#include "clirun.h"
+
 #include <QtTest>
 
 #include <filesystem>
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(PARAMSCOPE_CLI), args);
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-        p.readAllStandardError() };
-}
+using paramscope::test::cli;
+using paramscope::test::Run;
 
 /// Runs paramscope-cli through the shell as `sh -c SCRIPT CLI ARGS...` (so $0 is the CLI), for
 /// arguments that Qt cannot pass as they are: bytes that are not UTF-8.

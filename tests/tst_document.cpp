@@ -293,7 +293,8 @@ void TestDocument::exportTables()
     QVERIFY2(text.contains(expected), qPrintable(text.left(400)));
     QVERIFY2(text.contains(values), qPrintable(text));
     // The note the table refers to (lm_head's count of 0): its weight is wte's (LaTeX escapes '_').
-    QVERIFY2(QString(text).replace(QStringLiteral("\\_"), QStringLiteral("_"))
+    QVERIFY2(QString(text)
+                 .replace(QStringLiteral("\\_"), QStringLiteral("_"))
                  .contains(QStringLiteral("lm_head shares its weight with transformer.wte")),
         qPrintable(text));
 

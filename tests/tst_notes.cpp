@@ -3,6 +3,7 @@
 // never stored, so an edit cannot leave a stale note in a saved file; kept notes (defaults
 // assumed, why a published size differs) travel with the design. The reports carry both, with the
 // hyperparameter values the table refers to.
+#include "clirun.h"
 #include "designio.h"
 #include "edits.h"
 #include "presets.h"
@@ -17,6 +18,9 @@ using namespace paramscope::core;
 using nlohmann::json;
 
 namespace {
+
+using paramscope::test::cli;
+using paramscope::test::Run;
 
 QString qs(const std::string& s)
 {
@@ -54,22 +58,6 @@ int storedNotesAbout(const std::string& fileText, const std::string& node)
         for (const auto& note : j["notes"])
             n += note.get<std::string>().rfind(node + " ", 0) == 0;
     return n;
-}
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-};
-
-Run cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(PARAMSCOPE_CLI), args);
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput() };
 }
 
 } // namespace

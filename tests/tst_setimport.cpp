@@ -4,6 +4,7 @@
 // over every config in tests/data and every integer field each holds (×2, ÷2, +1), plus configs
 // written here whose layer pattern or optional modules depend on a hyperparameter, and through the
 // CLI on the cases of issue 9. Also: importers do O(runs) work, never per layer (node counts).
+#include "clirun.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -15,6 +16,9 @@ using namespace paramscope::core;
 using namespace paramscope::test;
 
 namespace {
+
+using paramscope::test::Run;
+using paramscope::test::cli;
 
 /// Every integer field of @p j with its dotted name ("text_config.hidden_size"), nested objects included.
 void integerFields(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, Count>>& out)
@@ -150,24 +154,6 @@ nlohmann::json qwenMoe(nlohmann::json extra)
     nlohmann::json j = kQwenMoeSmall;
     j.update(extra);
     return j;
-}
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(PARAMSCOPE_CLI), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-        p.readAllStandardError() };
 }
 
 qint64 cliTotal(const Run& r)
@@ -361,7 +347,7 @@ private slots:
         const QString tag = QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'));
         const QString file = writeConfig(tag + QStringLiteral(".json"), nlohmann::json::parse(config.toStdString()));
         const Run set
-            = runCli({ QStringLiteral("count"), file, QStringLiteral("--set"), setting, QStringLiteral("--json") });
+            = cli({ QStringLiteral("count"), file, QStringLiteral("--set"), setting, QStringLiteral("--json") });
         if (!refusal.isEmpty()) {
             QCOMPARE(set.exitCode, 2);
             QVERIFY2(set.out.isEmpty(), set.out.constData());
@@ -372,7 +358,7 @@ private slots:
         const QString edited = writeConfig(tag + QStringLiteral("-edited.json"),
             withField(nlohmann::json::parse(config.toStdString()), setting.left(eq).toStdString(),
                 setting.mid(eq + 1).toLongLong()));
-        const Run imported = runCli({ QStringLiteral("count"), edited, QStringLiteral("--json") });
+        const Run imported = cli({ QStringLiteral("count"), edited, QStringLiteral("--json") });
         QCOMPARE(set.exitCode, 0);
         QCOMPARE(imported.exitCode, 0);
         QVERIFY(cliTotal(set) > 0);

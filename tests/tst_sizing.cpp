@@ -2,6 +2,7 @@
 // Memory and compute sizing: every expected figure is derived by hand below, from the published
 // configs (hyperparameters) and the conventions stated in sizing.h / flops.h, never copied from
 // the program's output. The same figures are checked through `paramscope-cli memory|flops --json`.
+#include "clirun.h"
 #include "designio.h"
 #include "flops.h"
 #include "presets.h"
@@ -18,23 +19,8 @@ using paramscope::test::load;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(PARAMSCOPE_CLI), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        return {};
-    }
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-        p.readAllStandardError() };
-}
+using paramscope::test::cli;
+using paramscope::test::Run;
 
 /// The JSON of a CLI run that must succeed; nlohmann keeps 64-bit integers exact.
 json cliJson(const QStringList& args)
