@@ -15,6 +15,7 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,6 +104,28 @@ inline bool hasNote(const Design& design, const QString& text)
         if (QString::fromStdString(n.text).contains(text))
             return true;
     return false;
+}
+
+/// The layer stack under @p path as built (runs and periods expanded with their evaluated repeats),
+/// one letter per layer of type @p layerType: @p kind(layer) says which, e.g. 'M' for MoE, 'd' dense.
+template <typename Kind>
+std::string expandedLayers(
+    const Design& d, const Evaluation& e, const char* path, const std::string& layerType, Kind kind)
+{
+    std::string built;
+    std::function<void(const Module&)> expand = [&](const Module& m) {
+        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
+            if (m.type == layerType) {
+                built += kind(m);
+                continue;
+            }
+            for (const auto& child : m.children)
+                expand(*child);
+        }
+    };
+    for (const auto& entry : d.find(path)->children)
+        expand(*entry);
+    return built;
 }
 
 /// A config written in the test, loaded as if from a file.

@@ -174,19 +174,8 @@ private slots:
                     auto d = inlineConfig(j);
                     QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
                     const Evaluation e = evaluated(*d);
-                    std::string built;
-                    std::function<void(const Module&)> expand = [&](const Module& m) {
-                        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
-                            if (m.type == "Qwen3MoeDecoderLayer") {
-                                built += m.children[1]->type == "Qwen3MoeSparseMoeBlock" ? 'R' : 'd';
-                                continue;
-                            }
-                            for (const auto& child : m.children)
-                                expand(*child);
-                        }
-                    };
-                    for (const auto& entry : d->find("model.layers")->children)
-                        expand(*entry);
+                    const std::string built = expandedLayers(*d, e, "model.layers", "Qwen3MoeDecoderLayer",
+                        [](const Module& m) { return m.children[1]->type == "Qwen3MoeSparseMoeBlock" ? 'R' : 'd'; });
                     std::string rule;
                     for (Count l = 0; l < layers; ++l) {
                         const bool isListed = std::find(listed.begin(), listed.end(), l) != listed.end();

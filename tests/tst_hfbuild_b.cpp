@@ -162,19 +162,8 @@ private slots:
                     auto d = inlineConfig(j);
                     QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
                     const Evaluation e = evaluated(*d);
-                    std::string built;
-                    std::function<void(const Module&)> expand = [&](const Module& m) {
-                        for (Count c = 0; c < e.nodes[static_cast<std::size_t>(m.index)].repeat; ++c) {
-                            if (m.type == "DeepseekV3DecoderLayer") {
-                                built += m.children[1]->type == "DeepseekV3MoE" ? 'M' : 'd';
-                                continue;
-                            }
-                            for (const auto& child : m.children)
-                                expand(*child);
-                        }
-                    };
-                    for (const auto& entry : d->find("model.layers")->children)
-                        expand(*entry);
+                    const std::string built = expandedLayers(*d, e, "model.layers", "DeepseekV3DecoderLayer",
+                        [](const Module& m) { return m.children[1]->type == "DeepseekV3MoE" ? 'M' : 'd'; });
                     std::string rule;
                     for (Count i = 0; i < layers; ++i)
                         rule += i >= dense && i % freq == 0 ? 'M' : 'd';
