@@ -7,6 +7,7 @@
 #include "document.h"
 #include "evaluate.h"
 #include "source.h"
+#include "testutil.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,12 +21,10 @@ using ui::Document;
 
 namespace {
 
+/// A preset by name (stops the test, naming the problem, when it does not load).
 core::Design preset(const char* name)
 {
-    auto d = core::loadSource(name);
-    if (!d)
-        qFatal("%s", d.error().text().c_str());
-    return std::move(*d);
+    return test::load(name);
 }
 
 QStringList autosaves(const QString& folder)

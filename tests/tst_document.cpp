@@ -4,6 +4,7 @@
 #include "edits.h"
 #include "evaluate.h"
 #include "source.h"
+#include "testutil.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -31,12 +32,10 @@ private slots:
 
 namespace {
 
+/// A preset by name (stops the test, naming the problem, when it does not load).
 core::Design preset(const char* name)
 {
-    auto d = core::loadSource(name);
-    if (!d)
-        qFatal("%s", d.error().text().c_str());
-    return std::move(*d);
+    return test::load(name);
 }
 
 core::Count totalOf(const core::Design& d)

@@ -5,6 +5,7 @@
 #include "edits.h"
 #include "source.h"
 #include "summarywidget.h"
+#include "testutil.h"
 #include "theme.h"
 
 #include <QClipboard>
@@ -19,12 +20,10 @@ using ui::SummaryWidget;
 
 namespace {
 
+/// A preset by name (stops the test, naming the problem, when it does not load).
 core::Design preset(const char* name)
 {
-    auto d = core::loadSource(name);
-    if (!d)
-        qFatal("%s", d.error().text().c_str());
-    return std::move(*d);
+    return test::load(name);
 }
 
 QStringList allNotes(const core::Design& d)
