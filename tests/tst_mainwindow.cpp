@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "architecturemodel.h"
+#include "chartwidget.h"
 #include "designio.h"
 #include "document.h"
 #include "evaluate.h"
@@ -86,11 +87,16 @@ QString rootCount(MainWindow& w)
     return w.model()->index(0, ArchitectureModel::ParametersColumn).data().toString();
 }
 
-/// Lets deferred layout (column fitting, queued replots) run.
+/// Lets deferred layout (column fitting, queued replots) run, and runs a chart's pending rebuild
+/// now instead of waiting for its throttle: the condition, not a fixed wait.
 void settle()
 {
-    QApplication::processEvents();
-    QTest::qWait(50);
+    for (int round = 0; round < 3; ++round) {
+        QApplication::processEvents();
+        for (QWidget* top : QApplication::topLevelWidgets())
+            for (auto* chart : top->findChildren<ui::ChartWidget*>())
+                chart->flush();
+    }
     QApplication::processEvents();
 }
 
