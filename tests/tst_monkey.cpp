@@ -297,6 +297,14 @@ private:
                 .arg(name)
                 .arg(value)
                 .arg(after->value);
+        // Refused: the row says why.
+        if (wasSet && !after->isDerived() && after->value == before && value != before) {
+            bool shown = false;
+            for (auto* reason : m_w.findChildren<QLabel*>(QStringLiteral("error_") + name))
+                shown = shown || (reason->isVisibleTo(&m_w) && !reason->text().isEmpty());
+            if (!shown)
+                return QStringLiteral("FAIL: typed %1 = %2 was refused with no reason shown").arg(name).arg(value);
+        }
         return name;
     }
 
