@@ -429,8 +429,11 @@ Result<TrainingMemory> trainingMemory(Count parameters, int zeroStage, Count dev
     if (!total)
         return Error { "training", "16 bytes per parameter overflow 64 bits" };
     t.total = *total;
-    auto shard = [&](Count bytes, bool sharded) { return sharded ? (bytes + devices - 1) / devices : bytes; };
-    // 16P fits, so 2P and 12P do too; ceil division cannot overflow.
+    // Ceiling division written so that it cannot overflow: bytes + devices - 1 did, for the huge
+    // device counts trainingDevices() tries (found by fuzz_design).
+    auto shard
+        = [&](Count bytes, bool sharded) { return sharded ? bytes / devices + (bytes % devices != 0 ? 1 : 0) : bytes; };
+    // 16P fits, so 2P and 12P do too.
     t.weights = shard(2 * parameters, zeroStage >= 3);
     t.gradients = shard(2 * parameters, zeroStage >= 2);
     t.optimizer = shard(12 * parameters, zeroStage >= 1);

@@ -233,6 +233,21 @@ private slots:
         QCOMPARE(t->total, 16000LL);
     }
 
+    void hugeDeviceCountsDoNotOverflow()
+    {
+        // Found by fuzz_design: ceil(bytes / N) as (bytes + N - 1) / N overflowed for N near 2^62.
+        // P = 2^59 - 1 is the largest whose 16P fits. Over N = 2^62 devices: 12P = 1.5 · 2^62 - 12
+        // gives ceil(1.5 - ε) = 2 per device, 2P = 2^60 - 2 gives 1, so 1 + 1 + 2 = 4.
+        const Count p = (Count(1) << 59) - 1;
+        const Count n = Count(1) << 62;
+        auto t = trainingMemory(p, 3, n);
+        QVERIFY(t);
+        QCOMPARE(t->optimizer, 2LL);
+        QCOMPARE(t->weights, 1LL);
+        QCOMPARE(t->gradients, 1LL);
+        QCOMPARE(t->perDevice, 4LL);
+    }
+
     void trainingDevicesNeeded()
     {
         const Count p = kLlamaParameters;
