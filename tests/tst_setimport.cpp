@@ -17,8 +17,8 @@ using namespace paramscope::test;
 
 namespace {
 
-using paramscope::test::Run;
 using paramscope::test::cli;
+using paramscope::test::Run;
 
 /// Every integer field of @p j with its dotted name ("text_config.hidden_size"), nested objects included.
 void integerFields(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, Count>>& out)
