@@ -8,6 +8,7 @@
 #include "hyperparameterpanel.h"
 #include "int64spinbox.h"
 #include "mainwindow.h"
+#include "windowinput.h"
 
 #include <QAbstractSpinBox>
 #include <QApplication>
@@ -43,16 +44,7 @@ void toggleChart(MainWindow& w)
     QTest::keyClick(&w, Qt::Key_J, Qt::ControlModifier);
 }
 
-/// Types @p text into @p symbol's spin box (replacing what it shows) and presses Enter.
-void typeValue(MainWindow& w, const QString& symbol, const QString& text)
-{
-    auto* spin = w.hyperparameterPanel()->spinBox(symbol);
-    QVERIFY(spin);
-    spin->setFocus();
-    spin->selectAll();
-    QTest::keyClicks(spin, text);
-    QTest::keyClick(spin, Qt::Key_Return);
-}
+using test::typeInto;
 
 /// Lets the chart's pending rebuild run now, as the event loop would after its throttle.
 void settleChart(MainWindow& w)
@@ -118,7 +110,7 @@ private slots:
                 QTest::keyClick(spin, Qt::Key_Up);
             } else {
                 const QStringList nv = step.split(QLatin1Char('='));
-                typeValue(w, nv[0], nv[1]);
+                typeInto(w, nv[0], nv[1]);
             }
             settleChart(w);
         }
@@ -176,7 +168,7 @@ private slots:
         w.showChart(false);
         QVERIFY(!chart->isVisible());
         QSignalSpy rebuilt(chart, &ChartWidget::rebuilt);
-        typeValue(w, QStringLiteral("L"), QStringLiteral("24"));
+        typeInto(w, QStringLiteral("L"), QStringLiteral("24"));
         QCoreApplication::processEvents();
         QVERIFY(chart->rebuildPending());
         QVERIFY(rebuilt.isEmpty());

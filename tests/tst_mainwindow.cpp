@@ -12,6 +12,7 @@
 #include "source.h"
 #include "summarywidget.h"
 #include "theme.h"
+#include "windowinput.h"
 
 #include <QAction>
 #include <QApplication>
@@ -139,16 +140,7 @@ void drag(MainWindow& w, const QString& symbol, int target)
     QCOMPARE(spin->value(), target);
 }
 
-/// Types @p text into @p symbol's spin box as a user does (select all, type, Enter).
-void typeInto(MainWindow& w, const QString& symbol, const QString& text)
-{
-    auto* spin = w.hyperparameterPanel()->spinBox(symbol);
-    QVERIFY(spin);
-    spin->setFocus();
-    spin->selectAll();
-    QTest::keyClicks(spin, text);
-    QTest::keyClick(spin, Qt::Key_Return);
-}
+using test::typeInto;
 
 /// A window that receives shortcuts (they go to the active window only).
 void activate(MainWindow& w)
