@@ -2,7 +2,7 @@
 #include "source.h"
 
 #include "designio.h"
-#include "hfimport.h"
+#include "hf/import.h"
 #include "presets.h"
 
 #include <nlohmann/json.hpp>

@@ -5,7 +5,7 @@
 // of the settings: `--set FIELD=V` counts what importing the config with FIELD = V counts.
 #include "fuzzutil.h"
 
-#include "hfimport.h"
+#include "hf/import.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Llama and the decoders built like it: llama, mistral, mixtral, qwen2, qwen3, qwen3_moe.
 // They differ in class defaults, biases, q/k norms and the MLP (dense, or routed experts).
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 #include <algorithm>
 

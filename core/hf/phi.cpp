@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Phi-1/1.5/2 (model_type phi: parallel attention and MLP under one LayerNorm, biases everywhere,
 // an lm_head with a bias) and Phi-3/3.5/4 (model_type phi3: fused qkv_proj and gate_up_proj).
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

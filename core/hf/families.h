@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// One builder per Hugging Face family (core/hf_<family>.cpp). Each gets the config, its
-// model_type and the class to count (already checked against the family's list in hfimport.cpp),
+// One builder per Hugging Face family (core/hf/<family>.cpp). Each gets the config, its
+// model_type and the class to count (already checked against the family's list in import.cpp),
 // and returns a design whose tree mirrors print(model) of that class with checkpoint names.
 // The dispatcher adds the assumed defaults to the notes and compiles the design.
 
-#include "hfconfig.h"
+#include "config.h"
 
 namespace paramscope::core::hf {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // OPT: a learned position table with two extra rows, optional projections between a narrower
 // word-embedding width and the model width (opt-350m), and an lm_head tied to the embedding.
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

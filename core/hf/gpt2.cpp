@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // GPT-2 (GPT2LMHeadModel, GPT2Model), including the 2019 configs with no model_type. The tree and
 // symbols match presets/gpt2.json (V, P, E, H, L, F, D).
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

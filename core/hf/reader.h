@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "hfconfig.h"
+#include "config.h"
 
 namespace paramscope::core::hf {
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // gpt-oss: biased attention with a learned sink per head, and MoE layers whose experts the
 // checkpoint stores as stacked tensors with biases.
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

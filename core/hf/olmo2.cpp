@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // OLMo-2: Llama-shaped, but norms after attention and MLP instead of before, and q_norm/k_norm
 // over the whole query and key projections (not per head).
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

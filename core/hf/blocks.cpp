@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "hfblocks.h"
+#include "blocks.h"
 
-#include "hfreader.h"
+#include "reader.h"
 #include "overrides.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "hfimport.h"
+#include "import.h"
 
-#include "hffamilies.h"
+#include "families.h"
 
 #include <array>
 

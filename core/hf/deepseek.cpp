@@ -2,9 +2,9 @@
 // DeepSeek-V2 and -V3: multi-head latent attention (MLA), a few dense layers, then MoE layers
 // with routed and shared experts. The in-library classes and the hub's remote code build the
 // same parameters under the checkpoint's names (model.layers.N.self_attn.q_a_proj …).
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-// Building blocks shared by the Hugging Face importers (core/hf_*.cpp): symbol declarations read
+// Building blocks shared by the Hugging Face importers (core/hf/*.cpp): symbol declarations read
 // from config fields, and the modules most decoder families are made of. Shapes are written in the
 // standard symbol names:
 //   V vocab_size, P max_position_embeddings, E hidden_size, H num_attention_heads, L num_hidden_layers,
@@ -10,14 +10,14 @@
 // A symbol's field is the config field's full name (HfConfig::name), so a nested config gives
 // "text_config.hidden_size"; `--set` matches that name.
 
-#include "hfconfig.h"
+#include "config.h"
 
 #include <functional>
 
 namespace paramscope::core::hf {
 
 // ---- Hyperparameters ----
-// Single fields are read and declared with HfReader (hfreader.h).
+// Single fields are read and declared with HfReader (reader.h).
 
 /// Class defaults of the usual decoder fields (LlamaConfig and its relatives).
 struct DecoderDefaults {

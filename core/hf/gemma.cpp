@@ -3,9 +3,9 @@
 // tower and a multimodal projector). Text symbols of gemma3 come from text_config, so their fields
 // are "text_config.hidden_size" …; the vision tower's symbols carry a "v" (Ev, Lv …) and fields
 // "vision_config.hidden_size" ….
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

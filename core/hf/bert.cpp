@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // BERT: BertModel (embeddings, encoder, pooler) and BertForMaskedLM (no pooler; an MLM head
 // whose decoder shares the word-embedding weight but has its own bias).
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

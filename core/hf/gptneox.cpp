@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // GPT-NeoX (Pythia, GPT-NeoX-20B): fused query_key_value, LayerNorms with bias, an output
 // projection named embed_out, and no lm_head.
-#include "hfblocks.h"
-#include "hffamilies.h"
-#include "hfreader.h"
+#include "blocks.h"
+#include "families.h"
+#include "reader.h"
 
 namespace paramscope::core::hf {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "hfconfig.h"
+#include "config.h"
 
 namespace paramscope::core {
 
