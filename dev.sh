@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
-    nlohmann-json3-dev libbenchmark-dev
+    nlohmann-json3-dev libcli11-dev libbenchmark-dev
 )
 # The fuzz targets build with clang and its libFuzzer runtime (fuzz and test commands).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)

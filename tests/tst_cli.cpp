@@ -180,6 +180,34 @@ private slots:
             QCOMPARE(err.count(QLatin1Char('\n')), 1); // one message, one line
     }
 
+    void versionAndHelp()
+    {
+        const Run v = cli({ QStringLiteral("--version") });
+        QCOMPARE(v.exitCode, 0);
+        QCOMPARE(v.out.trimmed(), QByteArray(PARAMSCOPE_VERSION));
+        // Every command has its own help, by --help and by `help COMMAND`, listing its options.
+        for (const auto& [command, option] : { std::pair { "count", "--class" }, { "memory", "--kv-dtype" },
+                 { "flops", "--tokens" }, { "sweep", "--step" }, { "chart", "--out" }, { "convert", "--name" } }) {
+            const QString name = QLatin1String(command);
+            for (const QStringList& args :
+                { QStringList { name, QStringLiteral("--help") }, QStringList { QStringLiteral("help"), name } }) {
+                const Run h = cli(args);
+                QCOMPARE(h.exitCode, 0);
+                QVERIFY2(h.out.contains("paramscope-cli " + QByteArray(command)), h.out.constData());
+                QVERIFY2(h.out.contains(option), h.out.constData());
+                QVERIFY(h.err.isEmpty());
+            }
+        }
+        const Run all = cli({ QStringLiteral("--help") });
+        QCOMPARE(all.exitCode, 0);
+        for (const char* command : { "count", "presets", "convert", "sweep", "chart", "memory", "flops" })
+            QVERIFY2(all.out.contains(command), command);
+        // No command at all is a usage error: the help, and exit 2.
+        const Run none = cli({});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY(none.out.contains("count"));
+    }
+
     void badFiles_data()
     {
         QTest::addColumn<QByteArray>("content");

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+// The commands of paramscope-cli, one registration each: it adds the subcommand with its options
+// to the app, and sets @p status when that subcommand runs.
+#include <CLI/CLI.hpp>
+
+namespace paramscope::cli {
+
+void addCountCommand(CLI::App& app, int& status); // count
+void addConvertCommand(CLI::App& app, int& status); // convert
+void addPresetsCommand(CLI::App& app, int& status); // presets
+void addSweepCommand(CLI::App& app, int& status); // sweep
+void addChartCommand(CLI::App& app, int& status, int argc, char** argv); // chart (Qt, offscreen)
+void addMemoryCommand(CLI::App& app, int& status); // memory
+void addFlopsCommand(CLI::App& app, int& status); // flops
+
+} // namespace paramscope::cli
