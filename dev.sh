@@ -7,6 +7,8 @@
 #   ./dev.sh fuzz [SECONDS]                       run each libFuzzer target SECONDS (default 60)
 #   ./dev.sh monkey [--seed S] [--seeds N] [--steps N] [--trace]
 #                                                 random GUI sequences, longer than CI runs them
+#   ./dev.sh package                              build paramscope_VERSION_ARCH.deb here
+#                                                 (then: apt install ./paramscope_*.deb)
 #   ./dev.sh deps                                 only install the packages
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +21,11 @@ PACKAGES=(
 # The fuzz targets build with clang and its libFuzzer runtime (fuzz and test commands).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 FUZZ_TARGETS=(design hfimport expr)
+# tst_install checks the installed desktop files with Debian's validators, the MIME type with
+# shared-mime-info and the man pages with groff.
+TEST_PACKAGES=(desktop-file-utils appstream shared-mime-info groff-base)
+# cpack -G DEB finds the package's Depends with dpkg-shlibdeps (which needs file).
+PACKAGE_PACKAGES=(dpkg-dev file)
 
 # Installs PACKAGES and the extra packages given as arguments.
 deps() {
@@ -98,7 +105,7 @@ command="${1:-app}"
 [ $# -gt 0 ] && shift
 case "$command" in
 deps)
-    deps "${FUZZ_PACKAGES[@]}"
+    deps "${FUZZ_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${PACKAGE_PACKAGES[@]}"
     ;;
 app)
     deps
@@ -109,7 +116,7 @@ app)
     exec build/default/app/paramscope-cli count "${@:-gpt2}"
     ;;
 test)
-    deps "${FUZZ_PACKAGES[@]}"
+    deps "${FUZZ_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build default
     ctest --preset default
     build asan
@@ -146,8 +153,16 @@ monkey)
     QT_QPA_PLATFORM="offscreen:configfile=$PWD/tests/data/offscreen-1920x1080.json" \
         QTEST_FUNCTION_TIMEOUT=86400000 exec build/default/tests/tst_monkey -maxwarnings 0
     ;;
+package)
+    deps "${PACKAGE_PACKAGES[@]}"
+    build default
+    rm -f build/default/paramscope_*.deb
+    (cd build/default && cpack -G DEB)
+    mv build/default/paramscope_*.deb .
+    ls -l paramscope_*.deb
+    ;;
 *)
-    echo "usage: ./dev.sh app|test|bench|fuzz|monkey|deps" >&2
+    echo "usage: ./dev.sh app|test|bench|fuzz|monkey|package|deps" >&2
     exit 2
     ;;
 esac

@@ -47,6 +47,7 @@ int main(int argc, char** argv)
     app.footer(kFooter);
     app.require_subcommand(1);
     int status = kOk;
+    addDocsCommand(app, status); // hidden; reads the commands registered below when it runs
     addCountCommand(app, status);
     addPresetsCommand(app, status);
     addConvertCommand(app, status);

@@ -13,5 +13,6 @@ void addSweepCommand(CLI::App& app, int& status); // sweep
 void addChartCommand(CLI::App& app, int& status, int argc, char** argv); // chart (Qt, offscreen)
 void addMemoryCommand(CLI::App& app, int& status); // memory
 void addFlopsCommand(CLI::App& app, int& status); // flops
+void addDocsCommand(CLI::App& app, int& status); // docs (hidden): man page and bash completion
 
 } // namespace paramscope::cli

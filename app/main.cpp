@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // paramscope: the desktop app.
-// `paramscope [SOURCE] [--set NAME=VALUE]... [--palette dark] [--screenshot FILE.png [--size WxH]]`
+// `paramscope [SOURCE] [--set NAME=VALUE]... [--palette dark] [--screenshot FILE.png [--size WxH]]`;
+// --help and --version need no display.
+#include "appinfo.h"
 #include "autosave.h"
 #include "mainwindow.h"
+#include "manpage.h"
 #include "theme.h"
 
 #include <QApplication>
@@ -13,11 +16,121 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
 
 using paramscope::ui::MainWindow;
 
+namespace {
+
+/// The app's options, for the parser and for the man page.
+struct Options {
+    QCommandLineOption set { QStringLiteral("set"), QStringLiteral("Set a hyperparameter (E=1024, hidden_size=1024)."),
+        QStringLiteral("NAME=VALUE") };
+    QCommandLineOption screenshot { QStringLiteral("screenshot"),
+        QStringLiteral("Render the window into FILE.png and exit (no display needed)."), QStringLiteral("FILE.png") };
+    QCommandLineOption size { QStringLiteral("size"),
+        QStringLiteral("Window size for --screenshot (default 1440x900)."), QStringLiteral("WxH"),
+        QStringLiteral("1440x900") };
+    QCommandLineOption zoom { QStringLiteral("zoom"), QStringLiteral("Font zoom for --screenshot (1 = system size)."),
+        QStringLiteral("FACTOR") };
+    QCommandLineOption select { QStringLiteral("select"), QStringLiteral("Select the module at a dotted path."),
+        QStringLiteral("PATH") };
+    QCommandLineOption chart { QStringLiteral("chart"), QStringLiteral("Show the growth chart instead of the tree.") };
+    QCommandLineOption palette { QStringLiteral("palette"),
+        QStringLiteral("Colours: system (default), light or dark (Fusion style)."), QStringLiteral("SCHEME"),
+        QStringLiteral("system") };
+    QCommandLineOption restoreAutosave { QStringLiteral("restore-autosave"),
+        QStringLiteral("Restore the unsaved edits a crashed or killed ParamScope left, without asking.") };
+    /// For the build: prints the man page (hidden from --help).
+    QCommandLineOption manPage { QStringLiteral("man-page"), QStringLiteral("Print the man page.") };
+
+    Options() { manPage.setFlags(QCommandLineOption::HiddenFromHelp); }
+    QList<QCommandLineOption> all() const
+    {
+        return { set, screenshot, size, zoom, select, chart, palette, restoreAutosave, manPage };
+    }
+};
+
+const char* kDescription = "Where every parameter of a transformer lives, exactly.";
+const char* kSourceHelp = "A preset name, a design file, a Hugging Face config.json or its folder.";
+
+void setUp(QCommandLineParser& parser, const Options& options)
+{
+    parser.setApplicationDescription(QString::fromLatin1(kDescription));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(
+        QStringLiteral("source"), QString::fromLatin1(kSourceHelp), QStringLiteral("[SOURCE]"));
+    parser.addOptions(options.all());
+}
+
+/// paramscope(1), from the options the parser takes.
+std::string manPage(const Options& options)
+{
+    using paramscope::app::ManOption;
+    const auto s = [](const QString& q) { return q.toStdString(); };
+    paramscope::app::ManPage page { "paramscope", PARAMSCOPE_VERSION, "exact parameter counts of transformer models",
+        { "paramscope [OPTIONS] [SOURCE]" }, {} };
+    page.sections.push_back({ "DESCRIPTION", false,
+        { "ParamScope shows where every parameter of a transformer language model lives: a tree of its "
+          "layers with each component's formula and its exact integer count, recomputed at once as the "
+          "hyperparameters change. It opens SOURCE, or GPT-2 small when none is given.",
+            "The desktop app needs a display, except for --screenshot, --help and --version. "
+            "paramscope-cli(1) gives the same counts on the command line." },
+        {} });
+    std::vector<ManOption> list { { "SOURCE", "", kSourceHelp } };
+    for (const QCommandLineOption& o : options.all()) {
+        if (o.flags() & QCommandLineOption::HiddenFromHelp)
+            continue;
+        QStringList names;
+        for (const QString& n : o.names())
+            names << (n.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + n;
+        list.push_back({ s(names.join(QStringLiteral(", "))), s(o.valueName()), s(o.description()) });
+    }
+    list.push_back({ "-h, --help", "", "Print the options and exit." });
+    list.push_back({ "--help-all", "", "Print the options, Qt's own too, and exit." });
+    list.push_back({ "-v, --version", "", "Print the version and exit." });
+    page.sections.push_back({ "OPTIONS", false, {}, list });
+    page.sections.push_back({ "EXAMPLES", false,
+        { "  paramscope gemma-3-4b\n  paramscope path/to/config.json --set num_hidden_layers=48\n"
+          "  paramscope gpt2 --size 1280x800 --screenshot gpt2.png" },
+        {} });
+    page.sections.push_back({ "FILES", false,
+        { "Unsaved edits are autosaved in ~/.local/share/ParamScope/ParamScope and offered back after a crash." },
+        {} });
+    page.sections.push_back({ "SEE ALSO", false, { "paramscope-cli(1)" }, {} });
+    return paramscope::app::roff(page);
+}
+
+} // namespace
+
 int main(int argc, char* argv[])
 {
+    QApplication::setOrganizationName(QStringLiteral("ParamScope"));
+    QApplication::setApplicationName(QStringLiteral("ParamScope"));
+    QApplication::setApplicationVersion(QStringLiteral(PARAMSCOPE_VERSION));
+    const Options options;
+
+    // --help, --version and --man-page only print: answer them without QApplication, which needs
+    // a display. (Arguments that do not parse here, such as Qt's own -platform, go on to it.)
+    {
+        QStringList arguments;
+        for (int i = 0; i < argc; ++i)
+            arguments << QString::fromLocal8Bit(argv[i]);
+        QCommandLineParser probe;
+        setUp(probe, options);
+        if (probe.parse(arguments)
+            && (probe.isSet(QStringLiteral("help")) || probe.isSet(QStringLiteral("help-all"))
+                || probe.isSet(QStringLiteral("version")) || probe.isSet(options.manPage))) {
+            QCoreApplication core(argc, argv);
+            if (probe.isSet(options.manPage)) {
+                std::fputs(manPage(options).c_str(), stdout);
+                return 0;
+            }
+            probe.process(core); // prints and exits
+        }
+    }
+
     // A screenshot needs no display: fall back to the offscreen platform when there is none.
     for (int i = 1; i < argc; ++i)
         if (qstrcmp(argv[i], "--screenshot") == 0 && qEnvironmentVariableIsEmpty("DISPLAY")
@@ -25,38 +138,13 @@ int main(int argc, char* argv[])
             qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("ParamScope"));
-    QApplication::setApplicationName(QStringLiteral("ParamScope"));
-    QApplication::setApplicationVersion(QStringLiteral(PARAMSCOPE_VERSION));
+    // The window's icon, and the .desktop entry it belongs to (taskbars match windows to entries).
+    QApplication::setWindowIcon(paramscope::applicationIcon());
+    QGuiApplication::setDesktopFileName(paramscope::applicationId());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Where every parameter of a transformer lives, exactly."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("source"),
-        QStringLiteral("A preset name, a design file, a Hugging Face config.json or its folder."),
-        QStringLiteral("[SOURCE]"));
-    const QCommandLineOption set(QStringLiteral("set"),
-        QStringLiteral("Set a hyperparameter (E=1024, hidden_size=1024)."), QStringLiteral("NAME=VALUE"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("Render the window into FILE.png and exit (no display needed)."), QStringLiteral("FILE.png"));
-    const QCommandLineOption size(QStringLiteral("size"),
-        QStringLiteral("Window size for --screenshot (default 1440x900)."), QStringLiteral("WxH"),
-        QStringLiteral("1440x900"));
-    const QCommandLineOption zoom(QStringLiteral("zoom"),
-        QStringLiteral("Font zoom for --screenshot (1 = system size)."), QStringLiteral("FACTOR"));
-    const QCommandLineOption select(
-        QStringLiteral("select"), QStringLiteral("Select the module at a dotted path."), QStringLiteral("PATH"));
-    const QCommandLineOption chart(
-        QStringLiteral("chart"), QStringLiteral("Show the growth chart instead of the tree."));
-    const QCommandLineOption palette(QStringLiteral("palette"),
-        QStringLiteral("Colours: system (default), light or dark (Fusion style)."), QStringLiteral("SCHEME"),
-        QStringLiteral("system"));
-    const QCommandLineOption restoreAutosave(QStringLiteral("restore-autosave"),
-        QStringLiteral("Restore the unsaved edits a crashed or killed ParamScope left, without asking."));
-    parser.addOptions({ set, screenshot, size, zoom, select, chart, palette, restoreAutosave });
+    setUp(parser, options);
     parser.process(app);
-
     QTextStream err(stderr);
     const auto fail = [&err](const QString& message) {
         err << "paramscope: " << message << "\n";
@@ -66,7 +154,7 @@ int main(int argc, char* argv[])
     if (args.size() > 1)
         return fail(QStringLiteral("one SOURCE at most"));
 
-    if (const QString scheme = parser.value(palette); scheme != QLatin1String("system")) {
+    if (const QString scheme = parser.value(options.palette); scheme != QLatin1String("system")) {
         if (scheme != QLatin1String("light") && scheme != QLatin1String("dark"))
             return fail(QStringLiteral("--palette wants system, light or dark"));
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
@@ -75,7 +163,7 @@ int main(int argc, char* argv[])
     }
 
     MainWindow window;
-    const bool headless = parser.isSet(screenshot);
+    const bool headless = parser.isSet(options.screenshot);
     QString error;
     if (!window.openSource(args.isEmpty() ? QStringLiteral("gpt2") : args.front(), &error, false))
         return fail(error);
@@ -87,26 +175,26 @@ int main(int argc, char* argv[])
         autosave = std::make_unique<Autosave>(window.document(), Autosave::defaultFolder());
         const bool canAsk = QGuiApplication::platformName() != QLatin1String("offscreen")
             && QGuiApplication::platformName() != QLatin1String("minimal");
-        autosave->offerRestore(parser.isSet(restoreAutosave) ? Autosave::Offer::Restore
-                : canAsk                                     ? Autosave::Offer::Ask
-                                                             : Autosave::Offer::Keep,
+        autosave->offerRestore(parser.isSet(options.restoreAutosave) ? Autosave::Offer::Restore
+                : canAsk                                             ? Autosave::Offer::Ask
+                                                                     : Autosave::Offer::Keep,
             &window);
     }
-    for (const QString& s : parser.values(set))
+    for (const QString& s : parser.values(options.set))
         if (!window.applySetting(s, &error))
             return fail(QStringLiteral("--set %1: %2").arg(s, error));
-    if (parser.isSet(select) && !window.selectPath(parser.value(select)))
-        return fail(QStringLiteral("--select: no module at %1").arg(parser.value(select)));
+    if (parser.isSet(options.select) && !window.selectPath(parser.value(options.select)))
+        return fail(QStringLiteral("--select: no module at %1").arg(parser.value(options.select)));
 
-    window.showChart(parser.isSet(chart));
+    window.showChart(parser.isSet(options.chart));
     if (headless) {
-        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        const QStringList wh = parser.value(options.size).split(QLatin1Char('x'));
         const QSize pixels(wh.value(0).toInt(), wh.value(1).toInt());
         if (wh.size() != 2 || pixels.width() < 320 || pixels.height() < 200 || pixels.width() > 8000
             || pixels.height() > 8000)
             return fail(QStringLiteral("--size wants WxH, e.g. 1440x900"));
-        const double factor = parser.isSet(zoom) ? parser.value(zoom).toDouble() : 1.0;
-        if (!window.saveScreenshot(parser.value(screenshot), pixels, factor, &error))
+        const double factor = parser.isSet(options.zoom) ? parser.value(options.zoom).toDouble() : 1.0;
+        if (!window.saveScreenshot(parser.value(options.screenshot), pixels, factor, &error))
             return fail(error);
         return 0;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "about.h"
+#include "appinfo.h"
 #include "architecturemodel.h"
 #include "document.h"
 #include "edits.h"
@@ -175,6 +177,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     createActions();
     createPresetList();
+    addHelpMenu(this);
+    setWindowIcon(applicationIcon());
 
     connect(m_document, &Document::resetDone, this, &MainWindow::onDocumentReset);
     connect(m_document, &Document::changed, this, &MainWindow::onDocumentChanged);
