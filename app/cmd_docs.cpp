@@ -216,7 +216,8 @@ std::string bashCompletion(CLI::App& app)
                 out << "        " << pattern << ") COMPREPLY=($(compgen -W \"" << joined(values)
                     << "\" -- \"$cur\")); return ;;\n";
             else if (o->get_type_name() == "FILE")
-                out << "        " << pattern << ") compopt -o filenames; COMPREPLY=($(compgen -f -- \"$cur\")); "
+                out << "        " << pattern
+                    << ") compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); "
                     << "return ;;\n";
             else // a value no list holds (a number, NAME=VALUE): nothing to offer
                 out << "        " << pattern << ") return ;;\n";
@@ -233,7 +234,7 @@ std::string bashCompletion(CLI::App& app)
         << "        return\n"
         << "    fi\n"
         << "    # SOURCE: a preset, a design file, a config.json or its folder.\n"
-        << "    compopt -o filenames\n"
+        << "    compopt -o filenames 2>/dev/null\n"
         << "    COMPREPLY=($(compgen -W \"" << joined(presetNames) << "\" -- \"$cur\") $(compgen -f -- \"$cur\"))\n"
         << "}\n"
         << "complete -F _paramscope_cli paramscope-cli\n";

@@ -11,8 +11,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The long description: what `apt show paramscope` prints under the summary.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-ParamScope shows where every parameter of a transformer language model lives:
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "ParamScope shows where every parameter of a transformer language model lives:
 a tree of its layers (embeddings, attention, MLP, norms, LM head, vision
 tower …) with each component's formula and its exact integer count,
 recomputed as the hyperparameters change. It opens its presets (GPT-2, Llama,

@@ -27,8 +27,8 @@ QString aboutText()
     return tr("<h3>ParamScope %1</h3>"
               "<p>Where every parameter of a transformer model lives: the layer tree with each "
               "component's formula and its exact count.</p>"
-              "<p>The same counts on the command line: <tt>paramscope-cli --help</tt>, "
-              "<tt>man paramscope-cli</tt>.</p>"
+              "<p>The same counts on the command line: <nobr><tt>paramscope-cli --help</tt></nobr>, "
+              "<nobr><tt>man paramscope-cli</tt></nobr>.</p>"
               "<p><a href=\"%2\">%2</a><br>MIT licence</p>"
               "<p><small>Qt %3 (built with %4), QCustomPlot, nlohmann_json, CLI11</small></p>")
         .arg(applicationVersion(), applicationHomepage(), QString::fromLatin1(qVersion()),
