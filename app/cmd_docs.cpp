@@ -173,7 +173,8 @@ std::string manPage(CLI::App& app)
     return app::roff(page);
 }
 
-/// Bash quoting for a word list inside double quotes (the words are plain: names and values).
+/// A bash completion function for every visible command: its options, the values an option lists,
+/// files for FILE options, and presets or files for SOURCE.
 std::string bashCompletion(CLI::App& app)
 {
     std::ostringstream out;
