@@ -55,6 +55,8 @@ int main(int argc, char** argv)
     addChartCommand(app, status, argc, argv);
     addMemoryCommand(app, status);
     addFlopsCommand(app, status);
+    addExplainCommand(app, status);
+    addDiffCommand(app, status);
 
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {

@@ -14,5 +14,7 @@ void addChartCommand(CLI::App& app, int& status, int argc, char** argv); // char
 void addMemoryCommand(CLI::App& app, int& status); // memory
 void addFlopsCommand(CLI::App& app, int& status); // flops
 void addDocsCommand(CLI::App& app, int& status); // docs (hidden): man page and bash completion
+void addExplainCommand(CLI::App& app, int& status); // explain (cmd_lecture.cpp)
+void addDiffCommand(CLI::App& app, int& status); // diff (cmd_lecture.cpp)
 
 } // namespace paramscope::cli

@@ -586,7 +586,8 @@ std::string latex(const Derivation& d)
     std::ostringstream out;
     out << "% " << (d.path.empty() ? d.module : d.path) << " — " << d.title << " (paramscope-cli explain)\n";
     out << "% needs \\usepackage{amsmath}\n\\begin{align*}\n";
-    const std::string name = d.path.empty() ? d.module : d.path.substr(d.path.rfind('.') + 1);
+    // The node's own label ("attn", "0-11"), as the tree shows it.
+    const std::string name = d.title.substr(0, d.title.find(':'));
     bool first = true;
     for (const auto& s : d.steps) {
         out << (first ? latexLabel(name) + " &= " : "&= ") << stepLatex(s) << " && \\text{" << stepLabel(s) << "}";

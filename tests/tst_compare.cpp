@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Comparisons of two designs, matched by path and by role. Expected figures are derived by hand
 // from the published shapes of each model, written out below.
+#include "clirun.h"
 #include "compare.h"
 #include "testutil.h"
 
@@ -182,6 +183,35 @@ private slots:
         const QString tex = qs(compareReport(c, Format::Latex));
         QVERIFY2(tex.contains(QStringLiteral("total & 124,439,808 & 354,823,168 & +230,383,360 & 2.85$\\times$ \\\\")),
             qPrintable(tex));
+    }
+
+    void cliDiff()
+    {
+        using paramscope::test::cli;
+        auto run = cli({ QStringLiteral("diff"), QStringLiteral("gpt2"), QStringLiteral("gpt2-medium") });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("+230,383,360"), run.out.constData());
+        run = cli({ QStringLiteral("diff"), QStringLiteral("llama-3-8b"), QStringLiteral("mixtral-8x7b"),
+            QStringLiteral("--json") });
+        QCOMPARE(run.exitCode, 0);
+        const auto j = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(j["total"]["difference"].get<Count>(), kMixtral - kLlama);
+        QCOMPARE(j["active"]["b"].get<Count>(), kMixtralActive);
+        run = cli({ QStringLiteral("diff"), QStringLiteral("llama-3-8b"), QStringLiteral("mistral-7b"),
+            QStringLiteral("--format"), QStringLiteral("csv") });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("total,total,8030261248,7241732096,-788529152,"), run.out.constData());
+        // --set applies to both: at E = 1024 and H = 16 the small model is the medium one at L = 12.
+        run = cli({ QStringLiteral("diff"), QStringLiteral("gpt2"), QStringLiteral("gpt2-medium"),
+            QStringLiteral("--set"), QStringLiteral("L=12"), QStringLiteral("--json") });
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(nlohmann::json::parse(run.out.toStdString())["total"]["b"].get<Count>(), gpt2(50257, 1024, 1024, 12));
+        run = cli({ QStringLiteral("diff"), QStringLiteral("gpt2") });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("diff: wants two SOURCEs"), run.err.constData());
+        run = cli({ QStringLiteral("diff"), QStringLiteral("gpt2"), QStringLiteral("nosuchmodel") });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.startsWith("paramscope-cli: nosuchmodel"));
     }
 
     void signedAndRatio()

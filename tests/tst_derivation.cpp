@@ -3,6 +3,7 @@
 // same with the values, the result; a container's children added up; a block's copies. Every
 // expected number is derived by hand below from GPT-2 small's published shapes
 // (V = 50257, P = 1024, E = 768, L = 12; total 124,439,808).
+#include "clirun.h"
 #include "derivation.h"
 #include "testutil.h"
 
@@ -223,6 +224,52 @@ private slots:
         QCOMPARE(j["steps"][2]["result"].get<Count>(), L * kBlock);
         const QString t = qs(renderDerivation(d, DerivationFormat::Text));
         QVERIFY2(t.contains(QStringLiteral("68.35% of the total 124,439,808")), qPrintable(t));
+    }
+
+    void cliExplain_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("attention") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.h.0.attn") }
+                                   << 0 << QByteArray("4E² + 4E = 4·768² + 4·768 = 2,362,368");
+        QTest::newRow("token embedding") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.wte") }
+                                         << 0 << QByteArray("V·E = 50257 × 768 = 38,597,376");
+        QTest::newRow("the blocks") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.h.*") } << 0
+                                    << QByteArray("L × 7,087,872 = 12 × 7,087,872 = 85,054,464");
+        QTest::newRow("with --set") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.h.*.attn"),
+            QStringLiteral("--set"), QStringLiteral("E=1024"), QStringLiteral("--set"), QStringLiteral("H=16") }
+                                    << 0 << QByteArray("4·1024² + 4·1024 = 4,198,400");
+        QTest::newRow("latex") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.wte"),
+            QStringLiteral("--format"), QStringLiteral("latex") }
+                               << 0 << QByteArray("V \\cdot E = 50257 \\times 768 = 38{,}597{,}376");
+        QTest::newRow("markdown") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.wte"),
+            QStringLiteral("--format"), QStringLiteral("markdown") }
+                                  << 0 << QByteArray("- formula: `V·E = 50257 × 768 = 38,597,376`");
+        QTest::newRow("json") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.wte"),
+            QStringLiteral("--json") }
+                              << 0 << QByteArray("\"result\": 38597376");
+        QTest::newRow("no such path") << QStringList { QStringLiteral("gpt2"), QStringLiteral("transformer.h.0.mpl") }
+                                      << 2 << QByteArray("did you mean transformer.h.0.mlp?");
+        QTest::newRow("no path") << QStringList { QStringLiteral("gpt2") } << 2 << QByteArray("wants SOURCE and PATH");
+        QTest::newRow("bad format") << QStringList { QStringLiteral("gpt2"), QString(), QStringLiteral("--format"),
+            QStringLiteral("csv") } << 2
+                                    << QByteArray("--format: unknown format 'csv'");
+    }
+
+    void cliExplain()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QByteArray, expected);
+        const auto run = paramscope::test::cli(QStringList { QStringLiteral("explain") } + args);
+        QCOMPARE(run.exitCode, exitCode);
+        const QByteArray& where = exitCode == 0 ? run.out : run.err;
+        QVERIFY2(where.contains(expected), where.constData());
+        if (exitCode != 0) {
+            QVERIFY(run.out.isEmpty());
+            QCOMPARE(run.err.count('\n'), 1); // one line
+        }
     }
 
     void everyNodeAddsUp_data()
