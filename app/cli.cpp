@@ -57,6 +57,7 @@ int main(int argc, char** argv)
     addFlopsCommand(app, status);
     addExplainCommand(app, status);
     addDiffCommand(app, status);
+    addDiagramCommand(app, status, argc, argv);
 
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {

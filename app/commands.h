@@ -16,5 +16,6 @@ void addFlopsCommand(CLI::App& app, int& status); // flops
 void addDocsCommand(CLI::App& app, int& status); // docs (hidden): man page and bash completion
 void addExplainCommand(CLI::App& app, int& status); // explain (cmd_lecture.cpp)
 void addDiffCommand(CLI::App& app, int& status); // diff (cmd_lecture.cpp)
+void addDiagramCommand(CLI::App& app, int& status, int argc, char** argv); // diagram (Qt, offscreen)
 
 } // namespace paramscope::cli

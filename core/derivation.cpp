@@ -41,7 +41,7 @@ std::size_t editDistance(std::string_view a, std::string_view b)
 }
 
 /// The child of @p m that the path segment @p part names, or nullptr.
-const Module* childNamed(const Counted& c, const Module& m, std::string_view part)
+const Module* childNamed(const CountedRef& c, const Module& m, std::string_view part)
 {
     for (const auto& child : m.children) {
         if (!child->name.empty()) {
@@ -62,12 +62,12 @@ const Module* childNamed(const Counted& c, const Module& m, std::string_view par
     return nullptr;
 }
 
-std::string segmentOf(const Counted& c, const Module& m)
+std::string segmentOf(const CountedRef& c, const Module& m)
 {
     return m.name.empty() ? labelText(m, c.evaluation.nodes[static_cast<std::size_t>(m.index)]) : m.name;
 }
 
-std::string childList(const Counted& c, const Module& m)
+std::string childList(const CountedRef& c, const Module& m)
 {
     std::string s;
     for (const auto& child : m.children)
@@ -326,7 +326,7 @@ std::pair<std::vector<std::string>, std::string> tensorRule(const Module& m, boo
 }
 
 /// The names of @p ascii that are hyperparameters, with their values.
-std::map<std::string, Count> symbolValues(const Counted& c, const std::string& ascii)
+std::map<std::string, Count> symbolValues(const CountedRef& c, const std::string& ascii)
 {
     std::map<std::string, Count> out;
     for (const Token& t : tokenize(ascii))
@@ -337,7 +337,7 @@ std::map<std::string, Count> symbolValues(const Counted& c, const std::string& a
 }
 
 /// "12 × GPT2Block" for the title; shapeText writes "12 x GPT2Block" for the terminal tables.
-std::string titleOf(const Counted& c, const Module& m)
+std::string titleOf(const CountedRef& c, const Module& m)
 {
     const NodeValue& v = c.evaluation.nodes[static_cast<std::size_t>(m.index)];
     if (!m.parent)
@@ -350,7 +350,7 @@ std::string titleOf(const Counted& c, const Module& m)
 
 } // namespace
 
-Result<ResolvedPath> resolvePath(const Counted& c, std::string_view path)
+Result<ResolvedPath> resolvePath(const CountedRef& c, std::string_view path)
 {
     const Module* node = c.design.root.get();
     ResolvedPath r { node, {}, {} };
@@ -396,7 +396,7 @@ Result<ResolvedPath> resolvePath(const Counted& c, std::string_view path)
     return r;
 }
 
-Derivation derive(const Counted& c, const Module& m, std::string path)
+Derivation derive(const CountedRef& c, const Module& m, std::string path)
 {
     const auto& nodes = c.evaluation.nodes;
     const NodeValue& v = nodes[static_cast<std::size_t>(m.index)];
@@ -480,7 +480,7 @@ Derivation derive(const Counted& c, const Module& m, std::string path)
     return d;
 }
 
-Result<Derivation> derive(const Counted& c, std::string_view path)
+Result<Derivation> derive(const CountedRef& c, std::string_view path)
 {
     auto r = resolvePath(c, path);
     if (!r)

@@ -10,6 +10,27 @@
 
 namespace paramscope::core {
 
+/// What a derivation reads: a compiled design, its evaluation and its formulas, held elsewhere (a
+/// Counted, or the app's document, which keeps them apart and must not copy a design per slider step).
+struct CountedRef {
+    const Design& design;
+    const Evaluation& evaluation;
+    const std::vector<NodeFormula>& formulas;
+
+    CountedRef(const Counted& c) // NOLINT(google-explicit-constructor): a Counted is one
+        : design(c.design)
+        , evaluation(c.evaluation)
+        , formulas(c.formulas)
+    {
+    }
+    CountedRef(const Design& d, const Evaluation& e, const std::vector<NodeFormula>& f)
+        : design(d)
+        , evaluation(e)
+        , formulas(f)
+    {
+    }
+};
+
 /// A module found by a dotted path as a user writes it.
 struct ResolvedPath {
     const Module* module = nullptr;
@@ -21,7 +42,7 @@ struct ResolvedPath {
 /// `*`, its index range (`0-11`) or any layer index in it (`transformer.h.5.attn`). The empty
 /// path is the root. The Error names the path asked and the nearest module that does exist
 /// (and the closest child name, when one is close), so that a typo says how to fix it.
-Result<ResolvedPath> resolvePath(const Counted& c, std::string_view path);
+Result<ResolvedPath> resolvePath(const CountedRef& c, std::string_view path);
 
 /// One line of a derivation: an equation that ends in an exact count.
 struct DerivationStep {
@@ -61,9 +82,9 @@ struct Derivation {
 };
 
 /// The derivation of @p m in @p c (which must belong to it).
-Derivation derive(const Counted& c, const Module& m, std::string path = {});
+Derivation derive(const CountedRef& c, const Module& m, std::string path = {});
 /// The derivation of the module at @p path (see resolvePath()).
-Result<Derivation> derive(const Counted& c, std::string_view path);
+Result<Derivation> derive(const CountedRef& c, std::string_view path);
 
 /// How a derivation is written out.
 enum class DerivationFormat { Text, Markdown, Latex, Json };
