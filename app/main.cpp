@@ -4,6 +4,7 @@
 // --help and --version need no display.
 #include "appinfo.h"
 #include "autosave.h"
+#include "lecturetools.h"
 #include "mainwindow.h"
 #include "manpage.h"
 #include "theme.h"
@@ -41,13 +42,17 @@ struct Options {
         QStringLiteral("system") };
     QCommandLineOption restoreAutosave { QStringLiteral("restore-autosave"),
         QStringLiteral("Restore the unsaved edits a crashed or killed ParamScope left, without asking.") };
+    QCommandLineOption present { QStringLiteral("present"),
+        QStringLiteral("Start in presentation mode (full screen; with --screenshot, render it at --size).") };
+    QCommandLineOption diagram { QStringLiteral("diagram"),
+        QStringLiteral("Show the architecture diagram instead of the tree.") };
     /// For the build: prints the man page (hidden from --help).
     QCommandLineOption manPage { QStringLiteral("man-page"), QStringLiteral("Print the man page.") };
 
     Options() { manPage.setFlags(QCommandLineOption::HiddenFromHelp); }
     QList<QCommandLineOption> all() const
     {
-        return { set, screenshot, size, zoom, select, chart, palette, restoreAutosave, manPage };
+        return { set, screenshot, size, zoom, select, chart, palette, restoreAutosave, present, diagram, manPage };
     }
 };
 
@@ -187,6 +192,8 @@ int main(int argc, char* argv[])
         return fail(QStringLiteral("--select: no module at %1").arg(parser.value(options.select)));
 
     window.showChart(parser.isSet(options.chart));
+    if (parser.isSet(options.diagram))
+        window.lectureTools()->showDiagram();
     if (headless) {
         const QStringList wh = parser.value(options.size).split(QLatin1Char('x'));
         const QSize pixels(wh.value(0).toInt(), wh.value(1).toInt());
@@ -194,10 +201,17 @@ int main(int argc, char* argv[])
             || pixels.height() > 8000)
             return fail(QStringLiteral("--size wants WxH, e.g. 1440x900"));
         const double factor = parser.isSet(options.zoom) ? parser.value(options.zoom).toDouble() : 1.0;
+        if (parser.isSet(options.present)) {
+            if (!window.lectureTools()->savePresentationScreenshot(parser.value(options.screenshot), pixels, &error))
+                return fail(error);
+            return 0;
+        }
         if (!window.saveScreenshot(parser.value(options.screenshot), pixels, factor, &error))
             return fail(error);
         return 0;
     }
     window.show();
+    if (parser.isSet(options.present))
+        window.lectureTools()->setPresenting(true);
     return QApplication::exec();
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "lecturetools.h"
+
 #include "about.h"
 #include "appinfo.h"
 #include "architecturemodel.h"
@@ -177,6 +179,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     createActions();
     createPresetList();
+    m_lecture = new LectureTools(this);
     addHelpMenu(this);
     setWindowIcon(applicationIcon());
 
@@ -446,6 +449,7 @@ void MainWindow::createActions()
     editMenu->addAction(repeat);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
     QAction* zoomIn = make(QStringLiteral("zoomIn"), tr("Zoom &In"), QKeySequence(Qt::CTRL | Qt::Key_Equal),
         tr("Larger text, for a projector"));
     zoomIn->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus) });

@@ -20,6 +20,7 @@ namespace paramscope::ui {
 class ArchitectureModel;
 class Document;
 class HyperparameterPanel;
+class LectureTools;
 class ModuleEditor;
 class SummaryWidget;
 
@@ -53,6 +54,10 @@ public:
     HyperparameterPanel* hyperparameterPanel() const { return m_panel; }
     SummaryWidget* summary() const { return m_summary; }
     ModuleEditor* moduleEditor() const { return m_editor; }
+    /// The Architecture / Growth chart / Diagram tabs.
+    QTabWidget* tabs() const { return m_tabs; }
+    /// Derivation pane, diagram, Compare With… and presentation mode (lecturetools.h).
+    LectureTools* lectureTools() const { return m_lecture; }
     QAction* action(const QString& objectName) const;
     /// What Edit ▸ Copy puts on the clipboard for the selected row: its path, shape, whole
     /// formula and count, tab-separated (or the formula alone); empty with no selection.
@@ -112,6 +117,7 @@ private:
     QSplitter* m_leftSplitter;
     QSplitter* m_treeSplitter;
     QMenu* m_recentMenu = nullptr;
+    LectureTools* m_lecture = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QString m_sourcePath; ///< the file or folder the design was read from; empty for a preset
     QFont m_baseFont;
