@@ -18,6 +18,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTreeView>
@@ -35,10 +36,23 @@ LectureTools::LectureTools(MainWindow* window)
 {
     setObjectName(QStringLiteral("lectureTools"));
     m_derivationDock->setObjectName(QStringLiteral("derivationDock"));
-    m_derivationDock->setWidget(m_derivation);
+    // In a scroll area, as the module editor is: zooming its text must never grow the window.
+    auto* scroll = new QScrollArea(m_derivationDock);
+    scroll->setWidget(m_derivation);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_derivationDock->setWidget(scroll);
     window->addDockWidget(Qt::BottomDockWidgetArea, m_derivationDock);
+    // Hidden until asked for (View ▸ Derivation, Ctrl+Alt+I; then remembered with the layout): the
+    // window's layout keeps the tree's formulas whole at every zoom, and a dock shown from the
+    // start would take that room. Presentation mode always shows the derivation.
+    m_derivationDock->hide();
     m_compareDock->setObjectName(QStringLiteral("compareDock"));
-    m_compareDock->setWidget(m_compare);
+    auto* compareScroll = new QScrollArea(m_compareDock);
+    compareScroll->setWidget(m_compare);
+    compareScroll->setWidgetResizable(true);
+    compareScroll->setFrameShape(QFrame::NoFrame);
+    m_compareDock->setWidget(compareScroll);
     window->addDockWidget(Qt::RightDockWidgetArea, m_compareDock);
     m_compareDock->hide();
 
