@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+// The architecture diagram: what it draws for GPT-2, Llama, Mixtral and Gemma 3 (the familiar
+// block order whatever the tree's order), that boxes never overlap, that a click finds the module,
+// that it follows a slider, and its SVG, PDF and PNG exports. Counts are derived by hand.
+#include "diagram.h"
+#include "diagramrender.h"
+#include "diagramwidget.h"
+#include "document.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace paramscope;
+using core::Count;
+using ui::Diagram;
+using ui::DiagramBox;
+using Kind = ui::DiagramBox::Kind;
+
+namespace {
+
+Diagram diagramOf(const char* source)
+{
+    const core::Counted c = test::countSource(source);
+    return ui::buildDiagram(c, QString::fromStdString(c.design.name));
+}
+
+/// The kinds of the boxes inside the block frame, top to bottom: n norm, a attention, m MLP,
+/// + residual add, ? anything else.
+QString blockKinds(const Diagram& d)
+{
+    QList<std::pair<double, Kind>> inside;
+    for (const DiagramBox& b : d.boxes)
+        if (d.frames.front().rect.contains(b.rect))
+            inside.append({ b.rect.top(), b.kind });
+    std::sort(inside.begin(), inside.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    QString out;
+    for (const auto& [y, k] : inside)
+        out += k == Kind::Norm                     ? QLatin1Char('n')
+            : k == Kind::Attention                 ? QLatin1Char('a')
+            : k == Kind::Mlp || k == Kind::Experts ? QLatin1Char('m')
+            : k == Kind::Residual                  ? QLatin1Char('+')
+                                                   : QLatin1Char('?');
+    return out;
+}
+
+const DiagramBox* boxTitled(const Diagram& d, const QString& prefix)
+{
+    for (const DiagramBox& b : d.boxes)
+        if (b.title.startsWith(prefix))
+            return &b;
+    return nullptr;
+}
+
+QString grouped(Count n)
+{
+    return QLocale(QLocale::English).toString(qlonglong(n));
+}
+
+} // namespace
+
+class TestDiagram : public QObject {
+    Q_OBJECT
+
+private slots:
+    void gpt2()
+    {
+        const Diagram d = diagramOf("gpt2");
+        QCOMPARE(d.title, QStringLiteral("GPT-2 small · 124,439,808 parameters"));
+        QCOMPARE(d.frames.size(), std::size_t(1));
+        QCOMPARE(d.frames.front().label, QStringLiteral("12 × GPT2Block   (L = 12)"));
+        // One block, 12E² + 13E at E = 768, twelve times.
+        QVERIFY2(d.frames.front().detail.startsWith(grouped(12 * 768 * 768 + 13 * 768) + QStringLiteral(" each · ")
+                     + grouped(12 * (12 * 768 * 768 + 13 * 768)) + QStringLiteral(" in all")),
+            qPrintable(d.frames.front().detail));
+        // Pre-norm: LayerNorm, attention, add; LayerNorm, MLP, add.
+        QCOMPARE(blockKinds(d), QStringLiteral("na+nm+"));
+        const DiagramBox* attn = boxTitled(d, QStringLiteral("attn: "));
+        QVERIFY(attn);
+        QCOMPARE(attn->formula, QStringLiteral("4E² + 4E = ") + grouped(4 * 768 * 768 + 4 * 768));
+        QCOMPARE(attn->detail, QStringLiteral("H = 12 heads · D = 64 per head"));
+        QCOMPARE(attn->chips.size(), std::size_t(2)); // c_attn, c_proj
+        // Token and position embeddings, added; the head shares wte's weight.
+        QVERIFY(boxTitled(d, QStringLiteral("wte: ")) && boxTitled(d, QStringLiteral("wpe: ")));
+        const DiagramBox* head = boxTitled(d, QStringLiteral("lm_head: "));
+        QVERIFY(head && head->tied);
+        QVERIFY(std::any_of(d.arrows.begin(), d.arrows.end(), [](const auto& a) { return a.dashed; }));
+    }
+
+    void blockOrder_data()
+    {
+        QTest::addColumn<QByteArray>("source");
+        QTest::addColumn<QString>("kinds");
+        // Llama's tree lists self_attn, mlp, then both norms: drawn in the order data flows.
+        QTest::newRow("llama-3-8b") << QByteArray("llama-3-8b") << QStringLiteral("na+nm+");
+        // Gemma 3: a norm before and after both attention and MLP.
+        QTest::newRow("gemma-3-4b") << QByteArray("gemma-3-4b") << QStringLiteral("nan+nmn+");
+    }
+
+    void blockOrder()
+    {
+        QFETCH(QByteArray, source);
+        QFETCH(QString, kinds);
+        QCOMPARE(blockKinds(diagramOf(source.constData())), kinds);
+    }
+
+    void mixtralExperts()
+    {
+        const Diagram d = diagramOf("mixtral-8x7b");
+        const DiagramBox* moe = boxTitled(d, QStringLiteral("block_sparse_moe: "));
+        QVERIFY(moe);
+        // One expert: three bias-free projections, 3·E·F = 3 · 4096 · 14336.
+        QCOMPARE(moe->detail,
+            QStringLiteral("8 routed experts, 2 per token · one expert 3EF = ") + grouped(3 * Count(4096) * 14336));
+        QStringList chips;
+        for (const auto& c : moe->chips)
+            chips << c.text;
+        QVERIFY2(chips.join(QLatin1Char('|')).contains(QStringLiteral("gate (router)")),
+            qPrintable(chips.join(QLatin1Char(','))));
+        QVERIFY2(
+            chips.join(QLatin1Char('|')).contains(QStringLiteral("experts: 8 × MixtralBlockSparseTop2MLP, 2 active")),
+            qPrintable(chips.join(QLatin1Char(','))));
+        const DiagramBox* attn = boxTitled(d, QStringLiteral("self_attn: "));
+        QVERIFY(attn);
+        QCOMPARE(attn->detail, QStringLiteral("H = 32 heads · K = 8 KV heads (GQA, 4 per group) · D = 128 per head"));
+        QVERIFY(d.subtitle.startsWith(grouped(12879925248) + QStringLiteral(" active per token")));
+    }
+
+    void gemmaVision()
+    {
+        const Diagram d = diagramOf("gemma-3-4b");
+        const DiagramBox* vision = nullptr;
+        const DiagramBox* projector = nullptr;
+        for (const DiagramBox& b : d.boxes) {
+            if (b.kind == Kind::Vision)
+                vision = &b;
+            if (b.kind == Kind::Projector)
+                projector = &b;
+        }
+        QVERIFY(vision && projector);
+        QVERIFY(vision->title.startsWith(QStringLiteral("vision_tower: SiglipVisionModel")));
+        // The tower's 27 encoder layers are named in it; it sits beside the text model, above the projector.
+        bool layers = false;
+        for (const auto& c : vision->chips)
+            layers = layers || c.text.startsWith(QStringLiteral("27 × SiglipEncoderLayer"));
+        QVERIFY(layers);
+        QVERIFY(vision->rect.bottom() < projector->rect.top());
+        QVERIFY(vision->rect.right() < d.frames.front().rect.left());
+    }
+
+    void geometry_data()
+    {
+        QTest::addColumn<QByteArray>("source");
+        for (const char* p : { "gpt2", "bert-base", "llama-3-8b", "mixtral-8x7b", "gemma-3-4b", "deepseek-v3" })
+            QTest::newRow(p) << QByteArray(p);
+    }
+
+    void geometry()
+    {
+        // Inside the page, no two boxes overlap, chips sit in their box, and a click on any box
+        // (or chip) finds its module.
+        QFETCH(QByteArray, source);
+        const Diagram d = diagramOf(source.constData());
+        const QRectF page(QPointF(0, 0), d.size);
+        QVERIFY(!d.boxes.empty());
+        for (std::size_t i = 0; i < d.boxes.size(); ++i) {
+            const DiagramBox& b = d.boxes[i];
+            QVERIFY2(page.contains(b.rect), qPrintable(b.title));
+            for (std::size_t j = i + 1; j < d.boxes.size(); ++j)
+                QVERIFY2(!b.rect.intersects(d.boxes[j].rect),
+                    qPrintable(b.title + QStringLiteral(" / ") + d.boxes[j].title));
+            for (const auto& c : b.chips) {
+                QVERIFY2(b.rect.contains(c.rect), qPrintable(c.text));
+                QCOMPARE(d.nodeAt(c.rect.center()), c.node);
+            }
+            if (b.node >= 0 && b.chips.empty())
+                QCOMPARE(d.nodeAt(b.rect.center()), b.node);
+        }
+        for (const auto& a : d.arrows)
+            for (const QPointF& p : a.points)
+                QVERIFY(page.contains(p));
+    }
+
+    void exports()
+    {
+        QTemporaryDir dir;
+        const Diagram d = diagramOf("gpt2");
+        QString error;
+        QVERIFY2(ui::exportDiagram(d, dir.filePath(QStringLiteral("d.svg")), 2, &error), qPrintable(error));
+        QVERIFY2(ui::exportDiagram(d, dir.filePath(QStringLiteral("d.pdf")), 2, &error), qPrintable(error));
+        QVERIFY2(ui::exportDiagram(d, dir.filePath(QStringLiteral("d.png")), 2, &error), qPrintable(error));
+        QFile svg(dir.filePath(QStringLiteral("d.svg")));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QByteArray text = svg.readAll();
+        QVERIFY(text.startsWith("<?xml"));
+        QVERIFY(text.contains("<svg"));
+        QFile pdf(dir.filePath(QStringLiteral("d.pdf")));
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        QVERIFY(pdf.read(5) == "%PDF-");
+        const QImage png(dir.filePath(QStringLiteral("d.png")));
+        QCOMPARE(png.size(), (d.size * 2).toSize());
+        // A white page with something drawn on it.
+        QCOMPARE(png.pixelColor(1, 1), QColor(Qt::white));
+        QVERIFY(!ui::exportDiagram(d, dir.filePath(QStringLiteral("d.bmp")), 2, &error));
+        QVERIFY2(error.contains(QStringLiteral(".svg, .pdf or .png")), qPrintable(error));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("d.bmp"))));
+    }
+
+    void widgetFollowsAndClicks()
+    {
+        ui::Document doc;
+        QVERIFY(doc.load(test::load("gpt2")).ok());
+        ui::DiagramWidget w(&doc);
+        w.resize(900, 1200);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.diagram().frames.front().label, QStringLiteral("12 × GPT2Block   (L = 12)"));
+        // A slider step: L = 24.
+        doc.pushValue("L", 24);
+        QCOMPARE(w.diagram().frames.front().label, QStringLiteral("24 × GPT2Block   (L = 24)"));
+        QVERIFY(
+            w.diagram().title.contains(grouped(50257 * 768 + 1024 * 768 + 24 * (12 * 768 * 768 + 13 * 768) + 2 * 768)));
+        // A click on the attention box selects it.
+        const int attn = doc.design().find("transformer.h.*.attn")->index;
+        QSignalSpy clicked(&w, &ui::DiagramWidget::nodeClicked);
+        const QRect r = w.nodeRect(attn);
+        QVERIFY(!r.isEmpty());
+        QTest::mouseClick(&w, Qt::LeftButton, {}, QPoint(r.left() + 6, r.top() + 6));
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.front().front().toInt(), attn);
+    }
+};
+
+QTEST_MAIN(TestDiagram)
+#include "tst_diagram.moc"
