@@ -400,7 +400,10 @@ Derivation derive(const CountedRef& c, const Module& m, std::string path)
 {
     const auto& nodes = c.evaluation.nodes;
     const NodeValue& v = nodes[static_cast<std::size_t>(m.index)];
-    const NodeFormula& f = c.formulas[static_cast<std::size_t>(m.index)];
+    // Formulas and ties of another structure (or none yet) must not be read past their end.
+    static const NodeFormula kNoFormula { {}, {}, {}, {}, {}, {}, false, "no formula" };
+    const auto at = static_cast<std::size_t>(m.index);
+    const NodeFormula& f = at < c.formulas.size() ? c.formulas[at] : kNoFormula;
     Derivation d;
     d.canonical = Design::path(m);
     d.path = path.empty() ? d.canonical : std::move(path);
@@ -415,7 +418,7 @@ Derivation derive(const CountedRef& c, const Module& m, std::string path)
             = checkedMul(d.multiplicity, nodes[static_cast<std::size_t>(p->index)].repeat).value_or(INT64_MAX);
     d.overall = v.count == 0 ? 0 : checkedMul(v.count, d.multiplicity).value_or(INT64_MAX);
 
-    const bool tied = c.design.ties()[static_cast<std::size_t>(m.index)] >= 0;
+    const bool tied = at < c.design.ties().size() && c.design.ties()[at] >= 0;
     // One copy, by formula in the hyperparameters ("0" for a tied weight says less than the step below).
     if (f.ok && !(tied && v.each == 0)) {
         DerivationStep s;

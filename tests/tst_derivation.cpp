@@ -272,6 +272,20 @@ private slots:
         }
     }
 
+    void formulasOfAnotherStructure()
+    {
+        // Regression (found by the monkey): a window with no design yet has an evaluation but no
+        // formulas; deriving must not read past them, and still adds the children up.
+        const Counted c = countSource("gpt2");
+        const std::vector<NodeFormula> none;
+        const CountedRef ref { c.design, c.evaluation, none };
+        const Derivation d = derive(ref, *c.design.root);
+        QCOMPARE(d.formulaError, std::string("no formula"));
+        QCOMPARE(d.steps.size(), std::size_t(1));
+        QCOMPARE(d.steps.front().kind, DerivationStep::Kind::Children);
+        QCOMPARE(d.steps.front().result, kTotal);
+    }
+
     void everyNodeAddsUp_data()
     {
         QTest::addColumn<QByteArray>("source");

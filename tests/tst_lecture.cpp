@@ -58,6 +58,23 @@ class TestLecture : public QObject {
     Q_OBJECT
 
 private slots:
+    void emptyWindow()
+    {
+        // Regression (found by the monkey): a window with no design yet, its tree focused (which
+        // makes the root current), crashed the derivation pane.
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.action(QStringLiteral("showDerivation"))->trigger();
+        w.treeView()->setFocus();
+        QApplication::processEvents();
+        QVERIFY(!w.lectureTools()->derivationPane()->derivation());
+        w.lectureTools()->setPresenting(true);
+        QVERIFY(w.lectureTools()->presentation());
+        QTest::keyClick(w.lectureTools()->presentation()->tree(), Qt::Key_Right);
+        w.lectureTools()->setPresenting(false);
+    }
+
     void derivationFollowsSelectionAndSlider()
     {
         MainWindow w;

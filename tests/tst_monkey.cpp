@@ -12,12 +12,18 @@
 // `./dev.sh monkey --seed S --steps N` sets them. A failure prints the seed and the step list.
 
 #include "architecturemodel.h"
+#include "comparewidget.h"
+#include "derivationpane.h"
 #include "designio.h"
+#include "diagramwidget.h"
 #include "document.h"
 #include "evaluate.h"
 #include "hyperparameterpanel.h"
+#include "lecturetools.h"
 #include "mainwindow.h"
+#include "presentationwindow.h"
 #include "presets.h"
+#include "report.h"
 
 #include <QAbstractButton>
 #include <QAbstractSlider>
@@ -150,6 +156,8 @@ public:
             what = toggleLock();
         else if (kind < 97)
             what = chartControl();
+        else if (kind < 98)
+            what = lecture();
         else
             what = trigger(pick(2) ? QStringLiteral("expandAll") : QStringLiteral("collapseAll"));
         if (what.startsWith(QLatin1String("FAIL")))
@@ -596,6 +604,8 @@ private:
                     .arg(name, spin->text())
                     .arg(*expected);
         }
+        if (QString lectureFailure = checkLecture(fresh.ok()); !lectureFailure.isEmpty())
+            return lectureFailure;
         // The window never grows past the screen.
         const QRect screen = m_w.screen()->availableGeometry();
         if (m_w.width() > screen.width() || m_w.height() > screen.height())
@@ -604,6 +614,114 @@ private:
                 .arg(m_w.height())
                 .arg(screen.width())
                 .arg(screen.height());
+        return QString();
+    }
+
+    /// The lecture tools: presentation mode on and off, steps through it, the diagram tab and its
+    /// export, a comparison, the derivation pane.
+    QString lecture()
+    {
+        ui::LectureTools* tools = m_w.lectureTools();
+        switch (pick(6)) {
+        case 0:
+            return trigger(QStringLiteral("presentation"));
+        case 1: {
+            if (!tools->presentation())
+                return trigger(QStringLiteral("presentation"));
+            const int steps = 1 + pick(6);
+            const bool forward = pick(3) != 0;
+            note(QStringLiteral("presentation: %1 steps %2")
+                     .arg(steps)
+                     .arg(forward ? QStringLiteral("forward") : QStringLiteral("back")));
+            for (int i = 0; i < steps; ++i)
+                QTest::keyClick(tools->presentation()->tree(), forward ? Qt::Key_Right : Qt::Key_Left);
+            if (pick(4) == 0) {
+                note(QStringLiteral("presentation: Esc"));
+                QTest::keyClick(tools->presentation()->tree(), Qt::Key_Escape);
+            }
+            return QStringLiteral("presentation step");
+        }
+        case 2:
+            return trigger(QStringLiteral("showDiagram"));
+        case 3: {
+            static const char* const suffixes[] = { "svg", "pdf", "png" };
+            const QString file = m_scratch + QStringLiteral("/diagram.") + QLatin1String(suffixes[pick(3)]);
+            note(QStringLiteral("export diagram %1").arg(QFileInfo(file).fileName()));
+            QFile::remove(file);
+            QString error;
+            const bool ok = tools->exportDiagram(file, &error);
+            // Written whole, or refused with a reason (nothing counted yet), never a half file.
+            if (ok && QFileInfo(file).size() == 0)
+                return QStringLiteral("FAIL: diagram export wrote an empty %1").arg(file);
+            if (!ok && (error.isEmpty() || QFile::exists(file)))
+                return QStringLiteral("FAIL: diagram export failed without a reason or left %1").arg(file);
+            return file;
+        }
+        case 4: {
+            const QString other = pickFrom(m_presets);
+            note(QStringLiteral("compare with %1").arg(other));
+            QString error;
+            if (!tools->compareWith(other, &error))
+                return QStringLiteral("FAIL: compare with preset %1: %2").arg(other, error);
+            return other;
+        }
+        default:
+            return trigger(QStringLiteral("showDerivation"));
+        }
+    }
+
+    /// What the lecture tools show agrees with the core's count of the document's design.
+    QString checkLecture(bool valid)
+    {
+        ui::LectureTools* tools = m_w.lectureTools();
+        const ui::Document* doc = m_w.document();
+        const auto& e = doc->evaluation();
+        // The presentation shows the main window's module and the current total.
+        if (ui::PresentationWindow* p = tools->presentation()) {
+            const core::Module* m = m_w.model()->moduleFromIndex(m_w.treeView()->currentIndex());
+            if (p->currentNode() != (m ? m->index : -1))
+                return QStringLiteral("FAIL: presentation shows node %1, the window %2")
+                    .arg(p->currentNode())
+                    .arg(m ? m->index : -1);
+            if (doc->countsValid()
+                && !p->totalLabel()->text().contains(QString::fromStdString(core::groupDigits(e.total))))
+                return QStringLiteral("FAIL: presentation total '%1', the count is %2")
+                    .arg(p->totalLabel()->text())
+                    .arg(e.total);
+        }
+        // A derivation is shown only for valid values, and adds up to the node's count.
+        for (ui::DerivationPane* pane : m_w.findChildren<ui::DerivationPane*>()) {
+            const auto& d = pane->derivation();
+            if (!d)
+                continue;
+            if (!valid)
+                return QStringLiteral("FAIL: a derivation is shown for invalid values");
+            const int node = pane->node();
+            if (node < 0 || std::size_t(node) >= e.nodes.size())
+                return QStringLiteral("FAIL: a derivation of node %1, which does not exist").arg(node);
+            const core::NodeValue& v = e.nodes[std::size_t(node)];
+            if (d->count != v.count || d->total != e.total)
+                return QStringLiteral("FAIL: derivation of node %1 gives %2 (total %3), the core %4 (total %5)")
+                    .arg(node)
+                    .arg(d->count)
+                    .arg(d->total)
+                    .arg(v.count)
+                    .arg(e.total);
+            for (const auto& s : d->steps)
+                if (s.result != v.each && s.result != v.count && s.result != v.active)
+                    return QStringLiteral("FAIL: a derivation step of node %1 ends in %2, not its count")
+                        .arg(node)
+                        .arg(s.result);
+        }
+        // The comparison's A is the design as it is now.
+        if (valid && tools->compare()->comparison() && tools->compare()->comparison()->total.a != e.total)
+            return QStringLiteral("FAIL: the comparison's A total is not the current total %1").arg(e.total);
+        // The diagram, once shown, titles the current total (it keeps the last picture while invalid).
+        if (valid && tools->diagram()->isVisible()
+            && !tools->diagram()->diagram().title.contains(QString::fromStdString(core::groupDigits(e.total))))
+            return QStringLiteral("FAIL: the diagram says '%1', the count is %2")
+                .arg(tools->diagram()->diagram().title)
+                .arg(e.total);
         return QString();
     }
 

@@ -115,7 +115,7 @@ void DerivationPane::refresh()
     if (m_node < 0 || static_cast<std::size_t>(m_node) >= nodes.size()) {
         m_reason = tr("Select a module to see where its count comes from.");
     } else if (m_document->error() || !m_document->countsValid()
-        || m_document->evaluation().nodes.size() != nodes.size()) {
+        || m_document->evaluation().nodes.size() != nodes.size() || m_document->formulas().size() != nodes.size()) {
         // The last valid counts belong to other values: a derivation of them would not add up.
         m_reason = tr("No counts for these values: %1")
                        .arg(m_document->error() ? qs(m_document->error()->text()) : tr("they do not evaluate"));
