@@ -141,7 +141,9 @@ private slots:
                 projector = &b;
         }
         QVERIFY(vision && projector);
-        QVERIFY(vision->title.startsWith(QStringLiteral("vision_tower: SiglipVisionModel")));
+        QCOMPARE(vision->title, QStringLiteral("vision_tower"));
+        QVERIFY2(vision->detail.startsWith(QStringLiteral("SiglipVisionModel · layers of layer_norm1, self_attn")),
+            qPrintable(vision->detail));
         // The tower's 27 encoder layers are named in it; it sits beside the text model, above the projector.
         bool layers = false;
         for (const auto& c : vision->chips)

@@ -246,8 +246,13 @@ DiagramBox Builder::box(const Module& m, DiagramBox::Kind k, bool withChips) con
     b.node = m.index;
     b.component = kind(m);
     b.title = (m.parent ? label(m) + QStringLiteral(": ") : QString()) + qs(m.type);
-    if (k == DiagramBox::Kind::Norm && m.isLeaf())
-        b.title = label(m) + QStringLiteral(" (") + qs(std::string(core::kindName(m.kind))) + QStringLiteral(")");
+    if (k == DiagramBox::Kind::Norm && m.isLeaf()) {
+        // "ln_f (LayerNorm)"; a name that says norm already ("post_attention_layernorm") stays whole.
+        const std::string n = lower(m.name);
+        b.title = label(m);
+        if (n.find("norm") == std::string::npos)
+            b.title += QStringLiteral(" (") + qs(std::string(core::kindName(m.kind))) + QStringLiteral(")");
+    }
     b.formula = formulaLine(m);
     b.fraction = fraction(m);
     b.share = shareLine(m);
@@ -661,9 +666,12 @@ Diagram Builder::run()
                     QStringList inner;
                     for (const auto& c : layer->children)
                         inner << label(*c);
-                    b.detail = QStringLiteral("each layer: ") + inner.join(QStringLiteral(", "));
+                    b.detail = QStringLiteral("layers of ") + inner.join(QStringLiteral(", "));
                 }
             }
+            // A narrow column: the class goes under the name ("multi_modal_projector" is long enough).
+            b.detail = qs(m->type) + (b.detail.isEmpty() ? QString() : QStringLiteral(" · ") + b.detail);
+            b.title = label(*m);
             b.rect = QRectF(kMargin, vy, kVisionWidth, height(b, kVisionWidth));
             vy = b.rect.bottom() + kGap;
             d.boxes.push_back(std::move(b));

@@ -134,8 +134,8 @@ PresentationWindow::PresentationWindow(
     auto* body = new QSplitter(Qt::Horizontal, this);
     body->addWidget(left);
     body->addWidget(m_diagram);
-    body->setStretchFactor(0, 1);
-    body->setStretchFactor(1, 1);
+    body->setStretchFactor(0, 2);
+    body->setStretchFactor(1, 3);
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_total, 1);
@@ -171,7 +171,8 @@ int PresentationWindow::step(int steps)
     const QModelIndex index = m_model->indexOfNode(node);
     // Pre-order is the tree's order: show the step, opening what holds it.
     m_tree->scrollTo(index);
-    m_mainTree->setCurrentIndex(index);
+    m_mainTree->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     return node;
 }
 
@@ -226,6 +227,10 @@ void PresentationWindow::updateTotal()
 void PresentationWindow::onCurrentChanged()
 {
     const int node = currentNode();
+    // The current row is the one highlighted, whatever a click elsewhere left selected.
+    const QModelIndex current = m_mainTree->currentIndex();
+    if (current.isValid() && !m_mainTree->selectionModel()->isRowSelected(current.row(), current.parent()))
+        m_mainTree->selectionModel()->select(current, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_derivation->setNode(node);
     m_diagram->setSelected(node);
 }
