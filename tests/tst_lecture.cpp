@@ -87,7 +87,10 @@ private slots:
         w.action(QStringLiteral("showDerivation"))->trigger();
         QTRY_VERIFY(tools->derivationPane()->isVisible());
 
-        QVERIFY(w.selectPath(QStringLiteral("transformer.h.*.attn")));
+        // By layer index, as paramscope-cli explain takes it.
+        QVERIFY(w.selectPath(QStringLiteral("transformer.h.5.attn")));
+        QCOMPARE(currentNode(w), nodeOf(w, "transformer.h.*.attn"));
+        QVERIFY(!w.selectPath(QStringLiteral("transformer.h.12.attn")));
         QVERIFY2(tools->derivationPane()->plainText().contains(QStringLiteral("4E² + 4E = 4·768² + 4·768 = 2,362,368")),
             qPrintable(tools->derivationPane()->plainText()));
         QVERIFY(tools->derivationPane()->plainText().contains(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "derivation.h"
 #include "lecturetools.h"
 
 #include "about.h"
@@ -697,6 +698,13 @@ void MainWindow::showChart(bool chart)
 bool MainWindow::selectPath(const QString& path)
 {
     const core::Module* m = m_document->design().find(path.toStdString());
+    // Layer indices too ("transformer.h.0.attn"), as paramscope-cli explain takes them.
+    if (!m && m_document->countsValid()
+        && m_document->evaluation().nodes.size() == m_document->design().nodes().size()) {
+        const core::CountedRef counted { m_document->design(), m_document->evaluation(), m_document->formulas() };
+        const auto found = core::resolvePath(counted, path.toStdString());
+        m = found ? found->module : nullptr;
+    }
     if (!m)
         return false;
     selectNode(m->index);
