@@ -2,6 +2,7 @@
 // The architecture diagram: what it draws for GPT-2, Llama, Mixtral and Gemma 3 (the familiar
 // block order whatever the tree's order), that boxes never overlap, that a click finds the module,
 // that it follows a slider, and its SVG, PDF and PNG exports. Counts are derived by hand.
+#include "clirun.h"
 #include "diagram.h"
 #include "diagramrender.h"
 #include "diagramwidget.h"
@@ -209,6 +210,36 @@ private slots:
         QVERIFY(!ui::exportDiagram(d, dir.filePath(QStringLiteral("d.bmp")), 2, &error));
         QVERIFY2(error.contains(QStringLiteral(".svg, .pdf or .png")), qPrintable(error));
         QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("d.bmp"))));
+    }
+
+    void cliDiagram()
+    {
+        using test::cli;
+        QTemporaryDir dir;
+        for (const char* suffix : { "svg", "pdf", "png" }) {
+            const QString out = dir.filePath(QStringLiteral("gemma.") + QLatin1String(suffix));
+            const auto run
+                = cli({ QStringLiteral("diagram"), QStringLiteral("gemma-3-4b"), QStringLiteral("--out"), out });
+            QCOMPARE(run.exitCode, 0);
+            QVERIFY(run.out.isEmpty() && run.err.isEmpty());
+            QVERIFY(QFileInfo(out).size() > 1000);
+        }
+        // --set reaches the picture: L = 48 layers.
+        const QString svg = dir.filePath(QStringLiteral("l48.svg"));
+        QCOMPARE(cli({ QStringLiteral("diagram"), QStringLiteral("gpt2"), QStringLiteral("--set"),
+                         QStringLiteral("L=48"), QStringLiteral("--out"), svg })
+                     .exitCode,
+            0);
+        QFile f(svg);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("48 × GPT2Block"));
+        auto run = cli({ QStringLiteral("diagram"), QStringLiteral("gpt2"), QStringLiteral("--out"),
+            dir.filePath(QStringLiteral("d.bmp")) });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("the diagram is written as .svg, .pdf or .png"), run.err.constData());
+        run = cli({ QStringLiteral("diagram"), QStringLiteral("gpt2") });
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("no --out FILE"), run.err.constData());
     }
 
     void widgetFollowsAndClicks()
