@@ -20,4 +20,7 @@ files, charts the count's growth and estimates memory and compute.
 .
 This package holds the desktop app (paramscope) and the command line
 (paramscope-cli).")
+# Debian policy: the licence as /usr/share/doc/paramscope/copyright.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/paramscope RENAME copyright)
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 include(CPack)
