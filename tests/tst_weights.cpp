@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: MIT
+// Checkpoint headers (safetensors, sharded indexes, GGUF) and their match to the design tree.
+// Every file is written here, with sparse data sections; expected counts are derived by hand.
+#include "testutil.h"
+#include "weightsfiles.h"
+
+#include "weights/checkpoint.h"
+#include "weights/gguf.h"
+#include "weights/safetensors.h"
+#include "weights/verify.h"
+#include "weights/verifyreport.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace paramscope::core;
+using namespace paramscope::test;
+
+namespace {
+
+/// GPT-2 small's tensors as openai-community/gpt2's model.safetensors lists them: no
+/// "transformer." prefix, no lm_head (tied), a causal-mask buffer attn.bias per layer.
+std::vector<TensorSpec> gpt2Tensors()
+{
+    std::vector<TensorSpec> t { { "wte.weight", "F32", { 50257, 768 } }, { "wpe.weight", "F32", { 1024, 768 } } };
+    for (int l = 0; l < 12; ++l) {
+        const std::string h = "h." + std::to_string(l) + ".";
+        t.push_back({ h + "ln_1.weight", "F32", { 768 } });
+        t.push_back({ h + "ln_1.bias", "F32", { 768 } });
+        t.push_back({ h + "attn.bias", "F32", { 1, 1, 1024, 1024 } });
+        t.push_back({ h + "attn.c_attn.weight", "F32", { 768, 2304 } }); // Conv1D: (in, out)
+        t.push_back({ h + "attn.c_attn.bias", "F32", { 2304 } });
+        t.push_back({ h + "attn.c_proj.weight", "F32", { 768, 768 } });
+        t.push_back({ h + "attn.c_proj.bias", "F32", { 768 } });
+        t.push_back({ h + "ln_2.weight", "F32", { 768 } });
+        t.push_back({ h + "ln_2.bias", "F32", { 768 } });
+        t.push_back({ h + "mlp.c_fc.weight", "F32", { 768, 3072 } });
+        t.push_back({ h + "mlp.c_fc.bias", "F32", { 3072 } });
+        t.push_back({ h + "mlp.c_proj.weight", "F32", { 3072, 768 } });
+        t.push_back({ h + "mlp.c_proj.bias", "F32", { 768 } });
+    }
+    t.push_back({ "ln_f.weight", "F32", { 768 } });
+    t.push_back({ "ln_f.bias", "F32", { 768 } });
+    return t;
+}
+
+// GPT-2 small by hand: wte 50257·768 = 38,597,376; wpe 1024·768 = 786,432; per layer ln_1 and ln_2
+// 2·1,536, c_attn 768·2304 + 2304 = 1,771,776, c_proj 768·768 + 768 = 590,592, c_fc 768·3072 + 3072 =
+// 2,362,368, mlp.c_proj 3072·768 + 768 = 2,360,064: 7,087,872 per layer, 85,054,464 for 12; ln_f 1,536.
+constexpr Count kGpt2Params = 38'597'376 + 786'432 + 12 * 7'087'872 + 1'536; // 124,439,808
+constexpr Count kGpt2Masks = 12 * 1024 * 1024; // 12,582,912 buffer values
+
+/// A small Llama-style config with GQA and a gated MLP.
+const char* kLlamaConfig = R"({
+  "architectures": ["LlamaForCausalLM"], "model_type": "llama",
+  "vocab_size": 1000, "hidden_size": 256, "intermediate_size": 768,
+  "num_hidden_layers": 3, "num_attention_heads": 8, "num_key_value_heads": 2,
+  "max_position_embeddings": 2048, "tie_word_embeddings": false, "rms_norm_eps": 1e-5
+})";
+// By hand: D = 256/8 = 32; q and o 256·256 = 65,536 each, k and v 256·(2·32) = 16,384 each;
+// gate, up, down 256·768 = 196,608 each; two RMSNorms 256 each: 754,176 per layer, 2,262,528 for
+// three; embed_tokens and lm_head 1000·256 = 256,000 each; the final norm 256.
+constexpr Count kLlamaParams = 3 * (2 * 65'536 + 2 * 16'384 + 3 * 196'608 + 512) + 2 * 256'000 + 256; // 2,774,784
+
+std::vector<TensorSpec> llamaTensors(const std::string& dtype = "BF16")
+{
+    std::vector<TensorSpec> t { { "model.embed_tokens.weight", dtype, { 1000, 256 } } };
+    for (int l = 0; l < 3; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        t.push_back({ p + "self_attn.q_proj.weight", dtype, { 256, 256 } });
+        t.push_back({ p + "self_attn.k_proj.weight", dtype, { 64, 256 } });
+        t.push_back({ p + "self_attn.v_proj.weight", dtype, { 64, 256 } });
+        t.push_back({ p + "self_attn.o_proj.weight", dtype, { 256, 256 } });
+        t.push_back({ p + "mlp.gate_proj.weight", dtype, { 768, 256 } });
+        t.push_back({ p + "mlp.up_proj.weight", dtype, { 768, 256 } });
+        t.push_back({ p + "mlp.down_proj.weight", dtype, { 256, 768 } });
+        t.push_back({ p + "input_layernorm.weight", dtype, { 256 } });
+        t.push_back({ p + "post_attention_layernorm.weight", dtype, { 256 } });
+    }
+    t.push_back({ "model.norm.weight", dtype, { 256 } });
+    t.push_back({ "lm_head.weight", dtype, { 1000, 256 } });
+    return t;
+}
+
+bool writeText(const QString& path, const char* text)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(text) > 0;
+}
+
+Counted counted(const std::string& source)
+{
+    auto d = loadSource(source);
+    if (!d)
+        qFatal("%s", d.error().text().c_str());
+    auto c = count(std::move(*d));
+    if (!c)
+        qFatal("%s", c.error().text().c_str());
+    return std::move(*c);
+}
+
+Verification check(const Counted& c, const std::string& weights)
+{
+    auto list = readCheckpoint(weights);
+    if (!list)
+        qFatal("%s", list.error().text().c_str());
+    return verify(c.design, c.evaluation, *list);
+}
+
+const Finding* findingNamed(const Verification& v, Finding::Kind kind, const std::string& name)
+{
+    for (const auto& f : v.findings)
+        if (f.kind == kind && f.name == name)
+            return &f;
+    return nullptr;
+}
+
+std::string problems(const Verification& v)
+{
+    std::string s;
+    for (const auto& f : v.findings)
+        if (f.isProblem())
+            s += f.name + ": " + f.text + "\n";
+    return s;
+}
+
+/// A Llama-style GGUF of kLlamaConfig's model, as llama.cpp's converter names and shapes it.
+GgufWriter llamaGguf(const std::string& reshape = {})
+{
+    GgufWriter w(3, 64);
+    w.kvString("general.architecture", "llama");
+    w.kvU32("general.alignment", 64);
+    w.kvU32("llama.block_count", 3);
+    w.kvU32("llama.embedding_length", 256);
+    w.kvU32("llama.attention.head_count", 8);
+    w.kvU32("llama.attention.head_count_kv", 2);
+    w.kvU32("llama.feed_forward_length", 768);
+    std::vector<std::string> tokens;
+    for (int i = 0; i < 1000; ++i)
+        tokens.push_back("tok" + std::to_string(i));
+    w.kvStrings("tokenizer.ggml.tokens", tokens);
+    QByteArray f;
+    float base = 10000.0f;
+    f.append(reinterpret_cast<const char*>(&base), 4);
+    w.kv("llama.rope.freq_base", GgufValue::F32, f);
+    // ggml types: F32 0, F16 1, Q8_0 8 (32 values in 34 bytes), Q4_K 12 (256 in 144), Q6_K 14 (256 in 210).
+    auto bytes = [](std::int64_t values, int block, int size) { return values / block * size; };
+    w.tensor("token_embd.weight", { 1000, 256 }, 8, bytes(256'000, 32, 34));
+    for (int l = 0; l < 3; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        w.tensor(b + "attn_norm.weight", { 256 }, 0, 256 * 4);
+        w.tensor(b + "attn_q.weight", { 256, 256 }, 1, 65'536 * 2);
+        w.tensor(b + "attn_k.weight",
+            reshape == b + "attn_k.weight" ? std::vector<std::int64_t> { 256, 64 }
+                                           : std::vector<std::int64_t> { 64, 256 },
+            1, 16'384 * 2);
+        w.tensor(b + "attn_v.weight", { 64, 256 }, 1, 16'384 * 2);
+        w.tensor(b + "attn_output.weight", { 256, 256 }, 1, 65'536 * 2);
+        w.tensor(b + "ffn_norm.weight", { 256 }, 0, 256 * 4);
+        w.tensor(b + "ffn_gate.weight", { 768, 256 }, 12, bytes(196'608, 256, 144));
+        w.tensor(b + "ffn_up.weight", { 768, 256 }, 12, bytes(196'608, 256, 144));
+        w.tensor(b + "ffn_down.weight", { 256, 768 }, 14, bytes(196'608, 256, 210));
+    }
+    w.tensor("output_norm.weight", { 256 }, 0, 256 * 4);
+    w.tensor("output.weight", { 1000, 256 }, 14, bytes(256'000, 256, 210));
+    return w;
+}
+
+} // namespace
+
+class TestWeights : public QObject {
+    Q_OBJECT
+private slots:
+    void gpt2Safetensors()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("model.safetensors"));
+        QVERIFY(writeSafetensors(file, gpt2Tensors(), { { "format", "pt" } }));
+        auto list = readSafetensors(file.toStdString());
+        QVERIFY2(list.ok(), list.ok() ? "" : list.error().text().c_str());
+        QCOMPARE(list->tensors.size(), std::size_t(2 + 12 * 13 + 2));
+        QCOMPARE(list->totalValues(), Count(137'022'720));
+        QCOMPARE(list->totalValues(), kGpt2Params + kGpt2Masks);
+        QCOMPARE(list->metadata.at("format"), std::string("pt"));
+        // Sparse: the data section has its real size (4 bytes per value).
+        QVERIFY(list->fileBytes > Count(137'022'720) * 4);
+
+        const Counted gpt2 = counted("gpt2");
+        const Verification v = verify(gpt2.design, gpt2.evaluation, *list);
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.formulaTotal, kGpt2Params);
+        QCOMPARE(v.matched, kGpt2Params);
+        QCOMPARE(v.fileValues, Count(137'022'720));
+        const Finding* masks = findingNamed(v, Finding::Kind::Buffer, "h.*.attn.bias");
+        QVERIFY(masks);
+        QCOMPARE(masks->tensors, Count(12));
+        QCOMPARE(masks->values, kGpt2Masks);
+        // Per module: the formula and the stored count agree everywhere; c_attn is 12 copies.
+        const Module* cAttn = gpt2.design.find("transformer.h.*.attn.c_attn");
+        QVERIFY(cAttn);
+        const NodeCheck& c = v.nodes[static_cast<std::size_t>(cAttn->index)];
+        QCOMPARE(c.copies, Count(12));
+        QCOMPARE(c.formula, Count(12 * 1'771'776));
+        QCOMPARE(c.stored, c.formula);
+
+        const std::string text = verifyText(gpt2, v);
+        QVERIFY2(text.find("124,439,808") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("12 × h.*.attn.bias (12,582,912 values)") != std::string::npos, text.c_str());
+        const auto j = nlohmann::json::parse(verifyJson(gpt2, v));
+        QCOMPARE(j["matched"].get<Count>(), kGpt2Params);
+        QCOMPARE(j["ok"].get<bool>(), true);
+        QCOMPARE(j["explained"][0]["values"].get<Count>(), kGpt2Masks);
+    }
+
+    void gpt2Broken_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("named");
+        // Named as the file names its tensors (without GPT-2's "transformer." prefix).
+        QTest::newRow("missing") << "drop h.5.mlp.c_fc.weight" << int(Finding::Kind::Missing) << "h.5.mlp.c_fc.weight";
+        QTest::newRow("reshaped") << "reshape h.3.attn.c_attn.weight" << int(Finding::Kind::WrongShape)
+                                  << "h.3.attn.c_attn.weight";
+        QTest::newRow("unexpected") << "add h.2.attn.extra.weight" << int(Finding::Kind::Unexpected)
+                                    << "h.2.attn.extra.weight";
+        QTest::newRow("bias the class lacks")
+            << "add h.0.ln_1.scale" << int(Finding::Kind::Unexpected) << "h.0.ln_1.scale";
+    }
+    void gpt2Broken()
+    {
+        QFETCH(QString, change);
+        QFETCH(int, kind);
+        QFETCH(QString, named);
+        auto tensors = gpt2Tensors();
+        const std::string target = change.section(QLatin1Char(' '), 1).toStdString();
+        if (change.startsWith(QStringLiteral("drop")))
+            std::erase_if(tensors, [&](const TensorSpec& t) { return t.name == target; });
+        else if (change.startsWith(QStringLiteral("reshape")))
+            for (auto& t : tensors)
+                if (t.name == target)
+                    t.shape = { 2304, 768 }; // Linear's order, not Conv1D's
+        if (change.startsWith(QStringLiteral("add")))
+            tensors.push_back({ target, "F32", { 768 } });
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("model.safetensors"));
+        QVERIFY(writeSafetensors(file, tensors));
+        const Counted gpt2 = counted("gpt2");
+        const Verification v = check(gpt2, file.toStdString());
+        QVERIFY(!v.ok());
+        // The module holding a missing or reshaped tensor is marked; the root too (also for a
+        // tensor the class has no place for).
+        QVERIFY(!v.nodes[0].ok());
+        bool found = false;
+        for (const auto& f : v.findings)
+            found = found || (f.isProblem() && int(f.kind) == kind && f.name == named.toStdString());
+        QVERIFY2(found, problems(v).c_str());
+        const std::string text = verifyText(gpt2, v);
+        QVERIFY2(text.find(named.toStdString()) != std::string::npos, text.c_str());
+        if (kind == int(Finding::Kind::Missing)) {
+            QCOMPARE(v.matched, kGpt2Params - 768 * 3072);
+            // Only the one copy is missing: the other eleven c_fc weights match.
+            const Module* fc = gpt2.design.find("transformer.h.*.mlp.c_fc");
+            QVERIFY(!v.nodes[static_cast<std::size_t>(fc->index)].ok());
+            QCOMPARE(v.problemCount(), Count(1));
+        }
+    }
+
+    void gqaGated()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kLlamaConfig));
+        auto tensors = llamaTensors();
+        // Rotary caches of older checkpoints, and FP8 scales, are explained, not counted.
+        tensors.push_back({ "model.layers.0.self_attn.rotary_emb.inv_freq", "F32", { 16 } });
+        tensors.push_back({ "model.layers.1.mlp.down_proj.weight_scale_inv", "F32", { 2, 6 } });
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        const Counted llama = counted(dir.path().toStdString());
+        QCOMPARE(llama.evaluation.total, kLlamaParams);
+        const Verification v = check(llama, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kLlamaParams);
+        QVERIFY(findingNamed(v, Finding::Kind::Buffer, "model.layers.*.self_attn.rotary_emb.inv_freq"));
+        const Finding* scale
+            = findingNamed(v, Finding::Kind::QuantExtra, "model.layers.*.mlp.down_proj.weight_scale_inv");
+        QVERIFY(scale);
+        QCOMPARE(scale->values, Count(12));
+        QCOMPARE(v.dtypes.front().dtype, std::string("BF16"));
+        QCOMPARE(v.dtypes.front().bytes, kLlamaParams * 2);
+    }
+
+    void layerBeyondTheClass()
+    {
+        // DeepSeek-V3 stores its multi-token-prediction module as layer 61 of 61: the class does
+        // not build it. The same shape of problem on a small model: a fourth layer of three.
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kLlamaConfig));
+        auto tensors = llamaTensors();
+        tensors.push_back({ "model.layers.3.input_layernorm.weight", "BF16", { 256 } });
+        tensors.push_back({ "model.layers.3.eh_proj.weight", "BF16", { 256, 512 } });
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        const Counted llama = counted(dir.path().toStdString());
+        const Verification v = check(llama, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        const Finding* extra = findingNamed(v, Finding::Kind::NotBuilt, "model.layers.3");
+        QVERIFY(extra);
+        QCOMPARE(extra->tensors, Count(2));
+        QCOMPARE(extra->values, Count(256 + 256 * 512));
+    }
+
+    void tiedHeadStoredTwice()
+    {
+        QTemporaryDir dir;
+        QByteArray config(kLlamaConfig);
+        config.replace("\"tie_word_embeddings\": false", "\"tie_word_embeddings\": true");
+        QFile f(dir.filePath(QStringLiteral("config.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(config) > 0);
+        f.close();
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), llamaTensors()));
+        const Counted llama = counted(dir.path().toStdString());
+        QCOMPARE(llama.evaluation.total, kLlamaParams - 256'000); // lm_head shares embed_tokens
+        const Verification v = check(llama, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        const Finding* tied = findingNamed(v, Finding::Kind::TiedCopy, "lm_head.weight");
+        QVERIFY(tied);
+        QCOMPARE(tied->values, Count(256'000));
+    }
+
+    void shardedIndex()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kLlamaConfig));
+        const auto tensors = llamaTensors();
+        const std::vector<TensorSpec> first(tensors.begin(), tensors.begin() + 15),
+            second(tensors.begin() + 15, tensors.end());
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model-00001-of-00002.safetensors")), first));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model-00002-of-00002.safetensors")), second));
+        nlohmann::json index;
+        index["metadata"] = { { "total_size", kLlamaParams * 2 } };
+        for (const auto& t : first)
+            index["weight_map"][t.name] = "model-00001-of-00002.safetensors";
+        for (const auto& t : second)
+            index["weight_map"][t.name] = "model-00002-of-00002.safetensors";
+        const QString indexPath = dir.filePath(QStringLiteral("model.safetensors.index.json"));
+        QVERIFY(writeText(indexPath, index.dump().c_str()));
+
+        const Counted llama = counted(dir.path().toStdString());
+        for (const QString& path : { dir.path(), indexPath }) {
+            const Verification v = check(llama, path.toStdString());
+            QVERIFY2(v.ok(), problems(v).c_str());
+            QCOMPARE(v.files.size(), std::size_t(2));
+            QCOMPARE(v.matched, kLlamaParams);
+        }
+
+        // An index that puts a tensor in the wrong shard is refused, naming it.
+        index["weight_map"]["model.norm.weight"] = "model-00001-of-00002.safetensors";
+        QVERIFY(writeText(indexPath, index.dump().c_str()));
+        auto bad = readCheckpoint(indexPath.toStdString());
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().text().find("model.norm.weight") != std::string::npos, bad.error().text().c_str());
+    }
+
+    void ggufLlama()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kLlamaConfig));
+        const QString file = dir.filePath(QStringLiteral("model-Q4_K_M.gguf"));
+        GgufWriter w = llamaGguf();
+        QVERIFY(w.write(file));
+        auto list = readGguf(file.toStdString());
+        QVERIFY2(list.ok(), list.ok() ? "" : list.error().text().c_str());
+        QCOMPARE(list->format, TensorList::Format::Gguf);
+        QCOMPARE(list->metadata.at("general.architecture"), std::string("llama"));
+        QCOMPARE(list->metadata.at("llama.block_count"), std::string("3"));
+        QCOMPARE(list->metadata.at("tokenizer.ggml.tokens"), std::string("[1000 × string]"));
+        QCOMPARE(list->metadata.at("GGUF.alignment"), std::string("64"));
+        // GGUF lists dimensions innermost first; they are read back outermost first.
+        QCOMPARE(list->tensors[0].name, std::string("token_embd.weight"));
+        QCOMPARE(list->tensors[0].shape, (std::vector<Count> { 1000, 256 }));
+        QCOMPARE(list->tensors[0].bytes, Count(256'000 / 32 * 34));
+        QCOMPARE(list->totalValues(), kLlamaParams);
+
+        const Counted llama = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        const Verification v = verify(llama.design, llama.evaluation, *list);
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kLlamaParams);
+        // Q4_K: 144 bytes per block of 256 values, 4.5 bits per weight.
+        bool q4k = false;
+        for (const auto& d : v.dtypes)
+            if (d.dtype == "Q4_K") {
+                q4k = true;
+                QCOMPARE(d.values, Count(6 * 196'608));
+                QCOMPARE(d.bitsPerWeight, 4.5);
+            }
+        QVERIFY(q4k);
+        const std::string text = verifyText(llama, v);
+        QVERIFY2(text.find("blocks of 256 values in 144 bytes") != std::string::npos, text.c_str());
+
+        // A reshaped tensor is named.
+        GgufWriter bad = llamaGguf("blk.1.attn_k.weight");
+        QVERIFY(bad.write(file));
+        const Verification b = check(llama, file.toStdString());
+        QVERIFY(!b.ok());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k.weight"), problems(b).c_str());
+    }
+
+    void inspect()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("model.safetensors"));
+        QVERIFY(writeSafetensors(file, gpt2Tensors()));
+        auto list = readCheckpoint(file.toStdString());
+        QVERIFY(list.ok());
+        const std::string text = inspectText(*list);
+        QVERIFY2(text.find("h.*.attn.c_attn.weight ×12") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("137,022,720") != std::string::npos, text.c_str());
+        const auto j = nlohmann::json::parse(inspectJson(*list));
+        QCOMPARE(j["total_values"].get<Count>(), Count(137'022'720));
+        QCOMPARE(j["dtypes"][0]["bytes"].get<Count>(), Count(137'022'720) * 4);
+    }
+
+    /// Bad input: one message naming the field, never a crash or a huge allocation.
+    void badSafetensors_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<qint64>("extraData");
+        QTest::addColumn<QString>("message");
+        auto file = [](const std::string& json) {
+            QByteArray b(8, '\0');
+            qToLittleEndian<quint64>(json.size(), b.data());
+            return b + QByteArray::fromStdString(json);
+        };
+        QTest::newRow("truncated") << QByteArray("\x10\0\0", 3) << qint64(0) << "truncated";
+        QByteArray huge(8, '\0');
+        qToLittleEndian<quint64>(quint64(200'000'000), huge.data());
+        QTest::newRow("header over 100 MB") << huge << qint64(0) << "over the 100 MB limit";
+        QByteArray beyond(8, '\0');
+        qToLittleEndian<quint64>(quint64(4096), beyond.data());
+        QTest::newRow("header beyond the file") << beyond + "{}" << qint64(0) << "beyond the end of the file";
+        QTest::newRow("not JSON") << file("{\"a\": ") << qint64(0) << "not valid JSON";
+        QTest::newRow("not an object") << file("[1, 2]") << qint64(0) << "not a JSON object";
+        QTest::newRow("tensor not an object") << file(R"({"w": 3})") << qint64(0) << "tensor 'w' is a number";
+        QTest::newRow("negative shape") << file(R"({"w": {"dtype": "F32", "shape": [-1, 4], "data_offsets": [0, 16]}})")
+                                        << qint64(16) << "tensor 'w': shape[0] is negative";
+        QTest::newRow("overflowing shape")
+            << file(R"({"w": {"dtype": "F32", "shape": [4294967296, 4294967296], "data_offsets": [0, 16]}})")
+            << qint64(16) << "tensor 'w': the shape's product overflows";
+        QTest::newRow("shape past 2^63") << file(
+            R"({"w": {"dtype": "F32", "shape": [18446744073709551615], "data_offsets": [0, 16]}})")
+                                         << qint64(16) << "shape[0] is too large";
+        QTest::newRow("offsets outside") << file(R"({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}})")
+                                         << qint64(8)
+                                         << "tensor 'w': data_offsets [0, 16] lie outside the data section (8 bytes)";
+        QTest::newRow("offsets reversed") << file(R"({"w": {"dtype": "F32", "shape": [0], "data_offsets": [8, 0]}})")
+                                          << qint64(8) << "end before they begin";
+        QTest::newRow("size disagrees") << file(R"({"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 16]}})")
+                                        << qint64(16) << "hold 16 bytes, but F32 of this shape takes 12";
+        QTest::newRow("overlapping") << file(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},)"
+                                             R"( "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]}})")
+                                     << qint64(24) << "tensors 'a' and 'b' overlap";
+        QTest::newRow("unknown dtype") << file(R"({"w": {"dtype": "F128", "shape": [1], "data_offsets": [0, 16]}})")
+                                       << qint64(16) << "tensor 'w': unknown dtype 'F128'";
+        QTest::newRow("no dtype") << file(R"({"w": {"shape": [1], "data_offsets": [0, 4]}})") << qint64(4)
+                                  << "tensor 'w' has no dtype";
+        QTest::newRow("three offsets") << file(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4, 8]}})")
+                                       << qint64(8) << "data_offsets must hold two offsets";
+        QTest::newRow("float in shape") << file(R"({"w": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}})")
+                                        << qint64(8) << "tensor 'w': shape holds a number that is not an integer";
+        QTest::newRow("name twice") << file(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
+                                            R"( "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
+                                    << qint64(8) << "tensor 'w' is given twice";
+        QTest::newRow("metadata not a string")
+            << file(R"({"__metadata__": {"format": 1}})") << qint64(0) << "__metadata__ 'format' is a number";
+    }
+    void badSafetensors()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(qint64, extraData);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("bad.safetensors"));
+        QVERIFY(writeSparse(file, bytes, extraData));
+        auto list = readSafetensors(file.toStdString());
+        QVERIFY(!list.ok());
+        const std::string text = list.error().text();
+        QVERIFY2(text.find(message.toStdString()) != std::string::npos, text.c_str());
+        QVERIFY2(text.find(file.toStdString()) == 0, text.c_str()); // names the file first
+        QVERIFY(text.find('\n') == std::string::npos);
+        // The same bytes from memory give the same message.
+        auto fromMemory = parseSafetensors(bytes.toStdString(), bytes.size() + extraData, file.toStdString());
+        QVERIFY(!fromMemory.ok());
+    }
+
+    void badGguf_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("message");
+        GgufWriter g;
+        auto head = [&g](quint32 version, quint64 tensors, quint64 kvs) {
+            QByteArray b("GGUF");
+            g.u32(b, version);
+            g.u64(b, tensors);
+            g.u64(b, kvs);
+            return b;
+        };
+        QTest::newRow("bad magic") << QByteArray("GGML\3\0\0\0") << "bad magic";
+        QTest::newRow("truncated") << QByteArray("GG") << "truncated";
+        QTest::newRow("version 1") << head(1, 0, 0) << "version 1";
+        QTest::newRow("unknown version") << head(7, 0, 0) << "unknown GGUF version 7";
+        QTest::newRow("big-endian") << head(0x03000000, 0, 0) << "big-endian";
+        QTest::newRow("absurd tensor count") << head(3, quint64(1) << 60, 0) << "absurd tensor count";
+        QTest::newRow("absurd key/value count") << head(3, 0, ~quint64(0)) << "absurd key/value count";
+        QByteArray longKey = head(3, 0, 1);
+        g.u64(longKey, quint64(1) << 40);
+        longKey += "abcdefghijklmn";
+        QTest::newRow("absurd string length") << longKey << "key/value 0: the key: a string of 1099511627776 bytes";
+        QByteArray badType = head(3, 0, 1);
+        g.str(badType, "a.key");
+        g.u32(badType, 99);
+        g.u64(badType, 0);
+        QTest::newRow("unknown value type") << badType << "key 'a.key': unknown value type 99";
+        QByteArray bigArray = head(3, 0, 1);
+        g.str(bigArray, "tokens");
+        g.u32(bigArray, 9);
+        g.u32(bigArray, 8);
+        g.u64(bigArray, quint64(1) << 50);
+        QTest::newRow("absurd array length") << bigArray << "key 'tokens': an array of 1125899906842624 string";
+        QByteArray nested = head(3, 0, 1);
+        g.str(nested, "n");
+        g.u32(nested, 9);
+        g.u32(nested, 9);
+        g.u64(nested, 1);
+        QTest::newRow("nested array") << nested << "an array of arrays";
+        auto tensorFile = [&](quint32 dims, std::vector<quint64> ne, quint32 type, quint64 offset) {
+            QByteArray b = head(3, 1, 0);
+            g.str(b, "w");
+            g.u32(b, dims);
+            for (auto d : ne)
+                g.u64(b, d);
+            g.u32(b, type);
+            g.u64(b, offset);
+            while (b.size() % 32)
+                b.append('\0');
+            return b + QByteArray(64, '\0');
+        };
+        QTest::newRow("unknown ggml type") << tensorFile(1, { 4 }, 4, 0) << "tensor 'w': unknown ggml type 4";
+        QTest::newRow("too many dims") << tensorFile(5, { 1, 1, 1, 1, 1 }, 0, 0) << "tensor 'w': n_dims 5";
+        QTest::newRow("overflowing dims") << tensorFile(2, { quint64(1) << 40, quint64(1) << 40 }, 0, 0)
+                                          << "tensor 'w': the shape's product overflows";
+        QTest::newRow("negative dim") << tensorFile(1, { ~quint64(0) }, 0, 0) << "dimension 0";
+        QTest::newRow("outside the data") << tensorFile(1, { 64 }, 0, 0) << "lies outside the data section";
+        QTest::newRow("misaligned") << tensorFile(1, { 4 }, 0, 3) << "not a multiple of the alignment 32";
+        QTest::newRow("partial block") << tensorFile(1, { 100 }, 12, 0) << "not a multiple of Q4_K's block of 256";
+        QByteArray align = head(3, 0, 1);
+        g.str(align, "general.alignment");
+        g.u32(align, 4);
+        g.u32(align, 48);
+        QTest::newRow("alignment") << align << "general.alignment 48 is not a power of two";
+    }
+    void badGguf()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("bad.gguf"));
+        QVERIFY(writeSparse(file, bytes, 0));
+        auto list = readGguf(file.toStdString());
+        QVERIFY(!list.ok());
+        const std::string text = list.error().text();
+        QVERIFY2(text.find(message.toStdString()) != std::string::npos, text.c_str());
+        QVERIFY(text.find('\n') == std::string::npos);
+        auto fromMemory = parseGguf(bytes.toStdString(), bytes.size(), file.toStdString());
+        QVERIFY(!fromMemory.ok());
+        QCOMPARE(fromMemory.error().text(), text);
+    }
+
+    void unreadable()
+    {
+        QTemporaryDir dir;
+        auto missing = readCheckpoint(dir.filePath(QStringLiteral("nothing.safetensors")).toStdString());
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().text().find("no such file") != std::string::npos);
+        auto empty = readCheckpoint(dir.path().toStdString());
+        QVERIFY(!empty.ok());
+        QVERIFY(empty.error().text().find("no .safetensors") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestWeights)
+#include "tst_weights.moc"
