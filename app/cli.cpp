@@ -58,6 +58,8 @@ int main(int argc, char** argv)
     addExplainCommand(app, status);
     addDiffCommand(app, status);
     addDiagramCommand(app, status, argc, argv);
+    addVerifyCommand(app, status);
+    addInspectCommand(app, status);
 
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) {

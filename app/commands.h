@@ -17,5 +17,7 @@ void addDocsCommand(CLI::App& app, int& status); // docs (hidden): man page and 
 void addExplainCommand(CLI::App& app, int& status); // explain (cmd_lecture.cpp)
 void addDiffCommand(CLI::App& app, int& status); // diff (cmd_lecture.cpp)
 void addDiagramCommand(CLI::App& app, int& status, int argc, char** argv); // diagram (Qt, offscreen)
+void addVerifyCommand(CLI::App& app, int& status); // verify (against a checkpoint's tensors)
+void addInspectCommand(CLI::App& app, int& status); // inspect (a checkpoint's tensors)
 
 } // namespace paramscope::cli

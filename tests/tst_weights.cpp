@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Checkpoint headers (safetensors, sharded indexes, GGUF) and their match to the design tree.
 // Every file is written here, with sparse data sections; expected counts are derived by hand.
+#include "clirun.h"
 #include "testutil.h"
 #include "weightsfiles.h"
 
@@ -572,6 +573,62 @@ private slots:
         auto fromMemory = parseGguf(bytes.toStdString(), bytes.size(), file.toStdString());
         QVERIFY(!fromMemory.ok());
         QCOMPARE(fromMemory.error().text(), text);
+    }
+
+    /// `paramscope-cli verify` and `inspect`: exit 0 when all is accounted for, 1 on a mismatch
+    /// (listed on stdout), 2 on unreadable input (one line on stderr).
+    void cli()
+    {
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("good.safetensors"));
+        QVERIFY(writeSafetensors(good, gpt2Tensors()));
+        auto tensors = gpt2Tensors();
+        std::erase_if(tensors, [](const TensorSpec& t) { return t.name == "h.7.attn.c_proj.bias"; });
+        const QString missing = dir.filePath(QStringLiteral("missing.safetensors"));
+        QVERIFY(writeSafetensors(missing, tensors));
+        const QString bad = dir.filePath(QStringLiteral("bad.safetensors"));
+        QVERIFY(writeSparse(bad, QByteArray("\xff\xff\xff\xff\xff\xff\xff\x7f{}", 10), 0));
+
+        Run r = paramscope::test::cli({ QStringLiteral("verify"), QStringLiteral("gpt2"), good });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("all 124,439,808 parameters of the class are in the file"), r.out.constData());
+        QVERIFY(r.out.contains("12 × h.*.attn.bias (12,582,912 values)"));
+
+        r = paramscope::test::cli(
+            { QStringLiteral("verify"), QStringLiteral("gpt2"), missing, QStringLiteral("--json") });
+        QCOMPARE(r.exitCode, 1);
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(j["ok"].get<bool>(), false);
+        QCOMPARE(j["matched"].get<Count>(), kGpt2Params - 768);
+        QCOMPARE(j["problems"][0]["name"].get<std::string>(), std::string("h.7.attn.c_proj.bias"));
+        QCOMPARE(j["problems"][0]["kind"].get<std::string>(), std::string("missing"));
+
+        r = paramscope::test::cli({ QStringLiteral("verify"), QStringLiteral("gpt2"), bad });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("over the 100 MB limit"), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY(r.out.isEmpty());
+
+        // A model folder: config.json and its weights.
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kLlamaConfig));
+        QVERIFY(llamaGguf().write(dir.filePath(QStringLiteral("model.gguf"))));
+        QDir(dir.path()).remove(QStringLiteral("good.safetensors"));
+        QDir(dir.path()).remove(QStringLiteral("missing.safetensors"));
+        QDir(dir.path()).remove(QStringLiteral("bad.safetensors"));
+        r = paramscope::test::cli({ QStringLiteral("verify"), dir.path() });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("all 2,774,784 parameters"), r.out.constData());
+
+        r = paramscope::test::cli(
+            { QStringLiteral("inspect"), dir.filePath(QStringLiteral("model.gguf")), QStringLiteral("--json") });
+        QCOMPARE(r.exitCode, 0);
+        const auto k = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(k["total_values"].get<Count>(), kLlamaParams);
+        QCOMPARE(k["format"].get<std::string>(), std::string("GGUF"));
+
+        r = paramscope::test::cli({ QStringLiteral("inspect"), dir.filePath(QStringLiteral("none.gguf")) });
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("no such file"));
     }
 
     void unreadable()

@@ -190,10 +190,11 @@ std::string verifyText(const Counted& counted, const Verification& v)
     if (!s.ends_with("\n\n"))
         s += "\n";
 
-    s += pad("module", 58) + pad("formula", 16, true) + pad("stored", 17, true) + "\n";
+    s += pad("module (all copies)", 58) + pad("formula", 16, true) + pad("stored", 17, true) + "\n";
     for (const Row& r : rows(counted)) {
         const NodeCheck& c = v.nodes[static_cast<std::size_t>(r.module->index)];
-        std::string label = std::string(static_cast<std::size_t>(r.depth) * 2, ' ') + r.label;
+        std::string label = std::string(static_cast<std::size_t>(r.depth) * 2, ' ')
+            + (r.depth == 0 ? (d.className.empty() ? std::string("model") : d.className) : r.label);
         if (label.size() > 54)
             label = label.substr(0, 53) + "…";
         s += (c.ok() ? "✓ " : "✗ ") + pad(label, 56) + pad(groupDigits(c.formula), 16, true)
