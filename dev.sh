@@ -20,7 +20,7 @@ PACKAGES=(
 )
 # The fuzz targets build with clang and its libFuzzer runtime (fuzz and test commands).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
-FUZZ_TARGETS=(design hfimport expr)
+FUZZ_TARGETS=(design hfimport expr safetensors gguf)
 # tst_install checks the installed desktop files with Debian's validators, the MIME type with
 # shared-mime-info and the man pages with groff.
 TEST_PACKAGES=(desktop-file-utils appstream shared-mime-info groff-base)

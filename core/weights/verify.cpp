@@ -544,8 +544,9 @@ private:
 
     std::string notBuiltText(const Hit& h) const
     {
-        std::string text = "the class builds " + withCommas(h.listSize) + " here (0–" + withCommas(h.listSize - 1)
-            + "); this index is a module it does not build";
+        const std::string list = h.node && !h.node->name.empty() ? h.node->name : "this list";
+        std::string text = "the class builds " + withCommas(h.listSize) + " " + list + " (0–"
+            + withCommas(h.listSize - 1) + "): a module the class does not build";
         for (const auto& n : m_design.notes)
             if (n.find("num_nextn_predict_layers") != std::string::npos) {
                 text += " (the multi-token-prediction module: num_nextn_predict_layers)";

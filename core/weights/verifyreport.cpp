@@ -172,8 +172,8 @@ std::string verifyText(const Counted& counted, const Verification& v)
         if (!any)
             s += "Explained:\n";
         any = true;
-        s += "  " + groupDigits(f.tensors) + " × " + f.name + " (" + groupDigits(f.values) + " values): " + f.text
-            + "\n";
+        s += "  " + groupDigits(f.tensors) + " × " + f.name + " (" + groupDigits(f.values)
+            + (f.values == 1 ? " value): " : " values): ") + f.text + "\n";
     }
     any = false;
     for (const auto& f : v.findings) {
