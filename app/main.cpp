@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 #include "manpage.h"
 #include "theme.h"
+#include "weightscheck.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -36,6 +37,10 @@ struct Options {
         QStringLiteral("FACTOR") };
     QCommandLineOption select { QStringLiteral("select"), QStringLiteral("Select the module at a dotted path."),
         QStringLiteral("PATH") };
+    QCommandLineOption weights { QStringLiteral("weights"),
+        QStringLiteral("Verify against a checkpoint (.safetensors, index, folder or .gguf), as File > Verify Against "
+                       "Weights does."),
+        QStringLiteral("PATH") };
     QCommandLineOption chart { QStringLiteral("chart"), QStringLiteral("Show the growth chart instead of the tree.") };
     QCommandLineOption palette { QStringLiteral("palette"),
         QStringLiteral("Colours: system (default), light or dark (Fusion style)."), QStringLiteral("SCHEME"),
@@ -52,7 +57,8 @@ struct Options {
     Options() { manPage.setFlags(QCommandLineOption::HiddenFromHelp); }
     QList<QCommandLineOption> all() const
     {
-        return { set, screenshot, size, zoom, select, chart, palette, restoreAutosave, present, diagram, manPage };
+        return { set, screenshot, size, zoom, select, weights, chart, palette, restoreAutosave, present, diagram,
+            manPage };
     }
 };
 
@@ -188,6 +194,8 @@ int main(int argc, char* argv[])
     for (const QString& s : parser.values(options.set))
         if (!window.applySetting(s, &error))
             return fail(QStringLiteral("--set %1: %2").arg(s, error));
+    if (parser.isSet(options.weights) && !window.weightsCheck()->attach(parser.value(options.weights), &error))
+        return fail(QStringLiteral("--weights: %1").arg(error));
     if (parser.isSet(options.select) && !window.selectPath(parser.value(options.select)))
         return fail(QStringLiteral("--select: no module at %1").arg(parser.value(options.select)));
 

@@ -14,6 +14,25 @@ namespace paramscope::core {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// A model folder's name: "openai-community/gpt2" for a Hugging Face cache snapshot
+/// (…/models--openai-community--gpt2/snapshots/<revision>), else the folder's own name.
+std::string modelName(const fs::path& folder)
+{
+    const fs::path snapshots = folder.parent_path();
+    const std::string repo = snapshots.parent_path().filename().string();
+    if (snapshots.filename() == "snapshots" && repo.starts_with("models--") && repo.size() > 8) {
+        std::string id = repo.substr(8);
+        if (const auto sep = id.find("--"); sep != std::string::npos)
+            id.replace(sep, 2, "/");
+        return id;
+    }
+    return folder.filename().string();
+}
+
+} // namespace
+
 Result<std::string> readFile(const std::string& path)
 {
     std::error_code ec;
@@ -60,7 +79,7 @@ Result<Design> loadText(std::string_view text, const std::string& origin, const 
         if (!d)
             return d.error().within(origin);
         if (d->name.empty())
-            d->name = fs::path(origin).filename() == "config.json" ? fs::path(origin).parent_path().filename().string()
+            d->name = fs::path(origin).filename() == "config.json" ? modelName(fs::path(origin).parent_path())
                                                                    : fs::path(origin).stem().string();
         if (d->source.empty())
             d->source = origin;

@@ -6,6 +6,7 @@
 #include "edits.h"
 #include "report.h"
 #include "theme.h"
+#include "weightscheck.h"
 
 #include <QApplication>
 #include <QFont>
@@ -127,7 +128,74 @@ int ArchitectureModel::rowCount(const QModelIndex& parent) const
 
 int ArchitectureModel::columnCount(const QModelIndex&) const
 {
-    return ColumnCount;
+    return ColumnCount + (m_storedShown ? 1 : 0);
+}
+
+void ArchitectureModel::setWeightsCheck(WeightsCheck* check)
+{
+    if (m_weights)
+        disconnect(m_weights, nullptr, this, nullptr);
+    m_weights = check;
+    if (check) {
+        connect(check, &WeightsCheck::attachedChanged, this, &ArchitectureModel::onWeightsAttached);
+        // A new check changes values only: the Stored column's cells, as a slider step does.
+        connect(check, &WeightsCheck::changed, this, &ArchitectureModel::onValuesChanged);
+    }
+    onWeightsAttached(check && check->isAttached());
+}
+
+void ArchitectureModel::onWeightsAttached(bool attached)
+{
+    if (attached == m_storedShown)
+        return;
+    if (attached) {
+        beginInsertColumns({}, StoredColumn, StoredColumn);
+        m_storedShown = true;
+        endInsertColumns();
+    } else {
+        beginRemoveColumns({}, StoredColumn, StoredColumn);
+        m_storedShown = false;
+        endRemoveColumns();
+    }
+}
+
+QVariant ArchitectureModel::storedData(const core::Module& m, int role) const
+{
+    const core::Verification* v = m_weights ? m_weights->result() : nullptr;
+    const auto node = static_cast<std::size_t>(m.index);
+    if (!v || node >= v->nodes.size())
+        return role == Qt::DisplayRole ? QVariant(QStringLiteral("—")) : QVariant();
+    const core::NodeCheck& c = v->nodes[node];
+    // On the Parameters column's basis (one copy of the enclosing blocks) when it matches; a
+    // mismatch may lie in one copy only, so it shows the sum over all copies, said so.
+    const bool perCopy = c.copies == 1 || (c.ok() && c.copies > 0);
+    const core::Count shown = perCopy ? c.stored / c.copies : c.stored;
+    switch (role) {
+    case Qt::DisplayRole:
+        return QStringLiteral("%1 %2%3").arg(c.ok() ? QStringLiteral("✓") : QStringLiteral("✗"),
+            qs(core::groupDigits(shown)),
+            perCopy ? QString() : tr(" in %1 copies").arg(qs(core::groupDigits(c.copies))));
+    case Qt::ForegroundRole:
+        return c.ok() ? QVariant() : QVariant(QBrush(errorColor(QApplication::palette())));
+    case Qt::ToolTipRole: {
+        QStringList tip;
+        tip << tr("<b>%1</b>").arg(qs(core::Design::path(m)).toHtmlEscaped());
+        tip << tr("formula: %1, stored: %2 (all %3 copies)")
+                   .arg(qs(core::groupDigits(c.formula)), qs(core::groupDigits(c.stored)),
+                       qs(core::groupDigits(c.copies)));
+        if (c.extra > 0)
+            tip << tr("also stored, explained: %1 values").arg(qs(core::groupDigits(c.extra)));
+        for (const auto& f : v->findings)
+            if (f.node >= 0 && f.node == m.index)
+                tip << (f.isProblem() ? QStringLiteral("✗ ") : QString()) + qs(f.name).toHtmlEscaped()
+                        + QStringLiteral(": ") + qs(f.text).toHtmlEscaped();
+        if (c.problems > 0)
+            tip << tr("%n tensor(s) missing or of the wrong shape below", nullptr, c.problems);
+        return tip.join(QStringLiteral("<br>"));
+    }
+    default:
+        return {};
+    }
 }
 
 QVariant ArchitectureModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -146,9 +214,12 @@ QVariant ArchitectureModel::headerData(int section, Qt::Orientation orientation,
             return tr("Parameters");
         case ShareColumn:
             return tr("Share");
+        case StoredColumn:
+            return tr("Stored");
         }
     }
-    if (role == Qt::TextAlignmentRole && (section == ParametersColumn || section == ShareColumn))
+    if (role == Qt::TextAlignmentRole
+        && (section == ParametersColumn || section == ShareColumn || section == StoredColumn))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole) {
         switch (section) {
@@ -160,6 +231,8 @@ QVariant ArchitectureModel::headerData(int section, Qt::Orientation orientation,
             return tr("Parameters of this module, for one copy of each enclosing repeated block");
         case ShareColumn:
             return tr("Share of the total, across all copies");
+        case StoredColumn:
+            return tr("Values the attached checkpoint stores for this module (✓: as the formula says)");
         }
     }
     return {};
@@ -188,6 +261,9 @@ QVariant ArchitectureModel::data(const QModelIndex& index, int role) const
     const auto& formulas = m_document->formulas();
     const core::NodeFormula* formula = node < formulas.size() ? &formulas[node] : nullptr;
 
+    if (index.column() == StoredColumn
+        && (role == Qt::DisplayRole || role == Qt::ForegroundRole || role == Qt::ToolTipRole))
+        return storedData(*m, role);
     switch (role) {
     case NodeIndexRole:
         return m->index;
@@ -233,14 +309,14 @@ QVariant ArchitectureModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == ParametersColumn || index.column() == ShareColumn)
+        if (index.column() == ParametersColumn || index.column() == ShareColumn || index.column() == StoredColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::FontRole: {
         QFont f = QApplication::font();
         if (!m->parent || m->isRepeated() || (index.column() == ParametersColumn && !m->isLeaf()))
             f.setBold(true);
-        if (index.column() == ParametersColumn || index.column() == ShareColumn)
+        if (index.column() == ParametersColumn || index.column() == ShareColumn || index.column() == StoredColumn)
             f.setStyleHint(QFont::Monospace), f.setFamily(QStringLiteral("monospace"));
         if (m_document->error() && (index.column() == ParametersColumn || index.column() == ShareColumn))
             f.setItalic(true); // last valid numbers, not the current values
@@ -401,7 +477,7 @@ void ArchitectureModel::emitAllChanged(const QModelIndex& parent)
         return;
     // A dataChanged() range must share one parent; the structure is unchanged, so expansion
     // and selection stay.
-    emit dataChanged(index(0, 0, parent), index(rows - 1, ColumnCount - 1, parent));
+    emit dataChanged(index(0, 0, parent), index(rows - 1, columnCount() - 1, parent));
     for (int row = 0; row < rows; ++row) {
         const QModelIndex child = index(row, 0, parent);
         if (!moduleFromIndex(child)->children.empty())

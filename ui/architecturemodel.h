@@ -11,6 +11,7 @@
 namespace paramscope::ui {
 
 class Document;
+class WeightsCheck;
 
 /// The module tree of the document's design, as a thin adapter: each index's internalPointer is
 /// its core::Module, and the single top-level row is the design's root. Value changes emit
@@ -19,7 +20,17 @@ class Document;
 class ArchitectureModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Column { ModuleColumn, ShapeColumn, FormulaColumn, ParametersColumn, ShareColumn, ColumnCount };
+    enum Column {
+        ModuleColumn,
+        ShapeColumn,
+        FormulaColumn,
+        ParametersColumn,
+        ShareColumn,
+        ColumnCount,
+        /// Shown only while weights are attached (setWeightsCheck()): the values the checkpoint
+        /// stores for the node and ✓/✗, on the Parameters column's basis (one copy of the blocks around).
+        StoredColumn = ColumnCount,
+    };
     enum Role {
         NodeIndexRole = Qt::UserRole, ///< int: Module::index
         CountRole, ///< qlonglong: the Parameters column's number (one copy of enclosing blocks)
@@ -44,6 +55,9 @@ public:
     /// The index of node @p node (pre-order), column @p column.
     QModelIndex indexOfNode(int node, int column = 0) const;
 
+    /// Shows the Stored column while @p check has weights attached (nullptr: never).
+    void setWeightsCheck(WeightsCheck* check);
+
 private:
     void onAboutToReset();
     void onResetDone();
@@ -52,12 +66,16 @@ private:
     void onValuesChanged();
     void emitAllChanged(const QModelIndex& parent);
     void rebuildRows();
+    void onWeightsAttached(bool attached);
+    QVariant storedData(const core::Module& m, int role) const;
     QModelIndex indexOf(const core::Module* m, int column) const;
     /// The key a persistent index is mapped by across a structural edit: names (or "#row") from the top.
     std::vector<std::string> keyOf(const core::Module* m) const;
     const core::Module* findKey(const std::vector<std::string>& key) const;
 
     Document* m_document;
+    WeightsCheck* m_weights = nullptr;
+    bool m_storedShown = false;
     std::vector<int> m_rows; ///< row of each node among its siblings, by Module::index
     QModelIndexList m_layoutFrom;
     std::vector<std::pair<std::vector<std::string>, int>> m_layoutKeys;

@@ -17,6 +17,8 @@
 #include "settings.h"
 #include "source.h"
 #include "summarywidget.h"
+#include "weightsactions.h"
+#include "weightscheck.h"
 
 #ifdef PARAMSCOPE_HAVE_CHART
 #include "chartwidget.h"
@@ -105,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_panel(new HyperparameterPanel(m_document, this))
     , m_summary(new SummaryWidget(m_document, this))
     , m_editor(new ModuleEditor(m_document, this))
+    , m_weights(new WeightsCheck(m_document, this))
     , m_presets(new QListWidget(this))
     , m_tabs(new QTabWidget(this))
     , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
@@ -234,6 +237,11 @@ void MainWindow::createActions()
     file->addAction(open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setToolTipsVisible(true);
+    addWeightsActions(this, file, m_weights);
+    m_model->setWeightsCheck(m_weights);
+    m_summary->setWeightsCheck(m_weights);
+    connect(m_weights, &WeightsCheck::attachedChanged, this, [this] { scheduleFitColumns(); });
+    file->addSeparator();
     QAction* saveAct = make(QStringLiteral("save"), tr("&Save"), QKeySequence::Save, tr("Save the design file"));
     connect(saveAct, &QAction::triggered, this, &MainWindow::save);
     file->addAction(saveAct);
@@ -837,9 +845,12 @@ std::array<int, 5> MainWindow::fittedWidths() const
     w[ArchitectureModel::ParametersColumn] = contents(ArchitectureModel::ParametersColumn);
     w[ArchitectureModel::ShareColumn] = contents(ArchitectureModel::ShareColumn);
     w[ArchitectureModel::ModuleColumn] = std::min(contents(ArchitectureModel::ModuleColumn), available / 3);
+    // The Stored column, while weights are attached, fits exactly too (fitColumns() sets it).
+    const int stored
+        = m_model->columnCount() > ArchitectureModel::StoredColumn ? contents(ArchitectureModel::StoredColumn) : 0;
     const int rest = std::max(0,
         available - w[ArchitectureModel::ModuleColumn] - w[ArchitectureModel::ParametersColumn]
-            - w[ArchitectureModel::ShareColumn]);
+            - w[ArchitectureModel::ShareColumn] - stored);
     w[ArchitectureModel::FormulaColumn] = contents(ArchitectureModel::FormulaColumn);
     // A container's formula sums its children's and can be longer than any screen (Llama's root
     // at 175 %); giving it the width would cut every leaf's shape while most formulas leave
@@ -872,6 +883,8 @@ void MainWindow::fitColumns(bool growOnly)
     for (int c = 0; c < ArchitectureModel::ColumnCount; ++c)
         if (c != ArchitectureModel::FormulaColumn && (!growOnly || widths[c] > m_tree->columnWidth(c)))
             m_tree->setColumnWidth(c, widths[c]);
+    if (m_model->columnCount() > ArchitectureModel::StoredColumn)
+        m_tree->resizeColumnToContents(ArchitectureModel::StoredColumn);
 }
 
 void MainWindow::scheduleFitColumns()

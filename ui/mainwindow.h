@@ -23,6 +23,7 @@ class HyperparameterPanel;
 class LectureTools;
 class ModuleEditor;
 class SummaryWidget;
+class WeightsCheck;
 
 /// The ParamScope window: presets and hyperparameters on the left; the total, the architecture
 /// tree (and the chart) and the module editor on the right. Owns the Document.
@@ -58,6 +59,8 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     /// Derivation pane, diagram, Compare With… and presentation mode (lecturetools.h).
     LectureTools* lectureTools() const { return m_lecture; }
+    /// The checkpoint attached by File ▸ Verify Against Weights (weightsactions.cpp).
+    WeightsCheck* weightsCheck() const { return m_weights; }
     QAction* action(const QString& objectName) const;
     /// What Edit ▸ Copy puts on the clipboard for the selected row: its path, shape, whole
     /// formula and count, tab-separated (or the formula alone); empty with no selection.
@@ -110,6 +113,7 @@ private:
     HyperparameterPanel* m_panel;
     SummaryWidget* m_summary;
     ModuleEditor* m_editor;
+    WeightsCheck* m_weights;
     QListWidget* m_presets;
     QTabWidget* m_tabs;
     QWidget* m_chart = nullptr;

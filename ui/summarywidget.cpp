@@ -4,6 +4,7 @@
 #include "document.h"
 #include "report.h"
 #include "theme.h"
+#include "weightscheck.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -183,6 +184,47 @@ void SummaryWidget::updateNotes()
     m_moreNotes->setText(m_expanded ? tr("Less") : tr("More"));
     m_moreNotes->setToolTip(m_expanded ? tr("Show each note on one line") : tr("Show the notes whole"));
     m_moreNotes->setVisible(!m_noteLines.isEmpty() && (elided || m_expanded));
+}
+
+void SummaryWidget::setWeightsCheck(WeightsCheck* check)
+{
+    if (!m_weights) {
+        m_weights = new QLabel(this);
+        m_weights->setObjectName(QStringLiteral("weights"));
+        m_weights->setWordWrap(true);
+        m_weights->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+        static_cast<QGridLayout*>(layout())->addWidget(m_weights, 5, 0, 1, 2);
+    }
+    m_check = check;
+    connect(check, &WeightsCheck::changed, this, &SummaryWidget::updateWeights);
+    updateWeights();
+}
+
+QString SummaryWidget::weightsText() const
+{
+    return m_weights && !m_weights->isHidden() ? m_weights->text() : QString();
+}
+
+void SummaryWidget::updateWeights()
+{
+    const QStringList lines = m_check ? m_check->summaryLines() : QStringList();
+    // A few lines at most, so that a file with many problems does not push the tree down; all
+    // of them in the tooltip (and in `paramscope-cli verify`).
+    constexpr int kShown = 4;
+    QStringList shown = lines.mid(0, kShown);
+    if (lines.size() > kShown)
+        shown << tr("… and %n more (hover to see all)", nullptr, static_cast<int>(lines.size() - kShown));
+    m_weights->setText(shown.join(QLatin1Char('\n')));
+    QStringList tip;
+    for (const QString& l : lines)
+        tip << l.toHtmlEscaped();
+    m_weights->setToolTip(tip.join(QStringLiteral("<br>")));
+    m_weights->setVisible(!lines.isEmpty());
+    const core::Verification* v = m_check ? m_check->result() : nullptr;
+    QPalette p;
+    if (v && !v->ok())
+        p.setColor(QPalette::WindowText, errorColor(palette()));
+    m_weights->setPalette(p);
 }
 
 void SummaryWidget::updateGrey()

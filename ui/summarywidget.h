@@ -11,6 +11,7 @@ class QToolButton;
 namespace paramscope::ui {
 
 class Document;
+class WeightsCheck;
 
 /// The design's totals, large enough for the back row: total, non-embedding, active per token
 /// (MoE), the published size, the notes (derived ones such as shared weights, and kept ones), and
@@ -32,6 +33,10 @@ public:
     void copyNotes() const;
     /// Whether the counts shown are the last valid ones while a value is invalid (greyed).
     bool countsGreyed() const { return m_greyed; }
+    /// Shows @p check's result (✓/✗ and what the checkpoint holds beyond the parameters) below
+    /// the notes while weights are attached.
+    void setWeightsCheck(WeightsCheck* check);
+    QString weightsText() const;
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -44,6 +49,7 @@ private:
     void updateErrorStyle();
     void updateGrey();
     void showNotesMenu(const QPoint& pos);
+    void updateWeights();
 
     Document* m_document;
     QLabel* m_title;
@@ -52,6 +58,8 @@ private:
     QLabel* m_details;
     QLabel* m_notes;
     QLabel* m_error;
+    QLabel* m_weights = nullptr;
+    WeightsCheck* m_check = nullptr;
     QToolButton* m_moreNotes;
     QAction* m_copyNotes;
     QStringList m_noteLines;
