@@ -48,19 +48,15 @@ FolderFiles scan(const std::string& folder)
 
 Result<TensorList> readFiles(const std::vector<std::string>& files, Result<TensorList> (*read)(const std::string&))
 {
-    TensorList all;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        auto one = read(files[i]);
+    std::vector<TensorList> parts;
+    parts.reserve(files.size());
+    for (const auto& f : files) {
+        auto one = read(f);
         if (!one)
             return one.error();
-        if (i == 0) {
-            all = std::move(*one);
-            continue;
-        }
-        if (auto st = appendTensors(all, std::move(*one)); !st)
-            return st.error();
+        parts.push_back(std::move(*one));
     }
-    return all;
+    return mergeTensorLists(std::move(parts));
 }
 
 } // namespace

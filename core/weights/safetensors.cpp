@@ -268,11 +268,11 @@ private:
         if (m_state != State::Shape && m_state != State::Offsets)
             return scalar("a number");
         auto& list = m_state == State::Shape ? m_entry.shape : m_entry.offsets;
-        const std::string at = field() + "[" + std::to_string(list.size()) + "]";
+        const auto at = [&] { return field() + "[" + std::to_string(list.size()) + "]"; }; // for messages only
         if (negative)
-            return fail(at + " is negative");
+            return fail(at() + " is negative");
         if (v < 0)
-            return fail(at + " is too large (over 2^63 − 1)");
+            return fail(at() + " is too large (over 2^63 − 1)");
         if (m_state == State::Offsets && list.size() == 2)
             return fail(field() + " must hold two offsets [begin, end]");
         // A shape has a handful of dimensions; a long one is no tensor (and is not kept).
@@ -311,40 +311,41 @@ Result<TensorList> fromEntries(HeaderReader& r, Count dataBytes, const std::stri
     std::vector<Span> spans;
     Count total = 0;
     for (auto& e : r.entries) {
-        const std::string t = "tensor " + quote(e.name);
+        // Built only for a message: most tensors never need it.
+        const auto t = [&e] { return "tensor " + quote(e.name); };
         if (e.name.empty())
             return Error { origin, "a tensor has an empty name" };
         if (!names.emplace(e.name, list.tensors.size()).second)
-            return Error { origin, t + " is given twice" };
+            return Error { origin, t() + " is given twice" };
         const auto bits = dtypeBits(e.dtype);
         if (!bits)
-            return Error { origin, t + ": unknown dtype " + quote(e.dtype) };
+            return Error { origin, t() + ": unknown dtype " + quote(e.dtype) };
         std::optional<Count> count = 1;
         for (Count d : e.shape)
             count = count ? checkedMul(*count, d) : std::nullopt;
         if (!count)
-            return Error { origin, t + ": the shape's product overflows 64 bits" };
+            return Error { origin, t() + ": the shape's product overflows 64 bits" };
         const auto nbits = checkedMul(*count, *bits);
         if (!nbits || *nbits % 8 != 0)
             return Error { origin,
-                t + ": " + std::to_string(*count) + " values of " + e.dtype + " do not fill whole bytes" };
+                t() + ": " + std::to_string(*count) + " values of " + e.dtype + " do not fill whole bytes" };
         const Count begin = e.offsets[0], end = e.offsets[1];
         if (begin > end)
             return Error { origin,
-                t + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end)
+                t() + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end)
                     + "] end before they begin" };
         if (end > dataBytes)
             return Error { origin,
-                t + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end)
+                t() + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end)
                     + "] lie outside the data section (" + std::to_string(dataBytes) + " bytes)" };
         if (end - begin != *nbits / 8)
             return Error { origin,
-                t + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] hold "
+                t() + ": data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) + "] hold "
                     + std::to_string(end - begin) + " bytes, but " + e.dtype + " of this shape takes "
                     + std::to_string(*nbits / 8) };
         auto sum = checkedAdd(total, *count);
         if (!sum)
-            return Error { origin, t + ": the values of the file overflow 64 bits" };
+            return Error { origin, t() + ": the values of the file overflow 64 bits" };
         total = *sum;
         if (end > begin)
             spans.push_back({ begin, end, list.tensors.size() });
@@ -413,36 +414,43 @@ Result<TensorList> readSafetensors(const std::string& path)
     return parseSafetensors(bytes, static_cast<Count>(size), path);
 }
 
-Status appendTensors(TensorList& list, TensorList&& more)
+Result<TensorList> mergeTensorLists(std::vector<TensorList>&& parts)
 {
-    std::unordered_map<std::string_view, std::size_t> names;
-    for (std::size_t i = 0; i < list.tensors.size(); ++i)
-        names.emplace(list.tensors[i].name, i);
-    const int offset = static_cast<int>(list.files.size());
-    for (auto& t : more.tensors) {
-        if (auto it = names.find(t.name); it != names.end())
-            return Error { more.files.empty() ? "" : more.files[static_cast<std::size_t>(t.file)],
-                "tensor " + quote(t.name) + " is also stored in "
-                    + list.files[static_cast<std::size_t>(list.tensors[it->second].file)] };
-    }
-    for (auto& t : more.tensors) {
-        t.file += offset;
-        list.tensors.push_back(std::move(t));
-    }
-    for (auto& f : more.files)
-        list.files.push_back(std::move(f));
-    for (auto& [k, v] : more.metadata)
-        list.metadata.emplace(k, v);
-    auto bytes = checkedAdd(list.fileBytes, more.fileBytes);
-    list.fileBytes = bytes.value_or(INT64_MAX);
+    TensorList all;
+    if (parts.empty())
+        return all;
+    all.format = parts.front().format;
+    std::size_t count = 0;
+    for (const auto& p : parts)
+        count += p.tensors.size();
+    all.tensors.reserve(count);
+    std::unordered_map<std::string_view, int> names; // name -> file; views into all.tensors' strings
+    names.reserve(count);
     Count total = 0;
-    for (const auto& t : list.tensors) {
-        auto s = checkedAdd(total, t.count);
-        if (!s)
-            return Error { list.files.back(), "the values of the checkpoint overflow 64 bits" };
-        total = *s;
+    for (auto& part : parts) {
+        const int offset = static_cast<int>(all.files.size());
+        for (auto& f : part.files)
+            all.files.push_back(std::move(f));
+        for (auto& [k, v] : part.metadata)
+            all.metadata.emplace(k, v);
+        all.fileBytes = checkedAdd(all.fileBytes, part.fileBytes).value_or(INT64_MAX);
+        for (auto& t : part.tensors) {
+            t.file += offset;
+            const auto sum = checkedAdd(total, t.count);
+            if (!sum)
+                return Error { all.files[static_cast<std::size_t>(t.file)],
+                    "the values of the checkpoint overflow 64 bits (at tensor " + quote(t.name) + ")" };
+            total = *sum;
+            all.tensors.push_back(std::move(t));
+            // reserve() above keeps the strings where they are: the views stay valid.
+            const StoredTensor& kept = all.tensors.back();
+            if (auto [it, fresh] = names.emplace(kept.name, kept.file); !fresh)
+                return Error { all.files[static_cast<std::size_t>(kept.file)],
+                    "tensor " + quote(kept.name) + " is also stored in "
+                        + all.files[static_cast<std::size_t>(it->second)] };
+        }
     }
-    return Ok {};
+    return all;
 }
 
 Result<TensorList> readSafetensorsIndex(const std::string& path)
@@ -479,7 +487,8 @@ Result<TensorList> readSafetensorsIndex(const std::string& path)
         where.emplace(name, s);
     }
     const fs::path folder = fs::path(path).parent_path();
-    TensorList all;
+    std::vector<TensorList> parts;
+    parts.reserve(shards.size());
     for (const auto& s : shards) {
         auto shard = readSafetensors((folder / s).string());
         if (!shard)
@@ -493,9 +502,12 @@ Result<TensorList> readSafetensorsIndex(const std::string& path)
                 return Error { (folder / s).string(),
                     "holds tensor " + quote(t.name) + ", which the index puts in " + it->second };
         }
-        if (auto st = appendTensors(all, std::move(*shard)); !st)
-            return st.error();
+        parts.push_back(std::move(*shard));
     }
+    auto merged = mergeTensorLists(std::move(parts));
+    if (!merged)
+        return merged.error();
+    TensorList& all = *merged;
     if (all.tensors.size() != where.size()) {
         std::set<std::string_view> stored;
         for (const auto& t : all.tensors)
@@ -507,7 +519,7 @@ Result<TensorList> readSafetensorsIndex(const std::string& path)
     if (j.contains("metadata") && j["metadata"].is_object())
         for (const auto& [k, v] : j["metadata"].items())
             all.metadata.emplace(k, v.is_string() ? v.get<std::string>() : v.dump());
-    return all;
+    return merged;
 }
 
 } // namespace paramscope::core

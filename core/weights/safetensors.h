@@ -31,7 +31,9 @@ Result<TensorList> parseSafetensors(std::string_view bytes, Count fileSize, cons
 /// list, is an Error; so is a tensor stored in two shards.
 Result<TensorList> readSafetensorsIndex(const std::string& path);
 
-/// Appends @p more (read from further files) to @p list; a tensor name already in @p list is an Error.
-Status appendTensors(TensorList& list, TensorList&& more);
+/// One list of @p parts (read from several files, in order): their files and tensors, with each
+/// tensor's file index renumbered. A tensor name in two parts is an Error naming both files; so is a
+/// total of values past 2^63 − 1. O(tensors).
+Result<TensorList> mergeTensorLists(std::vector<TensorList>&& parts);
 
 } // namespace paramscope::core
