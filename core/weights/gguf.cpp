@@ -364,7 +364,7 @@ private:
     bool string(std::string& out, const std::string& what, std::uint64_t limit, bool keep)
     {
         std::uint64_t n = 0;
-        if (!u64(n, what + "'s length"))
+        if (!u64(n, what))
             return false;
         if (n > remaining()) {
             fail(what + ": a string of " + std::to_string(n) + " bytes, longer than the rest of the file ("
@@ -467,9 +467,13 @@ private:
         for (std::uint64_t i = 0; i < count; ++i) {
             std::string item;
             std::uint64_t ignored = 0;
-            const std::string at = what + "[" + std::to_string(i) + "]";
-            if (element == String ? !string(item, at, kMaxKeptString, false) : !scalar(element, at, item, ignored))
+            // The element's index goes into a message only when there is one: tokenizer arrays hold
+            // hundreds of thousands of strings.
+            if (element == String ? !string(item, what, kMaxKeptString, false)
+                                  : !scalar(element, what, item, ignored)) {
+                m_error->message += " (element " + std::to_string(i) + ")";
                 return false;
+            }
             if (count <= kShortArray)
                 text += (i ? ", " : "") + item;
         }
