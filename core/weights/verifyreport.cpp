@@ -254,6 +254,13 @@ std::string inspectText(const TensorList& tensors)
     for (const char* key : { "general.architecture", "general.name", "format" })
         if (auto it = tensors.metadata.find(key); it != tensors.metadata.end())
             s += std::string(key) + ": " + it->second + "\n";
+    // GGUF: the architecture's hyperparameters (llama.embedding_length, llama.block_count …).
+    if (auto arch = tensors.metadata.find("general.architecture"); arch != tensors.metadata.end()) {
+        const std::string prefix = arch->second + ".";
+        for (auto it = tensors.metadata.lower_bound(prefix);
+             it != tensors.metadata.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+            s += it->first + ": " + it->second + "\n";
+    }
     s += "\n" + pad("tensor", 52) + pad("dtype", 9) + pad("shape", 22) + pad("values", 16, true) + "\n";
     for (const Group& g : groups(tensors)) {
         std::string name = g.pattern + (g.tensors > 1 ? " ×" + groupDigits(g.tensors) : "");
