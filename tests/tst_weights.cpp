@@ -631,6 +631,45 @@ private slots:
         QVERIFY(r.err.contains("no such file"));
     }
 
+    void folderOfFiles()
+    {
+        // A folder of .safetensors files without an index: read in name order; a tensor stored
+        // in two of them is refused, naming both files.
+        QTemporaryDir dir;
+        const auto tensors = llamaTensors();
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("a.safetensors")),
+            std::vector<TensorSpec>(tensors.begin(), tensors.begin() + 10)));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("b.safetensors")),
+            std::vector<TensorSpec>(tensors.begin() + 10, tensors.end())));
+        auto list = readCheckpoint(dir.path().toStdString());
+        QVERIFY2(list.ok(), list.ok() ? "" : list.error().text().c_str());
+        QCOMPARE(list->files.size(), std::size_t(2));
+        QCOMPARE(list->totalValues(), kLlamaParams);
+        QCOMPARE(list->tensors.back().file, 1);
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("c.safetensors")), { tensors[3] }));
+        auto twice = readCheckpoint(dir.path().toStdString());
+        QVERIFY(!twice.ok());
+        const std::string text = twice.error().text();
+        QVERIFY2(text.find(tensors[3].name) != std::string::npos && text.find("a.safetensors") != std::string::npos
+                && text.find("c.safetensors") != std::string::npos,
+            text.c_str());
+    }
+
+    void ggufVersion2()
+    {
+        // Versions 2 and 3 share the layout (3 added big-endian files, which are refused).
+        QTemporaryDir dir;
+        GgufWriter w(2);
+        w.kvString("general.architecture", "llama");
+        w.tensor("token_embd.weight", { 8, 4 }, 0, 8 * 4 * 4);
+        QVERIFY(w.write(dir.filePath(QStringLiteral("v2.gguf"))));
+        auto list = readCheckpoint(dir.filePath(QStringLiteral("v2.gguf")).toStdString());
+        QVERIFY2(list.ok(), list.ok() ? "" : list.error().text().c_str());
+        QCOMPARE(list->metadata.at("GGUF.version"), std::string("2"));
+        QCOMPARE(list->tensors[0].shape, (std::vector<Count> { 8, 4 }));
+        QCOMPARE(list->tensors[0].bytes, Count(128));
+    }
+
     void unreadable()
     {
         QTemporaryDir dir;
