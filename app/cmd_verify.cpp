@@ -17,9 +17,8 @@ using namespace core;
 
 void addVerifyCommand(CLI::App& app, int& status)
 {
-    auto* command = app.add_subcommand("verify",
-        "check SOURCE's parameters against a checkpoint's tensors (safetensors, index, folder or GGUF; "
-        "headers only): exit 0 when all are accounted for, 1 on a mismatch (listed), 2 on unreadable input");
+    auto* command = app.add_subcommand(
+        "verify", "check SOURCE against a checkpoint's tensors, headers only (exit 1 on a mismatch, listed)");
     auto design = std::make_shared<DesignArgs>();
     auto json = std::make_shared<bool>(false);
     design->addTo(command,
@@ -51,9 +50,8 @@ void addVerifyCommand(CLI::App& app, int& status)
 
 void addInspectCommand(CLI::App& app, int& status)
 {
-    auto* command = app.add_subcommand("inspect",
-        "list a checkpoint's tensors (dtype, shape, count) grouped like the tree, the stored total and the "
-        "bytes per dtype; headers only");
+    auto* command = app.add_subcommand(
+        "inspect", "a checkpoint's tensors grouped like the tree, the stored total and the bytes per dtype");
     auto weights = std::make_shared<std::vector<std::string>>();
     auto json = std::make_shared<bool>(false);
     command->add_option("WEIGHTS", *weights, "a .safetensors, model.safetensors.index.json, folder or .gguf");
