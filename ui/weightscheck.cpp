@@ -86,7 +86,7 @@ QStringList WeightsCheck::summaryLines() const
                              f.tensors > 1 ? tr(" (%1 tensors)").arg(count) : QString(),
                              QString::fromStdString(f.text));
         else
-            lines << tr("%1 × %2 (%3 values): %4")
+            lines << (f.values == 1 ? tr("%1 × %2 (%3 value): %4") : tr("%1 × %2 (%3 values): %4"))
                          .arg(count, QString::fromStdString(f.name),
                              QString::fromStdString(core::groupDigits(f.values)), QString::fromStdString(f.text));
     }

@@ -143,7 +143,9 @@ std::string verifySummary(const Verification& v)
             explained = checkedAdd(explained, f.values).value_or(INT64_MAX);
     if (v.ok())
         return "✓ all " + groupDigits(v.formulaTotal) + " parameters of the class are in the file"
-            + (explained > 0 ? "; its other " + groupDigits(explained) + " values are explained" : "");
+            + (explained > 0 ? "; its other " + groupDigits(explained)
+                        + (explained == 1 ? " value is explained" : " values are explained")
+                             : "");
     return "✗ " + groupDigits(v.matched) + " of " + groupDigits(v.formulaTotal) + " parameters matched; "
         + groupDigits(v.problemCount()) + (v.problemCount() == 1 ? " tensor" : " tensors")
         + " missing, unexpected or of the wrong shape";
