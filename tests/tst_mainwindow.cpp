@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMap>
 #include <QPainter>
 #include <QSettings>
 #include <QSlider>
@@ -70,6 +71,7 @@ private slots:
     void shapeWholeBesideLongRootFormula();
     void panelErrorFollowsZoom();
     void sliderLadderWithHugeHeads();
+    void shortcutsAreUnique();
 };
 
 namespace {
@@ -808,6 +810,24 @@ void TestMainWindow::shapeWholeBesideLongRootFormula()
     }
     QVERIFY(leaves >= 10);
     w.setZoom(1.0);
+}
+
+// Two actions on one key: Qt runs neither ("Ambiguous shortcut overload"). Compare With and Open
+// Local Model both took Ctrl+Shift+O when they were written side by side.
+void TestMainWindow::shortcutsAreUnique()
+{
+    MainWindow w;
+    QVERIFY(w.openSource(QStringLiteral("gpt2"), nullptr, false));
+    QMap<QString, QString> owner;
+    for (const QAction* a : w.findChildren<QAction*>()) {
+        for (const QKeySequence& key : a->shortcuts()) {
+            const QString k = key.toString();
+            QVERIFY2(!owner.contains(k) || owner[k] == a->text(),
+                qPrintable(k + QStringLiteral(": ") + owner.value(k) + QStringLiteral(" and ") + a->text()));
+            owner[k] = a->text();
+        }
+    }
+    QVERIFY(owner.size() > 20);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -94,7 +94,7 @@ void LectureTools::createActions()
         QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_D), tr("Write the diagram as SVG, PDF or PNG for slides"));
     connect(exportDiagram, &QAction::triggered, this, &LectureTools::askExportDiagram);
     QAction* compare
-        = make(QStringLiteral("compareWith"), tr("Compare &With…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+        = make(QStringLiteral("compareWith"), tr("Compare &With…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
             tr("Put another design beside this one: counts, differences, ratios"));
     connect(compare, &QAction::triggered, this, &LectureTools::askCompareWith);
     QAction* derivation = m_derivationDock->toggleViewAction();
