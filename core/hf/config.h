@@ -37,10 +37,12 @@ public:
     /// The field's full name in messages ("text_config.head_dim").
     std::string name(const char* field) const;
     const nlohmann::json& json() const { return m_json; }
+    /// Records that @p field was absent and the class default @p value was taken (for defaults
+    /// that are not single integers, such as a list whose length shapes the model).
+    void assume(const char* field, const std::string& value);
 
 private:
     HfConfig(const nlohmann::json& j, std::string prefix, std::shared_ptr<std::vector<std::string>> assumed);
-    void assume(const char* field, const std::string& value);
 
     nlohmann::json m_json;
     std::string m_prefix;

@@ -38,6 +38,9 @@ const std::vector<Family>& families()
         { "deepseek_v2", hf::buildDeepseek, { "DeepseekV2ForCausalLM", "DeepseekV2Model" } },
         { "deepseek_v3", hf::buildDeepseek, { "DeepseekV3ForCausalLM", "DeepseekV3Model" } },
         { "gpt_oss", hf::buildGptOss, { "GptOssForCausalLM", "GptOssModel" } },
+        { "qwen2_5_vl", hf::buildQwenVl, { "Qwen2_5_VLForConditionalGeneration", "Qwen2_5_VLModel" } },
+        { "qwen3_vl", hf::buildQwenVl, { "Qwen3VLForConditionalGeneration", "Qwen3VLModel" } },
+        { "qwen3_vl_moe", hf::buildQwenVl, { "Qwen3VLMoeForConditionalGeneration", "Qwen3VLMoeModel" } },
     };
     return all;
 }
