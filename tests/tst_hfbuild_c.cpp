@@ -16,6 +16,8 @@ namespace {
 const char* kQwen25Vl = "hf-families/Qwen__Qwen2.5-VL-3B-Instruct.json";
 const char* kQwen3Vl = "hf-families/Qwen__Qwen3-VL-2B-Instruct.json";
 const char* kQwen3VlMoe = "hf-families/Qwen__Qwen3-VL-30B-A3B-Instruct.json";
+const char* kLlava = "hf-families/llava-hf__llava-1.5-7b-hf.json";
+const char* kMistral3 = "hf-families/mistralai__Mistral-Small-3.2-24B-Instruct-2506.json";
 
 nlohmann::json readConfig(const char* file)
 {
@@ -66,6 +68,20 @@ private slots:
         row("moe gate_up", kQwen3VlMoe, "", "model.language_model.layers.*.mlp.experts.gate_up_proj", "Parameter");
         row("moe router", kQwen3VlMoe, "", "model.language_model.layers.*.mlp.gate.weight", "Parameter");
         row("moe vision", kQwen3VlMoe, "", "model.visual", "Qwen3VLMoeVisionModel");
+        row("llava clip", kLlava, "", "model.vision_tower.vision_model.embeddings.class_embedding", "Parameter");
+        row("llava clip pre-norm", kLlava, "", "model.vision_tower.vision_model.pre_layrnorm", "LayerNorm");
+        row("llava clip layer", kLlava, "", "model.vision_tower.vision_model.encoder.layers.*.self_attn.q_proj",
+            "Linear");
+        row("llava projector", kLlava, "", "model.multi_modal_projector.linear_1", "Linear");
+        row("llava text", kLlava, "", "model.language_model", "LlamaModel");
+        row("llava text layer", kLlava, "", "model.language_model.layers.*.self_attn.o_proj", "Linear");
+        row("llava head", kLlava, "", "lm_head", "Linear");
+        row("llava bare", kLlava, "LlavaModel", "language_model.norm", "LlamaRMSNorm");
+        row("pixtral conv", kMistral3, "", "model.vision_tower.patch_conv", "Conv2d");
+        row("pixtral layer", kMistral3, "", "model.vision_tower.transformer.layers.*.feed_forward.gate_proj", "Linear");
+        row("pixtral norm", kMistral3, "", "model.vision_tower.transformer.layers.*.ffn_norm", "PixtralRMSNorm");
+        row("mistral3 merger", kMistral3, "", "model.multi_modal_projector.patch_merger.merging_layer", "Linear");
+        row("mistral3 text", kMistral3, "", "model.language_model", "MistralModel");
     }
     void paths()
     {
@@ -146,6 +162,52 @@ private slots:
         QCOMPARE(evaluated(*stepped).total, e.total - 24 * (routed - dense));
     }
 
+    void llavaParts()
+    {
+        // LLaVA-1.5-7B's CLIP ViT-L/14 at 336 pixels by hand: class embedding 1024, patches
+        // 3·1024·14·14 = 602,112 (no bias), positions (24² + 1)·1024 = 590,848, two LayerNorms
+        // 2·2·1024, 24 layers of 4·(1024² + 1024) + 2·2·1024 + 1024·4096 + 4096 + 4096·1024 + 1024
+        // = 12,596,224; projector 1024·4096 + 4096 + 4096² + 4096 = 20,979,712.
+        const Counted c = counted(load(dataPath(kLlava)));
+        QCOMPARE(at(c, "model.vision_tower").count, 1024 + 602112 + 590848 + 4 * 1024 + 24 * Count(12596224));
+        QCOMPARE(at(c, "model.multi_modal_projector").count, Count(20979712));
+        // Two feature layers concatenated double linear_1's input: 1024·4096 more.
+        nlohmann::json j = readConfig(kLlava);
+        j["vision_feature_layer"] = { -2, -5 };
+        auto two = inlineConfig(j);
+        QVERIFY2(two.ok(), two.ok() ? "" : two.error().text().c_str());
+        QCOMPARE(evaluated(*two).total, c.evaluation.total + 1024 * 4096);
+        // No vision_config: LlavaConfig's own default, the same CLIP tower as this file's.
+        j = readConfig(kLlava);
+        j.erase("vision_config");
+        auto absent = inlineConfig(j);
+        QVERIFY2(absent.ok(), absent.ok() ? "" : absent.error().text().c_str());
+        QCOMPARE(evaluated(*absent).total, c.evaluation.total);
+        QVERIFY(hasNote(*absent, QStringLiteral("vision_config = LlavaConfig's default")));
+        // A SigLIP tower (as LLaVA-OneVision-style files give): SigLIP's symbols, its pooling head.
+        j = readConfig(kLlava);
+        j["vision_config"] = { { "model_type", "siglip_vision_model" }, { "hidden_size", 64 },
+            { "intermediate_size", 128 }, { "num_hidden_layers", 2 }, { "num_attention_heads", 4 },
+            { "image_size", 32 }, { "patch_size", 16 } };
+        auto siglip = inlineConfig(j);
+        QVERIFY2(siglip.ok(), siglip.ok() ? "" : siglip.error().text().c_str());
+        QVERIFY(siglip->find("model.vision_tower.vision_model.head.probe"));
+    }
+
+    void mistral3Parts()
+    {
+        // Mistral Small 3.2's projector by hand: RMSNorm(1024), merging_layer 4·1024 → 1024,
+        // linear_1 1024 → 5120, linear_2 5120 → 5120, no biases = 35,652,608.
+        const Counted c = counted(load(dataPath(kMistral3)));
+        QCOMPARE(
+            at(c, "model.multi_modal_projector").count, Count(1024) + 4096 * 1024 + 1024 * 5120 + Count(5120) * 5120);
+        QCOMPARE(at(c, "model.multi_modal_projector").count, Count(35652608));
+        // spatial_merge_size is a hyperparameter: 3 merges 9 patches (9·1024·1024 in merging_layer).
+        Design d = load(dataPath(kMistral3));
+        QVERIFY(applySetting(d, "spatial_merge_size", 3).ok());
+        QCOMPARE(evaluated(d).total, c.evaluation.total + 5 * 1024 * 1024);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -175,6 +237,18 @@ private slots:
         j = readConfig(kQwen3Vl);
         j["vision_config"]["spatial_merge_size"] = 0;
         row("merge size zero", j, "vision_config.spatial_merge_size: 0 must be positive");
+        j = readConfig(kLlava);
+        j["vision_config"]["model_type"] = "dinov2";
+        row("llava unknown tower", j, "vision_config.model_type: 'dinov2' is not supported as the vision tower");
+        j = readConfig(kLlava);
+        j["text_config"]["model_type"] = "t5";
+        row("llava unknown text", j, "text_config.model_type: 't5' is not supported as the text model");
+        j = readConfig(kLlava);
+        j["vision_feature_layer"] = nlohmann::json::array();
+        row("no feature layer", j, "vision_feature_layer: is an empty list");
+        j = readConfig(kMistral3);
+        j["vision_config"]["patch_size"] = -14;
+        row("pixtral patch", j, "vision_config.patch_size: -14 must be positive");
         j = readConfig(kQwen25Vl);
         j["text_config"] = { { "hidden_size", 64 } };
         j["text_config"]["num_attention_heads"] = 5;

@@ -31,6 +31,9 @@ public:
     Result<std::vector<Count>> integers(const char* field);
     /// A nested config ("text_config"); missing or null gives an empty one, whose fields all default.
     Result<HfConfig> sub(const char* field) const;
+    /// A nested config whose absence means a whole default object (LlavaConfig's CLIP tower): missing
+    /// or null gives @p fallback, recorded as assumed under the name @p what.
+    Result<HfConfig> sub(const char* field, const nlohmann::json& fallback, const std::string& what) const;
 
     /// "field = value" for every default taken, nested configs included (shared with sub()).
     const std::vector<std::string>& assumed() const { return *m_assumed; }

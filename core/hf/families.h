@@ -23,6 +23,7 @@ Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildBert(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3
 Result<Design> buildGptOss(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildLlava(HfConfig&, const std::string&, const std::string&); // llava mistral3
 Result<Design> buildQwenVl(HfConfig&, const std::string&, const std::string&); // qwen2_5_vl qwen3_vl qwen3_vl_moe
 
 } // namespace paramscope::core::hf

@@ -38,6 +38,8 @@ const std::vector<Family>& families()
         { "deepseek_v2", hf::buildDeepseek, { "DeepseekV2ForCausalLM", "DeepseekV2Model" } },
         { "deepseek_v3", hf::buildDeepseek, { "DeepseekV3ForCausalLM", "DeepseekV3Model" } },
         { "gpt_oss", hf::buildGptOss, { "GptOssForCausalLM", "GptOssModel" } },
+        { "llava", hf::buildLlava, { "LlavaForConditionalGeneration", "LlavaModel" } },
+        { "mistral3", hf::buildLlava, { "Mistral3ForConditionalGeneration", "Mistral3Model" } },
         { "qwen2_5_vl", hf::buildQwenVl, { "Qwen2_5_VLForConditionalGeneration", "Qwen2_5_VLModel" } },
         { "qwen3_vl", hf::buildQwenVl, { "Qwen3VLForConditionalGeneration", "Qwen3VLModel" } },
         { "qwen3_vl_moe", hf::buildQwenVl, { "Qwen3VLMoeForConditionalGeneration", "Qwen3VLMoeModel" } },

@@ -131,6 +131,40 @@ Result<std::unique_ptr<Module>> clipVision(Design& d, HfConfig& vision)
     return tower;
 }
 
+Result<std::unique_ptr<Module>> pixtralVision(Design& d, HfConfig& vision)
+{
+    const Field fields[] = {
+        { "Ev", "hidden_size", 1024, "vision width" },
+        { "Hv", "num_attention_heads", 16, "vision attention heads" },
+        { "Lv", "num_hidden_layers", 24, "vision layers" },
+        { "Fv", "intermediate_size", 4096, "vision MLP width" },
+        { "Cv", "num_channels", 3, "image channels" },
+        { "Pv", "patch_size", 16, "patch size (pixels)" },
+    };
+    HfReader r(vision, d);
+    declare(r, fields);
+    if (r.error())
+        return *r.error();
+    r.builder().check("Ev/Hv", vision.name("num_attention_heads") + " must divide " + vision.name("hidden_size"));
+
+    auto tower = container("vision_tower", "PixtralVisionModel");
+    tower->role = "vision";
+    tower->add(leaf(ModuleKind::Conv2d, "patch_conv", { "Cv", "Ev", "Pv" }, false));
+    tower->add(rmsNorm("ln_pre", "PixtralRMSNorm", "Ev"));
+    auto layer = container("", "PixtralAttentionLayer");
+    layer->add(rmsNorm("attention_norm", "PixtralRMSNorm", "Ev"));
+    layer->add(gatedMlp("feed_forward", "PixtralMLP", "Ev", "Fv", false));
+    auto attn = layer->add(container("attention", "PixtralAttention"));
+    attn->role = "attention";
+    for (const char* n : { "k_proj", "v_proj", "q_proj", "o_proj" })
+        attn->add(linear(n, "Ev", "Ev", false));
+    layer->add(rmsNorm("ffn_norm", "PixtralRMSNorm", "Ev"));
+    tower->add(container("transformer", "PixtralTransformer"))
+        ->add(moduleList("layers"))
+        ->add(repeated(std::move(layer), "Lv"));
+    return tower;
+}
+
 Result<std::unique_ptr<Module>> qwenVision(Design& d, HfConfig& vision, const QwenVisionSpec& spec)
 {
     const bool qwen3 = spec.generation == QwenVisionSpec::Qwen3;

@@ -17,6 +17,10 @@ Result<std::unique_ptr<Module>> siglipVision(Design& d, HfConfig& vision);
 /// CLIPVisionModel named "vision_tower" (CLIPVisionConfig defaults).
 Result<std::unique_ptr<Module>> clipVision(Design& d, HfConfig& vision);
 
+/// PixtralVisionModel named "vision_tower" (PixtralVisionConfig defaults): a patch convolution,
+/// RMSNorm blocks of bias-free attention and gated MLP, rotary positions (no parameters).
+Result<std::unique_ptr<Module>> pixtralVision(Design& d, HfConfig& vision);
+
 /// The Qwen vision transformers: a Conv3d patch embedding over temporal_patch_size frames, blocks of
 /// fused-qkv attention, and a merger of spatial_merge_size² patches into out_hidden_size.
 struct QwenVisionSpec {
