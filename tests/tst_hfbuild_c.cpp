@@ -18,6 +18,9 @@ const char* kQwen3Vl = "hf-families/Qwen__Qwen3-VL-2B-Instruct.json";
 const char* kQwen3VlMoe = "hf-families/Qwen__Qwen3-VL-30B-A3B-Instruct.json";
 const char* kLlava = "hf-families/llava-hf__llava-1.5-7b-hf.json";
 const char* kMistral3 = "hf-families/mistralai__Mistral-Small-3.2-24B-Instruct-2506.json";
+const char* kOlmo3 = "hf-families/allenai__Olmo-3-1025-7B.json";
+const char* kGlm = "hf-families/zai-org__GLM-4.5-Air.json";
+const char* kKimi = "hf-families/moonshotai__Kimi-K2-Instruct.json";
 
 nlohmann::json readConfig(const char* file)
 {
@@ -82,6 +85,15 @@ private slots:
         row("pixtral norm", kMistral3, "", "model.vision_tower.transformer.layers.*.ffn_norm", "PixtralRMSNorm");
         row("mistral3 merger", kMistral3, "", "model.multi_modal_projector.patch_merger.merging_layer", "Linear");
         row("mistral3 text", kMistral3, "", "model.language_model", "MistralModel");
+        row("olmo3 q_norm", kOlmo3, "", "model.layers.*.self_attn.q_norm", "Olmo3RMSNorm");
+        row("olmo3 no input norm", kOlmo3, "", "model.layers.*.input_layernorm", "");
+        row("glm attention", kGlm, "", "model.layers.*.self_attn", "Glm4MoeAttention");
+        row("glm no qk norm", kGlm, "", "model.layers.*.self_attn.q_norm", "");
+        row("glm router", kGlm, "", "model.layers.*.mlp.gate.weight", "Parameter");
+        row("glm bias is a buffer", kGlm, "", "model.layers.*.mlp.gate.e_score_correction_bias", "");
+        row("glm shared", kGlm, "", "model.layers.*.mlp.shared_experts", "Glm4MoeMLP");
+        row("kimi mla", kKimi, "", "model.layers.*.self_attn.kv_a_proj_with_mqa", "Linear");
+        row("kimi class", kKimi, "DeepseekV3Model", "layers.*.mlp.gate", "DeepseekV3TopkRouter");
     }
     void paths()
     {
@@ -208,6 +220,61 @@ private slots:
         QCOMPARE(evaluated(d).total, c.evaluation.total + 5 * 1024 * 1024);
     }
 
+    void olmo3Windows()
+    {
+        // The released layer_types (three sliding layers, then a full one, eight times) as runs:
+        // eight periods of two entries would merge nothing, so 16 alternating runs of 3 and 1.
+        const Design d = load(dataPath(kOlmo3));
+        const Module* layers = d.find("model.layers");
+        QCOMPARE(layers->children.size(), std::size_t(16));
+        QCOMPARE(layers->children[0]->repeat.text(), std::string("3"));
+        QCOMPARE(layers->children[1]->repeat.text(), std::string("1"));
+        QVERIFY(!layers->children[0]->children[0]->kv.window.isEmpty()); // sliding: holds 4096 tokens
+        QVERIFY(layers->children[1]->children[0]->kv.window.isEmpty()); // full
+        QVERIFY(!d.symbol("L")); // the list fixes the layer count
+        // Without the list the class's rule (every fourth layer full) holds for any L: one run in L.
+        nlohmann::json j = readConfig(kOlmo3);
+        j.erase("layer_types");
+        auto rule = inlineConfig(j);
+        QVERIFY2(rule.ok(), rule.ok() ? "" : rule.error().text().c_str());
+        QCOMPARE(rule->find("model.layers")->children.size(), std::size_t(1));
+        QCOMPARE(rule->find("model.layers.*.self_attn")->kv.fullEvery.text(), std::string("4"));
+        QCOMPARE(evaluated(*rule).total, evaluated(d).total);
+        QVERIFY(rule->symbol("L"));
+    }
+
+    void glmLayers()
+    {
+        // GLM-4.5-Air: first_k_dense_replace 1 of 46 layers; --set it to 0 makes all 46 MoE. A MoE
+        // layer minus a dense one: 128·3·4096·1408 + 128·4096 + 3·4096·1408 − 3·4096·10944.
+        Design d = load(dataPath(kGlm));
+        const Count total = evaluated(d).total;
+        QCOMPARE(d.symbol("Ld")->field, std::string("first_k_dense_replace"));
+        QVERIFY(applySetting(d, "first_k_dense_replace", 0).ok());
+        const Count moeMinusDense
+            = Count(128) * 3 * 4096 * 1408 + 128 * 4096 + Count(3) * 4096 * 1408 - Count(3) * 4096 * 10944;
+        QCOMPARE(evaluated(d).total, total + moeMinusDense);
+        // The MTP layer is said, not counted.
+        QVERIFY(hasNote(load(dataPath(kGlm)), QStringLiteral("model.layers.46.*")));
+        // use_qk_norm adds q_norm and k_norm of head_dim 128 to each of the 46 layers.
+        nlohmann::json j = readConfig(kGlm);
+        j["use_qk_norm"] = true;
+        auto normed = inlineConfig(j);
+        QVERIFY(normed.ok());
+        QCOMPARE(evaluated(*normed).total, total + 46 * 2 * 128);
+    }
+
+    void kimiNotes()
+    {
+        const Design d = load(dataPath(kKimi));
+        QCOMPARE(d.className, std::string("DeepseekV3ForCausalLM"));
+        QVERIFY(hasNote(d, QStringLiteral("weight_scale_inv")));
+        // Moonshot's "32B activated" leaves out the input embedding (163840·7168).
+        const Evaluation e = evaluated(d);
+        const Count published = e.active - Count(163840) * 7168;
+        QVERIFY(published > Count(31500000000) && published < Count(32500000000));
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -249,6 +316,15 @@ private slots:
         j = readConfig(kMistral3);
         j["vision_config"]["patch_size"] = -14;
         row("pixtral patch", j, "vision_config.patch_size: -14 must be positive");
+        j = readConfig(kOlmo3);
+        j["layer_types"][5] = "chunked_attention";
+        row("olmo3 unknown layer type", j, "layer_types/5: unknown layer type \"chunked_attention\"");
+        j = readConfig(kOlmo3);
+        j["num_hidden_layers"] = 33;
+        row("olmo3 list length", j, "layer_types: lists 32 layers; num_hidden_layers is 33");
+        j = readConfig(kOlmo3);
+        j["layer_types"] = "sliding_attention";
+        row("olmo3 not a list", j, "layer_types: expected a list of layer types");
         j = readConfig(kQwen25Vl);
         j["text_config"] = { { "hidden_size", 64 } };
         j["text_config"]["num_attention_heads"] = 5;

@@ -19,10 +19,11 @@ Result<Design> buildGemma(HfConfig&, const std::string&, const std::string&); //
 Result<Design> buildPhi(HfConfig&, const std::string&, const std::string&); // phi phi3
 Result<Design> buildGptNeox(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildOpt(HfConfig&, const std::string&, const std::string&);
-Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&); // olmo2 olmo3
 Result<Design> buildBert(HfConfig&, const std::string&, const std::string&);
-Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3
+Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3 kimi_k2
 Result<Design> buildGptOss(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildGlm4Moe(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildLlava(HfConfig&, const std::string&, const std::string&); // llava mistral3
 Result<Design> buildQwenVl(HfConfig&, const std::string&, const std::string&); // qwen2_5_vl qwen3_vl qwen3_vl_moe
 
