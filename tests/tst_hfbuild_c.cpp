@@ -21,6 +21,8 @@ const char* kMistral3 = "hf-families/mistralai__Mistral-Small-3.2-24B-Instruct-2
 const char* kOlmo3 = "hf-families/allenai__Olmo-3-1025-7B.json";
 const char* kGlm = "hf-families/zai-org__GLM-4.5-Air.json";
 const char* kKimi = "hf-families/moonshotai__Kimi-K2-Instruct.json";
+const char* kQwen35 = "hf-families/Qwen__Qwen3.5-9B.json";
+const char* kQwenNext = "hf-families/Qwen__Qwen3-Next-80B-A3B-Instruct.json";
 
 nlohmann::json readConfig(const char* file)
 {
@@ -93,6 +95,17 @@ private slots:
         row("glm bias is a buffer", kGlm, "", "model.layers.*.mlp.gate.e_score_correction_bias", "");
         row("glm shared", kGlm, "", "model.layers.*.mlp.shared_experts", "Glm4MoeMLP");
         row("kimi mla", kKimi, "", "model.layers.*.self_attn.kv_a_proj_with_mqa", "Linear");
+        row("3.5 delta net", kQwen35, "", "model.language_model.layers.*.linear_attn", "Qwen3_5GatedDeltaNet");
+        row("3.5 split projections", kQwen35, "", "model.language_model.layers.*.linear_attn.in_proj_z", "Linear");
+        row("3.5 conv", kQwen35, "", "model.language_model.layers.*.linear_attn.conv1d.weight", "Parameter");
+        row("3.5 A_log", kQwen35, "", "model.language_model.layers.*.linear_attn.A_log", "Parameter");
+        row("3.5 gated norm", kQwen35, "", "model.language_model.layers.*.linear_attn.norm", "Qwen3_5RMSNormGated");
+        row("3.5 attention", kQwen35, "", "model.language_model.layers.*.self_attn.q_norm", "Qwen3_5RMSNorm");
+        row("3.5 vision", kQwen35, "", "model.visual", "Qwen3_5VisionModel");
+        row("3.5 no deepstack", kQwen35, "", "model.visual.deepstack_merger_list", "");
+        row("next fused qkvz", kQwenNext, "", "model.layers.*.*.linear_attn.in_proj_qkvz", "Linear");
+        row("next shared expert gate", kQwenNext, "", "model.layers.*.*.mlp.shared_expert_gate", "Linear");
+        row("next experts", kQwenNext, "", "model.layers.*.*.mlp.experts.*.down_proj", "Linear");
         row("kimi class", kKimi, "DeepseekV3Model", "layers.*.mlp.gate", "DeepseekV3TopkRouter");
     }
     void paths()
@@ -275,6 +288,39 @@ private slots:
         QVERIFY(published > Count(31500000000) && published < Count(32500000000));
     }
 
+    void hybridLayers()
+    {
+        // Qwen3.5-9B: layer_types lists 3 linear-attention layers then a full one, eight times:
+        // 16 runs, and L fixed by the list. By hand, a linear-attention layer's token mixer:
+        // conv1d (2·16·128 + 32·128)·4, in_proj_qkv 4096·8192, in_proj_z 4096·4096, in_proj_b and
+        // in_proj_a 2·4096·32, dt_bias and A_log 2·32, norm 128, out_proj 4096·4096 = 67,403,968;
+        // a full-attention one: q_proj (with the gate) 4096·8192, k_proj and v_proj 2·4096·1024,
+        // o_proj 4096·4096, q_norm and k_norm 2·256 = 58,720,768.
+        const Counted c = counted(load(dataPath(kQwen35)));
+        const Module* layers = c.design.find("model.language_model.layers");
+        QCOMPARE(layers->children.size(), std::size_t(16));
+        QCOMPARE(at(c, "model.language_model.layers.*.linear_attn").each, Count(67403968));
+        QCOMPARE(at(c, "model.language_model.layers.*.self_attn").each, Count(58720768));
+        QVERIFY(!c.design.symbol("L"));
+        // Qwen3-Next gives no list: every fourth layer full, as periods in L (48 = 12 periods of 4).
+        const Design next = load(dataPath(kQwenNext));
+        const Module* stack = next.find("model.layers");
+        QCOMPARE(stack->children.size(), std::size_t(1));
+        QCOMPARE(stack->children[0]->repeat.text(), std::string("L/4"));
+        QVERIFY(next.symbol("L"));
+        // L = 50 leaves a remainder of 2 layers: refused with the reason (import again for that).
+        Design set = next;
+        auto st = applySetting(set, "num_hidden_layers", 50);
+        QVERIFY(st.ok());
+        auto e = evaluate(set);
+        QVERIFY(!e.ok());
+        QVERIFY2(e.error().text().find("full_attention_interval") != std::string::npos, e.error().text().c_str());
+        // L = 52: 13 periods.
+        QVERIFY(applySetting(set, "num_hidden_layers", 52).ok());
+        const Count perPeriod = (evaluated(next).total - 2 * Count(151936) * 2048 - 2048) / 12;
+        QCOMPARE(evaluated(set).total, evaluated(next).total + perPeriod);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -325,6 +371,21 @@ private slots:
         j = readConfig(kOlmo3);
         j["layer_types"] = "sliding_attention";
         row("olmo3 not a list", j, "layer_types: expected a list of layer types");
+        j = readConfig(kQwen35);
+        j["text_config"]["layer_types"][7] = "mamba";
+        row("3.5 unknown layer type", j, "text_config.layer_types/7: unknown layer type \"mamba\"");
+        j = readConfig(kQwen35);
+        j["text_config"]["num_hidden_layers"] = 31;
+        row("3.5 list length", j, "text_config.layer_types: lists 32 layers; num_hidden_layers is 31");
+        j = readConfig(kQwen35);
+        j["vision_config"]["depth"] = "27";
+        row("3.5 vision depth", j, "vision_config.depth: expected an integer");
+        j = readConfig(kQwenNext);
+        j["linear_num_key_heads"] = 5;
+        row("next key heads", j, "linear_num_key_heads must divide linear_num_value_heads");
+        j = readConfig(kQwenNext);
+        j["decoder_sparse_step"] = 2;
+        row("next sparse step", j, "decoder_sparse_step: only 1");
         j = readConfig(kQwen25Vl);
         j["text_config"] = { { "hidden_size", 64 } };
         j["text_config"]["num_attention_heads"] = 5;
@@ -371,6 +432,10 @@ private slots:
         moe["text_config"]["num_hidden_layers"] = layers;
         moe["text_config"]["decoder_sparse_step"] = 2;
         QTest::newRow("qwen3_vl_moe step 2") << QByteArray::fromStdString(moe.dump()) << qint64(0);
+        // A hybrid family with the layer_types default (every fourth layer full): 2^29 periods.
+        nlohmann::json next = readConfig(kQwenNext);
+        next["num_hidden_layers"] = layers;
+        QTest::newRow("qwen3_next") << QByteArray::fromStdString(next.dump()) << qint64(0);
     }
     void hugeLayerCounts()
     {
