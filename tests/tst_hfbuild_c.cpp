@@ -23,6 +23,7 @@ const char* kGlm = "hf-families/zai-org__GLM-4.5-Air.json";
 const char* kKimi = "hf-families/moonshotai__Kimi-K2-Instruct.json";
 const char* kQwen35 = "hf-families/Qwen__Qwen3.5-9B.json";
 const char* kQwenNext = "hf-families/Qwen__Qwen3-Next-80B-A3B-Instruct.json";
+const char* kQwen35Moe = "hf-families/Qwen__Qwen3.5-35B-A3B.json";
 
 nlohmann::json readConfig(const char* file)
 {
@@ -106,6 +107,9 @@ private slots:
         row("next fused qkvz", kQwenNext, "", "model.layers.*.*.linear_attn.in_proj_qkvz", "Linear");
         row("next shared expert gate", kQwenNext, "", "model.layers.*.*.mlp.shared_expert_gate", "Linear");
         row("next experts", kQwenNext, "", "model.layers.*.*.mlp.experts.*.down_proj", "Linear");
+        row("3.5 moe experts", kQwen35Moe, "", "model.language_model.layers.*.mlp.experts.gate_up_proj", "Parameter");
+        row("3.5 moe router", kQwen35Moe, "", "model.language_model.layers.*.mlp.gate.weight", "Parameter");
+        row("3.5 moe shared", kQwen35Moe, "", "model.language_model.layers.*.mlp.shared_expert", "Qwen3_5MoeMLP");
         row("kimi class", kKimi, "DeepseekV3Model", "layers.*.mlp.gate", "DeepseekV3TopkRouter");
     }
     void paths()

@@ -56,7 +56,8 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
         s.D = s.E / s.H; // H >= 1 even after an error: a failed read gives its fallback or 1
     }
 
-    s.F = r.symbol("F", "intermediate_size", defaults.intermediate, "MLP width (intermediate size)");
+    if (defaults.intermediateField)
+        s.F = r.symbol("F", "intermediate_size", defaults.intermediate, "MLP width (intermediate size)");
     b.check("H/K", config.name("num_key_value_heads") + " must divide " + config.name("num_attention_heads"));
     return r.result(s);
 }

@@ -29,6 +29,7 @@ struct DecoderDefaults {
     std::optional<Count> kvHeads; ///< used when the key is absent; nullopt: num_attention_heads
     std::optional<Count> headDim; ///< used when the key is absent; nullopt: hidden_size / num_attention_heads
     std::optional<Count> positions; ///< max_position_embeddings when absent; nullopt: P not declared
+    bool intermediateField = true; ///< false: the class has no intermediate_size (every MLP routed), F not declared
 };
 
 /// Values read by declareDecoderSymbols().

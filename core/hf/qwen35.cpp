@@ -31,7 +31,8 @@ Family family(const std::string& modelType)
         return { "Qwen3Next", { 151936, 2048, 5632, 48, 16, 2, 256, 32768 }, false, true, { 512, 10, 512 }, 512 };
     if (modelType == "qwen3_5")
         return { "Qwen3_5", { 248320, 4096, 12288, 32, 16, 4, 256, 32768 }, true, false, {}, 0 };
-    return { "Qwen3_5Moe", { 248320, 2048, std::nullopt, 40, 16, 2, 256, 32768 }, true, true, { 256, 8, 512 }, 512 };
+    return { "Qwen3_5Moe", { 248320, 2048, std::nullopt, 40, 16, 2, 256, 32768, false }, true, true, { 256, 8, 512 },
+        512 };
 }
 
 /// The Gated DeltaNet of a linear-attention layer. Qwen3-Next projects q, k, v and the output gate z
@@ -138,8 +139,6 @@ Result<Design> buildQwen35(HfConfig& config, const std::string& modelType, const
     }
     if (r.error())
         return *r.error();
-    if (f.moe && modelType == "qwen3_5_moe")
-        d.symbols.erase(d.symbols.begin() + d.symbolIndex("F")); // no dense MLP: intermediate_size is unread
     r.builder().check(
         "Gv/Gk", text.name("linear_num_key_heads") + " must divide " + text.name("linear_num_value_heads"));
 
