@@ -23,6 +23,7 @@ Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&); //
 Result<Design> buildBert(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3 kimi_k2
 Result<Design> buildGptOss(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildGemma4(HfConfig&, const std::string&, const std::string&); // gemma4 gemma4_text
 Result<Design> buildGlm4Moe(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildLlava(HfConfig&, const std::string&, const std::string&); // llava mistral3
 Result<Design> buildQwen35(HfConfig&, const std::string&, const std::string&); // qwen3_next qwen3_5 qwen3_5_moe

@@ -29,6 +29,8 @@ const std::vector<Family>& families()
         { "gemma2", hf::buildGemma, { "Gemma2ForCausalLM", "Gemma2Model" } },
         { "gemma3_text", hf::buildGemma, { "Gemma3ForCausalLM", "Gemma3TextModel" } },
         { "gemma3", hf::buildGemma, { "Gemma3ForConditionalGeneration", "Gemma3Model" } },
+        { "gemma4_text", hf::buildGemma4, { "Gemma4ForCausalLM", "Gemma4TextModel" } },
+        { "gemma4", hf::buildGemma4, { "Gemma4ForConditionalGeneration", "Gemma4Model" } },
         { "phi", hf::buildPhi, { "PhiForCausalLM", "PhiModel" } },
         { "phi3", hf::buildPhi, { "Phi3ForCausalLM", "Phi3Model" } },
         { "gpt_neox", hf::buildGptNeox, { "GPTNeoXForCausalLM", "GPTNeoXModel" } },
