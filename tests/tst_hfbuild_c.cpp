@@ -25,6 +25,8 @@ const char* kQwen35 = "hf-families/Qwen__Qwen3.5-9B.json";
 const char* kQwenNext = "hf-families/Qwen__Qwen3-Next-80B-A3B-Instruct.json";
 const char* kQwen35Moe = "hf-families/Qwen__Qwen3.5-35B-A3B.json";
 const char* kGemma4 = "hf-families/google__gemma-4-31B-it.json";
+const char* kScout = "hf-families/meta-llama__Llama-4-Scout-17B-16E-Instruct.json";
+const char* kMaverick = "hf-families/meta-llama__Llama-4-Maverick-17B-128E-Instruct.json";
 
 nlohmann::json readConfig(const char* file)
 {
@@ -117,6 +119,14 @@ private slots:
         row("gemma4 clippable", kGemma4, "", "model.vision_tower.encoder.layers.*.self_attn.q_proj.linear", "Linear");
         row("gemma4 embed_vision", kGemma4, "", "model.embed_vision.embedding_projection", "Linear");
         row("gemma4 no audio", kGemma4, "", "model.audio_tower", "");
+        row("llama4 text", kScout, "", "language_model.model.layers.*.feed_forward.experts.gate_up_proj", "Parameter");
+        row("llama4 shared", kScout, "", "language_model.model.layers.*.feed_forward.shared_expert", "Llama4TextMLP");
+        row("llama4 router", kScout, "", "language_model.model.layers.*.feed_forward.router", "Llama4Router");
+        row("llama4 head", kScout, "", "language_model.lm_head", "Linear");
+        row("llama4 vision", kScout, "", "vision_model.patch_embedding.linear", "Linear");
+        row("llama4 adapter", kScout, "", "vision_model.vision_adapter.mlp.fc1", "Linear");
+        row("llama4 projector", kScout, "", "multi_modal_projector.linear_1", "Linear");
+        row("llama4 dense", kMaverick, "", "language_model.model.layers.*.*.feed_forward.down_proj", "Linear");
         row("kimi class", kKimi, "DeepseekV3Model", "layers.*.mlp.gate", "DeepseekV3TopkRouter");
     }
     void paths()
@@ -364,6 +374,35 @@ private slots:
         QVERIFY(hasNote(*forced, QStringLiteral("makes the last layer full_attention")));
     }
 
+    void llama4Layers()
+    {
+        // Maverick: interleave_moe_layer_step 2, so dense and MoE layers alternate as 24 periods in
+        // L. A MoE layer minus a dense one: 128·3·5120·8192 (experts) + 5120·128 (router)
+        // + 3·5120·8192 (shared expert) − 3·5120·16384 (dense MLP). Scout is MoE in every layer.
+        const Design maverick = load(dataPath(kMaverick));
+        const Module* stack = maverick.find("language_model.model.layers");
+        QCOMPARE(stack->children.size(), std::size_t(1));
+        QCOMPARE(stack->children[0]->repeat.text(), std::string("L/2"));
+        // moe_layers given as a list: the same layers, L fixed by it.
+        nlohmann::json j = readConfig(kMaverick);
+        j["text_config"]["moe_layers"] = nlohmann::json::array();
+        for (int l = 1; l < 48; l += 2)
+            j["text_config"]["moe_layers"].push_back(l);
+        auto listed = inlineConfig(j);
+        QVERIFY2(listed.ok(), listed.ok() ? "" : listed.error().text().c_str());
+        QCOMPARE(evaluated(*listed).total, evaluated(maverick).total);
+        QVERIFY(!listed->symbol("L"));
+        // Every layer MoE instead: 24 more MoE layers in place of dense ones.
+        j["text_config"]["moe_layers"].clear();
+        for (int l = 0; l < 48; ++l)
+            j["text_config"]["moe_layers"].push_back(l);
+        auto all = inlineConfig(j);
+        QVERIFY(all.ok());
+        const Count moeMinusDense
+            = Count(128) * 3 * 5120 * 8192 + 5120 * 128 + Count(3) * 5120 * 8192 - Count(3) * 5120 * 16384;
+        QCOMPARE(evaluated(*all).total, evaluated(maverick).total + 24 * moeMinusDense);
+    }
+
     void badInput_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -441,6 +480,12 @@ private slots:
         j = readConfig(kGemma4);
         j["text_config"]["layer_types"][0] = "chunked_attention";
         row("gemma4 layer type", j, "text_config.layer_types/0: unknown layer type");
+        j = readConfig(kScout);
+        j["text_config"]["moe_layers"] = "all";
+        row("llama4 moe_layers", j, "text_config.moe_layers: expected a list of integers");
+        j = readConfig(kScout);
+        j["vision_config"]["patch_size"] = 15;
+        row("llama4 patch", j, "vision_config.patch_size must divide vision_config.image_size");
         j = readConfig(kQwen25Vl);
         j["text_config"] = { { "hidden_size", 64 } };
         j["text_config"]["num_attention_heads"] = 5;

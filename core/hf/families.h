@@ -25,6 +25,7 @@ Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildGptOss(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildGemma4(HfConfig&, const std::string&, const std::string&); // gemma4 gemma4_text
 Result<Design> buildGlm4Moe(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildLlama4(HfConfig&, const std::string&, const std::string&); // llama4 llama4_text
 Result<Design> buildLlava(HfConfig&, const std::string&, const std::string&); // llava mistral3
 Result<Design> buildQwen35(HfConfig&, const std::string&, const std::string&); // qwen3_next qwen3_5 qwen3_5_moe
 Result<Design> buildQwenVl(HfConfig&, const std::string&, const std::string&); // qwen2_5_vl qwen3_vl qwen3_vl_moe

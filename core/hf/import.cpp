@@ -46,6 +46,8 @@ const std::vector<Family>& families()
         { "qwen3_5", hf::buildQwen35, { "Qwen3_5ForConditionalGeneration", "Qwen3_5Model" } },
         { "qwen3_5_moe", hf::buildQwen35, { "Qwen3_5MoeForConditionalGeneration", "Qwen3_5MoeModel" } },
         { "gpt_oss", hf::buildGptOss, { "GptOssForCausalLM", "GptOssModel" } },
+        { "llama4", hf::buildLlama4, { "Llama4ForConditionalGeneration" } },
+        { "llama4_text", hf::buildLlama4, { "Llama4ForCausalLM", "Llama4TextModel" } },
         { "llava", hf::buildLlava, { "LlavaForConditionalGeneration", "LlavaModel" } },
         { "mistral3", hf::buildLlava, { "Mistral3ForConditionalGeneration", "Mistral3Model" } },
         { "qwen2_5_vl", hf::buildQwenVl, { "Qwen2_5_VLForConditionalGeneration", "Qwen2_5_VLModel" } },
