@@ -4,6 +4,7 @@
 // layer runs, bad input, and stacks of 2^31 layers. Totals against published numbers are in
 // tst_hfimport (tests/data/hf-families); every other expected number here is derived by hand in the
 // test.
+#include "sizing.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -401,6 +402,33 @@ private slots:
         const Count moeMinusDense
             = Count(128) * 3 * 5120 * 8192 + 5120 * 128 + Count(3) * 5120 * 8192 - Count(3) * 5120 * 16384;
         QCOMPARE(evaluated(*all).total, evaluated(maverick).total + 24 * moeMinusDense);
+    }
+
+    void kvCaches_data()
+    {
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<qint64>("bytes"); // at 8192 tokens × batch 1 in bf16, by hand
+        // Gemma 4 31B: 50 sliding layers hold their last 1024 tokens of k and v (2·16·256 values),
+        // 10 full layers all 8192 tokens of keys and the values they double as (2·4·512 values).
+        QTest::newRow("gemma4") << QString::fromLatin1(kGemma4)
+                                << qint64(2 * (50 * 2 * 16 * 256 * Count(1024) + 10 * 2 * 4 * 512 * Count(8192)));
+        // Qwen3.5-9B: only its 8 full-attention layers cache (2·4·256 values per token); the 24
+        // Gated DeltaNet layers keep a fixed-size state, nothing per token.
+        QTest::newRow("qwen3.5") << QString::fromLatin1(kQwen35) << qint64(2 * 8 * 2 * 4 * 256 * Count(8192));
+        // Qwen3-VL-30B-A3B: 48 layers of 2·4·128; the vision tower caches nothing.
+        QTest::newRow("qwen3-vl-moe") << QString::fromLatin1(kQwen3VlMoe) << qint64(2 * 48 * 2 * 4 * 128 * Count(8192));
+    }
+    void kvCaches()
+    {
+        QFETCH(QString, config);
+        QFETCH(qint64, bytes);
+        const Design d = load(dataPath(qPrintable(config)));
+        const Evaluation e = evaluated(d);
+        auto groups = attentionGroups(d, e);
+        QVERIFY2(groups.ok(), groups.ok() ? "" : groups.error().text().c_str());
+        auto kv = kvCacheBytes(*groups, 8192, 1, *parseDataType("bf16"));
+        QVERIFY(kv.ok());
+        QCOMPARE(*kv, Count(bytes));
     }
 
     void badInput_data()

@@ -182,6 +182,8 @@ Result<Design> buildGemma4(HfConfig& config, const std::string& modelType, const
         if (!(kind == Full && kEqV))
             a->add(linear("v_proj", "E", kv + "*" + hd, bias));
         a->add(linear("o_proj", "H*" + hd, "E", bias));
+        if (kind == Full && kEqV)
+            a->kv.cache = expr("2*Kg*Dg"); // the keys serve as values, but the cache holds both
         setWindow(*a, windows, kind == Full ? SlidingWindows::kFull : SlidingWindows::kSliding);
         l->add(std::move(a));
         l->add(gatedMlp("mlp", "Gemma4TextMLP", "E", "F", false));
