@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Every Hugging Face config in tests/data against its independently published total.
 // hf-configs/ is a copy of ../shared/fixtures/hf-configs; hf-extra/ holds configs found for the
-// other families, each with the published number and where it was published (expected.json).
+// other families, each with the published number and where it was published (expected.json);
+// hf-families/ the multimodal and hybrid families of issue 13 (a copy of what they use from
+// ../shared/fixtures/hf-configs-families, and configs found for the others).
 #include "testutil.h"
 
 #include <QtTest>
@@ -18,7 +20,7 @@ private slots:
         QTest::addColumn<QString>("className");
         QTest::addColumn<qint64>("total");
         QTest::addColumn<qint64>("active");
-        for (const char* folder : { "hf-configs", "hf-extra" }) {
+        for (const char* folder : { "hf-configs", "hf-extra", "hf-families" }) {
             const QString dir = QString::fromStdString(dataPath(folder));
             QFile file(dir + QStringLiteral("/expected.json"));
             QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));

@@ -109,7 +109,7 @@ public:
     {
         for (const core::Preset& p : core::presets())
             m_presets << QString::fromUtf8(p.name.data(), static_cast<qsizetype>(p.name.size()));
-        for (const char* folder : { "hf-configs", "hf-extra" })
+        for (const char* folder : { "hf-configs", "hf-extra", "hf-families" })
             for (const QFileInfo& f : QDir(QStringLiteral(PARAMSCOPE_TEST_DATA "/") + QLatin1String(folder))
                                           .entryInfoList({ QStringLiteral("*__*.json") }, QDir::Files, QDir::Name))
                 m_configs << f.absoluteFilePath();

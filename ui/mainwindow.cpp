@@ -518,8 +518,11 @@ void MainWindow::createPresetList()
         item->setToolTip(tip);
         auto* a = new QAction(label, this);
         a->setObjectName(QStringLiteral("preset_") + name);
-        if (n < 18) // Ctrl+1 … Ctrl+9, then Alt+1 … Alt+9
-            a->setShortcut(QKeySequence((n < 9 ? Qt::CTRL : Qt::ALT) | static_cast<Qt::Key>(Qt::Key_1 + n % 9)));
+        if (n < 27) // Ctrl+1 … Ctrl+9, then Alt+1 … Alt+9, then Alt+Shift+1 … Alt+Shift+9
+            a->setShortcut(QKeySequence((n < 9           ? Qt::CTRL
+                                                : n < 18 ? Qt::ALT
+                                                         : Qt::ALT | Qt::SHIFT)
+                | static_cast<Qt::Key>(Qt::Key_1 + n % 9)));
         a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, a->shortcut().toString(QKeySequence::NativeText)));
         connect(a, &QAction::triggered, this, [this, name] {
             QString error;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "blocks.h"
 
-#include "reader.h"
 #include "overrides.h"
+#include "reader.h"
 
 #include <algorithm>
 
@@ -56,7 +56,8 @@ Result<DecoderSymbols> declareDecoderSymbols(Design& design, HfConfig& config, c
         s.D = s.E / s.H; // H >= 1 even after an error: a failed read gives its fallback or 1
     }
 
-    s.F = r.symbol("F", "intermediate_size", defaults.intermediate, "MLP width (intermediate size)");
+    if (defaults.intermediateField)
+        s.F = r.symbol("F", "intermediate_size", defaults.intermediate, "MLP width (intermediate size)");
     b.check("H/K", config.name("num_key_value_heads") + " must divide " + config.name("num_attention_heads"));
     return r.result(s);
 }
@@ -248,6 +249,130 @@ void addLayerRuns(
         addLayerRuns(*group, run.period, make);
         list.add(repeated(std::move(group), run.repeat));
     }
+}
+
+Result<SparseLayers> declareSparseLayers(
+    Design& d, HfConfig& config, Count layers, const SparseDefaults& defaults, bool literal)
+{
+    HfReader r(config, d);
+    SparseLayers e;
+    e.runs = { { SparseLayers::kDense, "L", {} } };
+    // Transformers v5 renames num_experts to num_local_experts (attribute_map): read either.
+    const char* expertsField
+        = !config.hasValue("num_experts") && config.hasValue("num_local_experts") ? "num_local_experts" : "num_experts";
+    const Count experts = r.symbol("X", expertsField, defaults.experts, "experts per layer", 0);
+    r.symbol("Xk", "num_experts_per_tok", defaults.perToken, "experts per token");
+    r.symbol("Fx", "moe_intermediate_size", defaults.width, "expert MLP width");
+    const Count step = r.integer("decoder_sparse_step", 1);
+    std::vector<Count> listed = r.integers("mlp_only_layers");
+    if (r.error())
+        return *r.error();
+    if (experts == 0)
+        return e; // every layer dense, whatever the pattern
+    e.any = true;
+    // Qwen3MoeDecoderLayer: experts unless listed in mlp_only_layers or off the sparse step, i.e.
+    // layer l is routed when (l + 1) % step == 0. Negative indices never match a layer; those
+    // beyond the stack do once it grows.
+    std::erase_if(listed, [](Count l) { return l < 0; });
+    if (listed.empty() && !literal) {
+        if (step == 1) {
+            e.runs = { { SparseLayers::kRouted, "L", {} } };
+            return e;
+        }
+        // Periods of step - 1 dense layers then a routed one, and L mod step dense layers after the
+        // last: expressed in L for every L with this remainder, which a check requires.
+        const Count rest = layers % step;
+        const std::string s = std::to_string(step), rs = std::to_string(rest);
+        const std::string periods = rest == 0 ? "L/" + s : "(L - " + rs + ")/" + s;
+        e.runs = { { 0, periods,
+            { { SparseLayers::kDense, std::to_string(step - 1), {} }, { SparseLayers::kRouted, "1", {} } } } };
+        if (rest > 0)
+            e.runs.push_back({ SparseLayers::kDense, rs, {} });
+        const std::string layersField = config.name("num_hidden_layers"),
+                          stepField = config.name("decoder_sparse_step");
+        r.builder().check(periods,
+            rest == 0 ? layersField + " must be a multiple of " + stepField + " = " + s
+                    + ": the dense/routed pattern repeats every " + s
+                    + " layers (import the config again for another layer count)"
+                      : layersField + " must leave the remainder " + rs + " when divided by " + stepField + " = " + s
+                    + ": the dense/routed pattern repeats every " + s + " layers and this import ends with " + rs
+                    + (rest == 1 ? " dense layer" : " dense layers")
+                    + " (import the config again for another remainder)");
+        return e;
+    }
+    const bool byList = !listed.empty();
+    // An explicit list pins the pattern to this layer count: L is fixed. The runs between listed
+    // layers follow the step, built per run (never per layer).
+    std::erase_if(listed, [&](Count l) { return l >= layers; });
+    std::sort(listed.begin(), listed.end());
+    listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+    LayerPattern pattern;
+    Count from = 0;
+    for (std::size_t i = 0; i < listed.size();) {
+        pattern.appendRule(from, listed[i], step, step - 1, SparseLayers::kRouted, SparseLayers::kDense);
+        pattern.append(SparseLayers::kDense, 1);
+        from = listed[i] + 1;
+        // Listed layers an equal gap apart, with the same layers between each two (the gap a
+        // multiple of the step), make one period repeated: list(range(0, 100000, 2)) is two runs.
+        std::size_t j = i + 1;
+        if (j < listed.size()) {
+            const Count gap = listed[j] - listed[i];
+            while (j + 1 < listed.size() && listed[j + 1] - listed[j] == gap)
+                ++j;
+            LayerPattern between;
+            between.appendRule(from, from + gap - 1, step, step - 1, SparseLayers::kRouted, SparseLayers::kDense);
+            auto group = between.plainRuns();
+            if (j > i + 1 && gap % step == 0 && (gap == 1 || !group.empty())) {
+                group.emplace_back(SparseLayers::kDense, 1);
+                pattern.appendPeriod(group, static_cast<Count>(j - i));
+                from = listed[j] + 1;
+                ++j;
+            } else {
+                j = i + 1;
+            }
+        }
+        i = j;
+        if (pattern.size() > kMaxLayerRuns)
+            return Error { config.name("mlp_only_layers"),
+                "makes more than " + std::to_string(kMaxLayerRuns) + " runs of dense and routed layers (the limit)" };
+    }
+    pattern.appendRule(from, layers, step, step - 1, SparseLayers::kRouted, SparseLayers::kDense);
+    e.runs = pattern.runs();
+    e.fixLayers = true;
+    if (!byList)
+        return e; // literal at the caller's request, which says why
+    e.why = config.name("mlp_only_layers") + " lists dense layers by index, so the dense/routed pattern holds for "
+        + "this layer count only (import the config again to change it)";
+    return e;
+}
+
+Result<std::optional<LayerPattern>> readLayerTypes(
+    HfConfig& config, Count layers, const std::vector<std::string>& kinds)
+{
+    if (!config.hasValue("layer_types"))
+        return std::optional<LayerPattern> {};
+    const std::string field = config.name("layer_types");
+    const auto& list = config.json()["layer_types"];
+    std::string known;
+    for (const auto& k : kinds)
+        known += (known.empty() ? "" : ", ") + k;
+    if (!list.is_array())
+        return Error { field, "expected a list of layer types (" + known + ")" };
+    // The length first: a list cannot be longer than the file, so the loop below is bounded by it.
+    if (static_cast<Count>(list.size()) != layers)
+        return Error { field,
+            "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
+    LayerPattern pattern;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto k = std::find(kinds.begin(), kinds.end(), list[i].is_string() ? list[i].get<std::string>() : "");
+        if (k == kinds.end())
+            return Error { field + "/" + std::to_string(i),
+                "unknown layer type " + list[i].dump() + " (" + known + ")" };
+        pattern.append(static_cast<int>(k - kinds.begin()), 1);
+        if (pattern.size() > kMaxLayerRuns)
+            return Error { field, "makes more than " + std::to_string(kMaxLayerRuns) + " runs of layers (the limit)" };
+    }
+    return std::optional<LayerPattern>(std::move(pattern));
 }
 
 Result<SlidingWindows> readSlidingWindows(

@@ -29,6 +29,7 @@ struct DecoderDefaults {
     std::optional<Count> kvHeads; ///< used when the key is absent; nullopt: num_attention_heads
     std::optional<Count> headDim; ///< used when the key is absent; nullopt: hidden_size / num_attention_heads
     std::optional<Count> positions; ///< max_position_embeddings when absent; nullopt: P not declared
+    bool intermediateField = true; ///< false: the class has no intermediate_size (every MLP routed), F not declared
 };
 
 /// Values read by declareDecoderSymbols().
@@ -131,6 +132,37 @@ private:
 /// kind), a periodic one an unnamed repeated container ("period of 3 layers") holding its entries.
 void addLayerRuns(
     Module& list, const std::vector<LayerRun>& runs, const std::function<std::unique_ptr<Module>(int)>& make);
+
+/// The dense and routed layers of a Qwen-style MoE stack (qwen3_moe, qwen3_vl_moe, qwen3_next …).
+struct SparseLayers {
+    static constexpr int kDense = 0;
+    static constexpr int kRouted = 1;
+    bool any = false; ///< the stack holds routed layers (possibly none copied at this L)
+    std::vector<LayerRun> runs; ///< kDense / kRouted runs
+    bool fixLayers = false; ///< the runs hold L's value, not L: L must be fixed
+    std::string why; ///< why L is fixed
+};
+
+/// Class defaults of the expert fields.
+struct SparseDefaults {
+    Count experts = 128; ///< num_experts
+    Count perToken = 8; ///< num_experts_per_tok
+    Count width = 768; ///< moe_intermediate_size
+};
+
+/// Declares X (num_experts, or num_local_experts as transformers v5 names it), Xk and Fx, and reads
+/// the stack: layer l is routed unless listed in mlp_only_layers or off decoder_sparse_step
+/// ((l + 1) % step != 0). A step gives periods in L (with a check keeping the remainder); a list
+/// fixes L, and so does @p literal (the caller's pattern pins the layer count; it gives the reason).
+/// X = 0 makes every layer dense.
+Result<SparseLayers> declareSparseLayers(
+    Design& d, HfConfig& config, Count layers, const SparseDefaults& defaults, bool literal = false);
+
+/// Reads a `layer_types` list: every entry one of @p kinds (an entry's kind is its index there), one
+/// entry per layer (@p layers), as runs built per run. Absent or null: nullopt. An unknown entry or a
+/// list of another length is an error naming the field.
+Result<std::optional<LayerPattern>> readLayerTypes(
+    HfConfig& config, Count layers, const std::vector<std::string>& kinds);
 
 /// Which layers of a decoder attend through a sliding window, for the KV cache (no parameters).
 struct SlidingWindows {

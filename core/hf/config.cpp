@@ -113,6 +113,14 @@ Result<HfConfig> HfConfig::sub(const char* field) const
     return HfConfig(hasValue(field) ? m_json[field] : nlohmann::json::object(), name(field), m_assumed);
 }
 
+Result<HfConfig> HfConfig::sub(const char* field, const nlohmann::json& fallback, const std::string& what) const
+{
+    if (hasValue(field))
+        return sub(field);
+    m_assumed->push_back(name(field) + " = " + what);
+    return HfConfig(fallback, name(field), m_assumed);
+}
+
 void DesignBuilder::set(
     const std::string& name, Count value, const std::string& field, const std::string& description, Count minimum)
 {

@@ -31,16 +31,21 @@ public:
     Result<std::vector<Count>> integers(const char* field);
     /// A nested config ("text_config"); missing or null gives an empty one, whose fields all default.
     Result<HfConfig> sub(const char* field) const;
+    /// A nested config whose absence means a whole default object (LlavaConfig's CLIP tower): missing
+    /// or null gives @p fallback, recorded as assumed under the name @p what.
+    Result<HfConfig> sub(const char* field, const nlohmann::json& fallback, const std::string& what) const;
 
     /// "field = value" for every default taken, nested configs included (shared with sub()).
     const std::vector<std::string>& assumed() const { return *m_assumed; }
     /// The field's full name in messages ("text_config.head_dim").
     std::string name(const char* field) const;
     const nlohmann::json& json() const { return m_json; }
+    /// Records that @p field was absent and the class default @p value was taken (for defaults
+    /// that are not single integers, such as a list whose length shapes the model).
+    void assume(const char* field, const std::string& value);
 
 private:
     HfConfig(const nlohmann::json& j, std::string prefix, std::shared_ptr<std::vector<std::string>> assumed);
-    void assume(const char* field, const std::string& value);
 
     nlohmann::json m_json;
     std::string m_prefix;

@@ -60,7 +60,8 @@ std::unique_ptr<Module> moeBlock(const std::string& prefix, bool v3, bool shared
 
 Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const std::string& className)
 {
-    const bool v3 = modelType == "deepseek_v3";
+    // Kimi K2 is DeepSeek-V3's architecture under its own model_type (its remote code is DeepSeek's).
+    const bool v3 = modelType != "deepseek_v2";
     const std::string prefix = v3 ? "DeepseekV3" : "DeepseekV2";
     Design d;
     HfReader r(c, d);
@@ -156,6 +157,13 @@ Result<Design> buildDeepseek(HfConfig& c, const std::string& modelType, const st
             + ": the checkpoint also holds the multi-token-prediction module (one more MoE layer with "
               "its own norms and projection, about 14B for V3), which "
             + className + " does not build; DeepSeek's published \"685B\" includes it");
+    // The released DeepSeek-V3 and Kimi K2 weights are FP8 with a scale per 128x128 block.
+    const auto& json = c.json();
+    if (json.contains("quantization_config") && json["quantization_config"].is_object()
+        && json["quantization_config"].value("quant_method", "") == "fp8")
+        d.notes.push_back("quantization_config is fp8: the checkpoint also stores a weight_scale_inv tensor per "
+                          "quantized Linear (one value per 128x128 block), which Hub totals count and the class "
+                          "does not");
     if (v3 && moe)
         d.notes.push_back("gate.e_score_correction_bias is counted, as the checkpoint and the remote code hold it; "
                           "transformers versions that make it a buffer report X fewer per MoE layer");

@@ -19,9 +19,15 @@ Result<Design> buildGemma(HfConfig&, const std::string&, const std::string&); //
 Result<Design> buildPhi(HfConfig&, const std::string&, const std::string&); // phi phi3
 Result<Design> buildGptNeox(HfConfig&, const std::string&, const std::string&);
 Result<Design> buildOpt(HfConfig&, const std::string&, const std::string&);
-Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildOlmo2(HfConfig&, const std::string&, const std::string&); // olmo2 olmo3
 Result<Design> buildBert(HfConfig&, const std::string&, const std::string&);
-Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3
+Result<Design> buildDeepseek(HfConfig&, const std::string&, const std::string&); // deepseek_v2 deepseek_v3 kimi_k2
 Result<Design> buildGptOss(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildGemma4(HfConfig&, const std::string&, const std::string&); // gemma4 gemma4_text
+Result<Design> buildGlm4Moe(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildLlama4(HfConfig&, const std::string&, const std::string&); // llama4 llama4_text
+Result<Design> buildLlava(HfConfig&, const std::string&, const std::string&); // llava mistral3
+Result<Design> buildQwen35(HfConfig&, const std::string&, const std::string&); // qwen3_next qwen3_5 qwen3_5_moe
+Result<Design> buildQwenVl(HfConfig&, const std::string&, const std::string&); // qwen2_5_vl qwen3_vl qwen3_vl_moe
 
 } // namespace paramscope::core::hf

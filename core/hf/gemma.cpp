@@ -6,6 +6,7 @@
 #include "blocks.h"
 #include "families.h"
 #include "reader.h"
+#include "vision.h"
 
 namespace paramscope::core::hf {
 
@@ -79,67 +80,6 @@ Status buildText(Design& d, HfConfig& config, const TextFamily& f, Module& model
     }
     model.add(rmsNorm("norm", norm, "E"));
     return Ok {};
-}
-
-/// SiglipVisionModel as Gemma 3 builds it from vision_config (SiglipVisionConfig defaults).
-Result<std::unique_ptr<Module>> siglipVision(Design& d, HfConfig& vision)
-{
-    struct Field {
-        const char* name;
-        const char* field;
-        Count fallback;
-        const char* description;
-    };
-    const Field fields[] = {
-        { "Ev", "hidden_size", 768, "vision width" },
-        { "Hv", "num_attention_heads", 12, "vision attention heads" },
-        { "Lv", "num_hidden_layers", 12, "vision layers" },
-        { "Fv", "intermediate_size", 3072, "vision MLP width" },
-        { "Cv", "num_channels", 3, "image channels" },
-        { "Iv", "image_size", 224, "image size (pixels)" },
-        { "Pv", "patch_size", 16, "patch size (pixels)" },
-    };
-    HfReader r(vision, d);
-    for (const auto& f : fields)
-        r.symbol(f.name, f.field, f.fallback, f.description);
-    r.builder().check("Ev/Hv", vision.name("num_attention_heads") + " must divide " + vision.name("hidden_size"));
-    r.builder().check("Iv/Pv", vision.name("patch_size") + " must divide " + vision.name("image_size"));
-    // Not a SiglipVisionConfig field: the model builds the pooling head unless the key says false.
-    const bool useHead = r.flag("vision_use_head", true);
-    if (r.error())
-        return *r.error();
-
-    auto tower = container("vision_tower", "SiglipVisionModel");
-    tower->role = "vision";
-    auto vm = tower->add(container("vision_model", "SiglipVisionTransformer"));
-    auto emb = vm->add(container("embeddings", "SiglipVisionEmbeddings"));
-    emb->add(leaf(ModuleKind::Conv2d, "patch_embedding", { "Cv", "Ev", "Pv" }, true));
-    emb->add(leaf(ModuleKind::Embedding, "position_embedding", { "(Iv/Pv)^2", "Ev" })); // learned, one per patch
-
-    auto layer = container("", "SiglipEncoderLayer");
-    layer->add(layerNorm("layer_norm1", "Ev"));
-    auto attn = layer->add(container("self_attn", "SiglipAttention"));
-    attn->role = "attention";
-    for (const char* n : { "k_proj", "v_proj", "q_proj", "out_proj" })
-        attn->add(linear(n, "Ev", "Ev", true));
-    layer->add(layerNorm("layer_norm2", "Ev"));
-    layer->add(plainMlp("mlp", "SiglipMLP", "Ev", "Fv", true));
-    auto encoder = vm->add(container("encoder", "SiglipEncoder"));
-    encoder->add(moduleList("layers"))->add(repeated(std::move(layer), "Lv"));
-    vm->add(layerNorm("post_layernorm", "Ev"));
-
-    if (useHead) {
-        auto head = vm->add(container("head", "SiglipMultiheadAttentionPoolingHead"));
-        head->add(leaf(ModuleKind::Parameter, "probe", { "1", "1", "Ev" }));
-        auto mha = head->add(container("attention", "MultiheadAttention"));
-        mha->role = "attention";
-        mha->add(leaf(ModuleKind::Parameter, "in_proj_weight", { "3*Ev", "Ev" }));
-        mha->add(leaf(ModuleKind::Parameter, "in_proj_bias", { "3*Ev" }));
-        mha->add(linear("out_proj", "Ev", "Ev", true))->type = "NonDynamicallyQuantizableLinear";
-        head->add(layerNorm("layernorm", "Ev"));
-        head->add(plainMlp("mlp", "SiglipMLP", "Ev", "Fv", true));
-    }
-    return tower;
 }
 
 Result<Design> buildGemma3(HfConfig& config, const std::string& modelType, const std::string& className)

@@ -36,113 +36,25 @@ Family family(const std::string& modelType)
     return { "Qwen3Moe", { 151936, 2048, 6144, 24, 32, 4, std::nullopt, 32768 }, false, true, false, true };
 }
 
-enum LayerKind { Dense = 0, Routed = 1 };
+enum LayerKind { Dense = SparseLayers::kDense, Routed = SparseLayers::kRouted };
 
-/// The routed-experts symbols and the layer stack of a family, as runs.
-struct Experts {
-    bool any = false; ///< the stack holds routed layers (possibly none copied at this L)
-    std::vector<LayerRun> runs;
-    bool fixLayers = false; ///< the runs hold L's value, not L: L must be fixed
-    std::string why; ///< why L is fixed
-};
-
-Result<Experts> declareExperts(Design& d, HfConfig& config, const std::string& modelType, Count layers)
+Result<SparseLayers> declareExperts(Design& d, HfConfig& config, const std::string& modelType, Count layers)
 {
-    HfReader r(config, d);
-    Experts e;
     if (modelType == "mixtral") {
+        HfReader r(config, d);
         r.symbol("X", "num_local_experts", 8, "experts per layer");
         r.symbol("Xk", "num_experts_per_tok", 2, "experts per token");
+        SparseLayers e;
         e.any = true;
         e.runs = { { Routed, "L", {} } };
         return r.result(std::move(e));
     }
-    e.runs = { { Dense, "L", {} } };
-    if (modelType != "qwen3_moe")
-        return e;
-    // Transformers v5 renames num_experts to num_local_experts (attribute_map): read either.
-    const char* expertsField
-        = !config.hasValue("num_experts") && config.hasValue("num_local_experts") ? "num_local_experts" : "num_experts";
-    const Count experts = r.symbol("X", expertsField, 128, "experts per layer", 0);
-    r.symbol("Xk", "num_experts_per_tok", 8, "experts per token");
-    r.symbol("Fx", "moe_intermediate_size", 768, "expert MLP width");
-    const Count step = r.integer("decoder_sparse_step", 1);
-    std::vector<Count> listed = r.integers("mlp_only_layers");
-    if (r.error())
-        return *r.error();
-    if (experts == 0)
-        return e; // every layer dense, whatever the pattern
-    e.any = true;
-    // Qwen3MoeDecoderLayer: experts unless listed in mlp_only_layers or off the sparse step, i.e.
-    // layer l is routed when (l + 1) % step == 0. Negative indices never match a layer; those
-    // beyond the stack do once it grows.
-    std::erase_if(listed, [](Count l) { return l < 0; });
-    if (listed.empty()) {
-        if (step == 1) {
-            e.runs = { { Routed, "L", {} } };
-            return e;
-        }
-        // Periods of step - 1 dense layers then a routed one, and L mod step dense layers after the
-        // last: expressed in L for every L with this remainder, which a check requires.
-        const Count rest = layers % step;
-        const std::string s = std::to_string(step), rs = std::to_string(rest);
-        const std::string periods = rest == 0 ? "L/" + s : "(L - " + rs + ")/" + s;
-        e.runs = { { 0, periods, { { Dense, std::to_string(step - 1), {} }, { Routed, "1", {} } } } };
-        if (rest > 0)
-            e.runs.push_back({ Dense, rs, {} });
-        const std::string layersField = config.name("num_hidden_layers"),
-                          stepField = config.name("decoder_sparse_step");
-        r.builder().check(periods,
-            rest == 0 ? layersField + " must be a multiple of " + stepField + " = " + s
-                    + ": the dense/routed pattern repeats every " + s
-                    + " layers (import the config again for another layer count)"
-                      : layersField + " must leave the remainder " + rs + " when divided by " + stepField + " = " + s
-                    + ": the dense/routed pattern repeats every " + s + " layers and this import ends with " + rs
-                    + (rest == 1 ? " dense layer" : " dense layers")
-                    + " (import the config again for another remainder)");
+    if (modelType != "qwen3_moe") {
+        SparseLayers e;
+        e.runs = { { Dense, "L", {} } };
         return e;
     }
-    // An explicit list pins the pattern to this layer count: L is fixed. The runs between listed
-    // layers follow the step, built per run (never per layer).
-    std::erase_if(listed, [&](Count l) { return l >= layers; });
-    std::sort(listed.begin(), listed.end());
-    listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
-    LayerPattern pattern;
-    Count from = 0;
-    for (std::size_t i = 0; i < listed.size();) {
-        pattern.appendRule(from, listed[i], step, step - 1, Routed, Dense);
-        pattern.append(Dense, 1);
-        from = listed[i] + 1;
-        // Listed layers an equal gap apart, with the same layers between each two (the gap a
-        // multiple of the step), make one period repeated: list(range(0, 100000, 2)) is two runs.
-        std::size_t j = i + 1;
-        if (j < listed.size()) {
-            const Count gap = listed[j] - listed[i];
-            while (j + 1 < listed.size() && listed[j + 1] - listed[j] == gap)
-                ++j;
-            LayerPattern between;
-            between.appendRule(from, from + gap - 1, step, step - 1, Routed, Dense);
-            auto group = between.plainRuns();
-            if (j > i + 1 && gap % step == 0 && (gap == 1 || !group.empty())) {
-                group.emplace_back(Dense, 1);
-                pattern.appendPeriod(group, static_cast<Count>(j - i));
-                from = listed[j] + 1;
-                ++j;
-            } else {
-                j = i + 1;
-            }
-        }
-        i = j;
-        if (pattern.size() > kMaxLayerRuns)
-            return Error { config.name("mlp_only_layers"),
-                "makes more than " + std::to_string(kMaxLayerRuns) + " runs of dense and routed layers (the limit)" };
-    }
-    pattern.appendRule(from, layers, step, step - 1, Routed, Dense);
-    e.runs = pattern.runs();
-    e.fixLayers = true;
-    e.why = config.name("mlp_only_layers") + " lists dense layers by index, so the dense/routed pattern holds for "
-        + "this layer count only (import the config again to change it)";
-    return e;
+    return declareSparseLayers(d, config, layers, { 128, 8, 768 });
 }
 
 std::unique_ptr<Module> mixtralMoe(const std::string& p)
