@@ -17,8 +17,8 @@ const char* kFooter = R"(
 SOURCE is a preset name (see `presets`), a ParamScope design file, a Hugging Face config.json, or
 a folder holding one. --set changes a hyperparameter (V, P, E, H, L … or a config field such as
 hidden_size); derived ones (F = 4*E) follow. `paramscope-cli COMMAND --help` tells more.
-Exit status: 0 on success, 2 on bad input (one message on stderr). `chart` prints nothing on
-success; set PARAMSCOPE_VERBOSE=1 to see Qt's own warnings.)";
+Exit status: 0 on success, 1 when `verify` finds a mismatch, 2 on bad input (one message on
+stderr). `chart` prints nothing on success; set PARAMSCOPE_VERBOSE=1 to see Qt's own warnings.)";
 
 /// CLI11's message for @p e, in our words where they differ: "count: unknown option --frobnicate".
 std::string parseMessage(const CLI::App& app, const CLI::ParseError& e)
