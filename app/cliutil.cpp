@@ -51,6 +51,10 @@ void DesignArgs::addTo(CLI::App* command, const std::string& sourceHelp)
         ->type_name("NAME=VALUE")
         ->allow_extra_args(false);
     command->add_option("--class", className, "the Hugging Face class to count (e.g. GPT2Model)")->type_name("NAME");
+    command
+        ->add_option("--as", asFamily,
+            "count a config whose model_type is not supported with a supported family's layout (e.g. llama)")
+        ->type_name("FAMILY");
 }
 
 Result<std::string> DesignArgs::single(const std::string& command) const
@@ -64,7 +68,7 @@ Result<std::string> DesignArgs::single(const std::string& command) const
 
 Result<Design> DesignArgs::load(const std::string& source, bool withSettings) const
 {
-    auto design = loadSource(source, { className });
+    auto design = loadSource(source, { className, asFamily });
     if (!design || !withSettings)
         return design;
     for (const auto& s : settings) {

@@ -34,9 +34,10 @@ bool isUtf8(std::string_view s);
 struct DesignArgs {
     std::vector<std::string> sources; ///< positional SOURCE(s)
     std::string className;
+    std::string asFamily; ///< --as: an unknown model_type counted with a known family's builder
     std::vector<std::string> settings;
 
-    /// Adds SOURCE, --set and --class to @p command.
+    /// Adds SOURCE, --set, --class and --as to @p command.
     void addTo(CLI::App* command, const std::string& sourceHelp = "a preset name, design file, config.json or folder");
     /// The one SOURCE of @p command. Error: none, or more than one.
     core::Result<std::string> single(const std::string& command) const;

@@ -26,6 +26,8 @@ constexpr std::array<ComponentInfo, kComponentCount> kComponents { {
     { Component::LmHead, "lm_head", "LM head" },
     { Component::Vision, "vision", "Vision tower" },
     { Component::Projector, "projector", "Projector" },
+    { Component::CrossAttention, "cross_attention", "Cross-attention" },
+    { Component::Ssm, "ssm", "SSM mixer" },
     { Component::Other, "other", "Other" },
 } };
 
@@ -68,6 +70,9 @@ std::optional<Component> inferred(const Module& m)
         return Component::Norms;
     if (says("expert"))
         return Component::Experts;
+    // The decoder of an encoder-decoder attending to the encoder (T5, BART, BERT as a decoder).
+    if (says("crossattention") || says("cross_attn") || says("encdecattention") || name == "encoder_attn")
+        return Component::CrossAttention;
     if (says("attn") || says("attention"))
         return Component::Attention;
     if (says("mlp") || says("feed_forward") || says("feedforward") || says("ffn"))
@@ -110,6 +115,10 @@ std::optional<Component> parseComponent(std::string_view role)
         return Component::LmHead;
     if (r == "vision_tower")
         return Component::Vision;
+    if (r == "cross-attention" || r == "crossattention" || r == "encoder_attn")
+        return Component::CrossAttention;
+    if (r == "mixer" || r == "ssm mixer" || r == "mamba")
+        return Component::Ssm;
     return std::nullopt;
 }
 

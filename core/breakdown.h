@@ -12,13 +12,29 @@
 namespace paramscope::core {
 
 /// What kind of component a weight belongs to, for breakdowns and stacked charts.
-enum class Component { Embeddings, Attention, Mlp, Experts, Norms, LmHead, Vision, Projector, Other };
-inline constexpr std::size_t kComponentCount = 9;
+/// CrossAttention is an encoder-decoder's decoder attending to the encoder's states (T5's
+/// EncDecAttention, BART's encoder_attn); Ssm a state-space mixer (Mamba's).
+enum class Component {
+    Embeddings,
+    Attention,
+    Mlp,
+    Experts,
+    Norms,
+    LmHead,
+    Vision,
+    Projector,
+    CrossAttention,
+    Ssm,
+    Other
+};
+inline constexpr std::size_t kComponentCount = 11;
 
-/// "embeddings", "attention", "mlp", "experts", "norms", "lm_head", "vision", "projector", "other":
-/// the names Module::role takes. parseComponent() is its inverse (also "lm head", "ffn", …).
+/// "embeddings", "attention", "mlp", "experts", "norms", "lm_head", "vision", "projector",
+/// "cross_attention", "ssm", "other": the names Module::role takes. parseComponent() is its inverse
+/// (also "lm head", "ffn", …).
 std::string_view componentName(Component c);
-/// "Embeddings", "Attention", "MLP", "Experts", "Norms", "LM head", "Vision tower", "Projector", "Other".
+/// "Embeddings", "Attention", "MLP", "Experts", "Norms", "LM head", "Vision tower", "Projector",
+/// "Cross-attention", "SSM mixer", "Other".
 std::string_view componentLabel(Component c);
 std::optional<Component> parseComponent(std::string_view role);
 

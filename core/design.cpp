@@ -122,6 +122,11 @@ std::string weightSize(const Module& m)
         if (a.size() == 3)
             parts = { factor(a[1]), factor(a[0]), factor(a[2]) + "²" };
         break;
+    case ModuleKind::Conv1d: // weight is [out, in/groups, kernel]
+        if (a.size() == 4)
+            parts
+                = { factor(a[1]), a[0].text() == a[3].text() ? "1" : factor(a[0]) + "/" + factor(a[3]), factor(a[2]) };
+        break;
     default:
         for (const Expr& e : a)
             parts.push_back(factor(e));

@@ -337,7 +337,7 @@ private:
         if (!k)
             return Error { where + "/kind",
                 "unknown kind '" + kind
-                    + "' (Container, Embedding, Linear, Conv1D, LayerNorm, RMSNorm, Conv2d, Parameter)" };
+                    + "' (Container, Embedding, Linear, Conv1D, LayerNorm, RMSNorm, Conv2d, Conv1d, Parameter)" };
         m->kind = *k;
         if (m->type.empty())
             m->type = kind;
@@ -360,10 +360,12 @@ private:
                 }
             } else {
                 for (auto name : argumentNames(m->kind)) {
-                    auto e = expression(*args, where + "/args", std::string(name).c_str(), true);
+                    // Conv1d's groups is optional, 1 as in torch.nn.Conv1d.
+                    const bool optional = m->kind == ModuleKind::Conv1d && name == "groups";
+                    auto e = expression(*args, where + "/args", std::string(name).c_str(), !optional);
                     if (!e)
                         return e.error();
-                    m->args.push_back(std::move(*e));
+                    m->args.push_back(e->isEmpty() ? Expr::constant(1) : std::move(*e));
                 }
             }
             if (auto b = args->find("bias"); b != args->end()) {
@@ -397,10 +399,10 @@ private:
                 return Error { at,
                     std::string(kindName(m->kind)) + " is a leaf: only an attention container has a KV cache" };
             for (auto& [key, value] : kv->items())
-                if (key != "cache" && key != "uncompressed" && key != "window" && key != "full_every")
-                    return Error { at + "/" + key, "unknown key (cache, uncompressed, window, full_every)" };
+                if (key != "cache" && key != "uncompressed" && key != "window" && key != "full_every" && key != "state")
+                    return Error { at + "/" + key, "unknown key (cache, uncompressed, window, full_every, state)" };
             for (auto [key, out] : { std::pair { "cache", &m->kv.cache }, { "uncompressed", &m->kv.uncompressed },
-                     { "window", &m->kv.window }, { "full_every", &m->kv.fullEvery } }) {
+                     { "window", &m->kv.window }, { "full_every", &m->kv.fullEvery }, { "state", &m->kv.state } }) {
                 auto e = expression(*kv, at, key, false);
                 if (!e)
                     return e.error();
@@ -408,6 +410,8 @@ private:
             }
             if (!m->kv.fullEvery.isEmpty() && m->kv.window.isEmpty())
                 return Error { at + "/full_every", "needs a window (the other layers' sliding window)" };
+            if (!m->kv.state.isEmpty() && !(m->kv.cache.isEmpty() && m->kv.window.isEmpty()))
+                return Error { at + "/state", "a state-space mixer's state goes without a per-token cache or window" };
         }
 
         if (auto c = j.find("children"); c != j.end()) {
@@ -469,7 +473,7 @@ nlohmann::ordered_json moduleJson(const Module& m)
     if (!m.kv.isEmpty()) {
         nlohmann::ordered_json kv = nlohmann::ordered_json::object();
         for (auto [key, e] : { std::pair { "cache", &m.kv.cache }, { "uncompressed", &m.kv.uncompressed },
-                 { "window", &m.kv.window }, { "full_every", &m.kv.fullEvery } })
+                 { "window", &m.kv.window }, { "full_every", &m.kv.fullEvery }, { "state", &m.kv.state } })
             if (!e->isEmpty())
                 kv[key] = exprJson(*e);
         j["kv"] = kv;

@@ -201,6 +201,11 @@ Result<int> addChildModule(Design& design, int parent, ModuleKind kind)
         args = { e };
         base = "param";
         break;
+    case ModuleKind::Conv1d:
+        args = { e, e, "4", e }; // depthwise, as Mamba's
+        bias = true;
+        base = "conv1d";
+        break;
     }
     auto m = kind == ModuleKind::Container ? core::container(uniqueName(container, base), "Module")
                                            : leaf(kind, uniqueName(container, base), args, bias);

@@ -88,6 +88,16 @@ private:
             for (Count d : a)
                 w = w ? checkedMul(*w, d) : std::nullopt;
             break;
+        case ModuleKind::Conv1d: {
+            // weight [out, in/groups, kernel], as torch.nn.Conv1d checks it: groups divides in.
+            if (a[3] <= 0 || a[0] % a[3] != 0)
+                return Error { Design::path(m),
+                    "in = " + formatValue(a[0]) + " is not divisible by groups = " + formatValue(a[3]) };
+            auto ok = checkedMul(a[1], a[0] / a[3]);
+            w = ok ? checkedMul(*ok, a[2]) : std::nullopt;
+            b = m.bias ? a[1] : 0;
+            break;
+        }
         case ModuleKind::Container:
             break;
         }

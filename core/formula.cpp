@@ -263,6 +263,14 @@ private:
                 if (weight)
                     weight = Polynomial::mul(*weight, d);
             break;
+        case ModuleKind::Conv1d: {
+            // Depthwise (groups = in, Mamba's conv1d): one input channel per group, whatever in is.
+            auto perGroup = a[0] == a[3] ? Result<Polynomial>(Polynomial::constant(1)) : Polynomial::div(a[0], a[3]);
+            auto ok = perGroup ? Polynomial::mul(a[1], *perGroup) : perGroup;
+            weight = ok ? Polynomial::mul(*ok, a[2]) : ok;
+            bias = m.bias ? a[1] : Polynomial();
+            break;
+        }
         case ModuleKind::Container:
             break;
         }

@@ -20,8 +20,9 @@ constexpr std::array<std::string_view, 2> kLinearArgs { "in", "out" };
 constexpr std::array<std::string_view, 2> kConv1DArgs { "nf", "nx" };
 constexpr std::array<std::string_view, 1> kNormArgs { "dim" };
 constexpr std::array<std::string_view, 3> kConv2dArgs { "in", "out", "kernel" };
+constexpr std::array<std::string_view, 4> kConv1dArgs { "in", "out", "kernel", "groups" };
 
-const std::array<KindInfo, 8> kKinds { {
+const std::array<KindInfo, 9> kKinds { {
     { ModuleKind::Container, "Container", {}, false },
     { ModuleKind::Embedding, "Embedding", kEmbeddingArgs, false },
     { ModuleKind::Linear, "Linear", kLinearArgs, true },
@@ -30,6 +31,7 @@ const std::array<KindInfo, 8> kKinds { {
     { ModuleKind::RMSNorm, "RMSNorm", kNormArgs, false },
     { ModuleKind::Conv2d, "Conv2d", kConv2dArgs, true },
     { ModuleKind::Parameter, "Parameter", {}, false },
+    { ModuleKind::Conv1d, "Conv1d", kConv1dArgs, true },
 } };
 
 const KindInfo& info(ModuleKind kind)

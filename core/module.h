@@ -20,6 +20,9 @@ enum class ModuleKind {
     RMSNorm, ///< RMSNorm(dim): dim
     Conv2d, ///< Conv2d(in, out, kernel, bias): in·out·kernel² (+ out)
     Parameter, ///< a raw tensor: the product of its shape
+    /// torch.nn.Conv1d(in, out, kernel, groups, bias): out·(in/groups)·kernel (+ out); Mamba's
+    /// depthwise convolution has groups = in. Not GPT-2's Conv1D (a transposed Linear).
+    Conv1d,
 };
 
 /// The argument names of each kind, in order ("in", "out" for Linear); Parameter's are its
@@ -28,12 +31,12 @@ std::span<const std::string_view> argumentNames(ModuleKind kind);
 /// "Linear", "Container" …; parseModuleKind() is its inverse.
 std::string_view kindName(ModuleKind kind);
 std::optional<ModuleKind> parseModuleKind(std::string_view name);
-/// Whether the kind has a bias switch (Linear, LayerNorm, Conv2d).
+/// Whether the kind has a bias switch (Linear, LayerNorm, Conv2d, Conv1d).
 bool hasBiasSwitch(ModuleKind kind);
 
 /// What an attention module keeps per token for generation (its KV cache), where the shapes alone do
-/// not say it. Every field is optional: an empty cache is read from the key/value projections
-/// (k_proj + v_proj, GPT-2's c_attn …), an empty window means the whole context.
+/// not say it; or what a state-space mixer keeps per sequence. Every field is optional: an empty cache is read from the
+/// key/value projections (k_proj + v_proj, GPT-2's c_attn …), an empty window means the whole context.
 struct KvSpec {
     Expr cache; ///< elements cached per token (MLA: "Rkv + Dr", the latent and the RoPE key)
     Expr uncompressed; ///< elements per token of the keys and values it stands for (MLA: "H*(Dn + Dr) + H*Dv")
@@ -41,10 +44,13 @@ struct KvSpec {
     /// With a window: layer l of the enclosing list attends to the whole context when
     /// (l + 1) % fullEvery == 0 (Gemma's sliding_window_pattern); empty: every layer is windowed.
     Expr fullEvery;
+    /// A state-space mixer (Mamba): elements it holds per sequence whatever the context (its
+    /// convolution and SSM states); it caches nothing per token.
+    Expr state;
 
     bool isEmpty() const
     {
-        return cache.isEmpty() && uncompressed.isEmpty() && window.isEmpty() && fullEvery.isEmpty();
+        return cache.isEmpty() && uncompressed.isEmpty() && window.isEmpty() && fullEvery.isEmpty() && state.isEmpty();
     }
 };
 

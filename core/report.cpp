@@ -108,6 +108,10 @@ std::string shapeText(const Module& m, const NodeValue& v)
             + std::to_string(a[2]) + ", " + std::to_string(a[2]) + "), bias=" + pyBool(m.bias) + ")";
     case ModuleKind::Parameter:
         return m.type + "([" + joinValues(a) + "])";
+    case ModuleKind::Conv1d:
+        return m.type + "(" + std::to_string(a[0]) + ", " + std::to_string(a[1]) + ", kernel_size=("
+            + std::to_string(a[2]) + ",), stride=(1,)" + (a[3] != 1 ? ", groups=" + std::to_string(a[3]) : "")
+            + (m.bias ? "" : ", bias=False") + ")";
     }
     return m.type;
 }

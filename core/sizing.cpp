@@ -94,6 +94,15 @@ Result<std::pair<Count, Count>> leafTensors(const Module& m, const NodeValue& v,
     case ModuleKind::Parameter:
         weight = product(0, a.size());
         break;
+    case ModuleKind::Conv1d: {
+        if (a[3] <= 0 || a[0] % a[3] != 0)
+            return Error { Design::path(m), "in is not divisible by groups" };
+        weight = checkedMul(a[1], a[0] / a[3]);
+        if (weight)
+            weight = checkedMul(*weight, a[2]);
+        bias = m.bias ? a[1] : 0;
+        break;
+    }
     case ModuleKind::Container:
         weight = 0;
         break;
@@ -187,12 +196,13 @@ Result<Count> cacheOf(const Design& design, const Evaluation& e, const Module& m
 Count attentionWidth(const Evaluation& e, const Module& m, Count cache)
 {
     for (const auto& c : m.children) {
-        if (c->kind == ModuleKind::Linear && (c->name == "o_proj" || c->name == "out_proj" || c->name == "dense"))
+        if (c->kind == ModuleKind::Linear
+            && (c->name == "o_proj" || c->name == "out_proj" || c->name == "dense" || c->name == "o"))
             return argsOf(*c, e)[0];
         if (c->kind == ModuleKind::Conv1D && c->name == "c_proj")
             return argsOf(*c, e)[1];
     }
-    if (auto q = linearOut(findLeaf(m, { "q_proj", "query" }), e))
+    if (auto q = linearOut(findLeaf(m, { "q_proj", "query", "q" }), e))
         return *q;
     return cache / 2;
 }
@@ -394,6 +404,69 @@ Result<std::vector<AttentionGroup>> attentionGroups(const Design& design, const 
             return st.error();
     }
     return groups;
+}
+
+Result<std::vector<AttentionGroup>> crossAttentionGroups(const Design& design, const Evaluation& e)
+{
+    std::vector<AttentionGroup> groups;
+    const auto kinds = components(design);
+    auto kindOf = [&](const Module& m) { return kinds[static_cast<std::size_t>(m.index)]; };
+    for (const Module* m : design.nodes()) {
+        if (m->isLeaf() || kindOf(*m) != Component::CrossAttention)
+            continue;
+        if (m->parent && kindOf(*m->parent) == Component::CrossAttention)
+            continue; // inside a cross-attention module already counted
+        auto cache = cacheOf(design, e, *m);
+        if (!cache)
+            return cache.error();
+        auto n = copies(*m, e);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            continue;
+        AttentionGroup g;
+        g.path = Design::path(*m);
+        g.layers = *n;
+        g.cache = g.uncompressed = *cache;
+        g.dAttn = attentionWidth(e, *m, *cache);
+        groups.push_back(std::move(g));
+    }
+    return groups;
+}
+
+Result<std::vector<StateGroup>> stateGroups(const Design& design, const Evaluation& e)
+{
+    std::vector<StateGroup> groups;
+    for (const Module* m : design.nodes()) {
+        if (m->isLeaf() || m->kv.state.isEmpty())
+            continue;
+        const std::string where = Design::path(*m);
+        auto elements = evaluateIn(design, e, m->kv.state, where + ": kv state");
+        if (!elements)
+            return elements.error();
+        auto n = copies(*m, e);
+        if (!n)
+            return n.error();
+        if (*n > 0)
+            groups.push_back({ where, *n, *elements });
+    }
+    return groups;
+}
+
+Result<Count> stateBytes(const std::vector<StateGroup>& groups, Count batch, const DataType& t)
+{
+    std::vector<AttentionGroup> asCache;
+    for (const auto& g : groups) {
+        AttentionGroup a;
+        a.layers = g.layers;
+        a.cache = a.uncompressed = g.elements;
+        asCache.push_back(a);
+    }
+    // One "token" of a whole-context cache: layers × elements × batch, the same sum and rounding.
+    auto bytes = kvCacheBytes(asCache, 1, batch, t);
+    if (!bytes)
+        return Error { "", "the SSM state's bytes overflow 64 bits" };
+    return bytes;
 }
 
 Result<Count> kvCacheBytes(

@@ -65,6 +65,22 @@ struct AttentionGroup {
 /// Error: an attention module none of these describe, naming it.
 Result<std::vector<AttentionGroup>> attentionGroups(const Design& design, const Evaluation& e);
 
+/// The cross-attention of an encoder-decoder (containers with role cross_attention): each decoder
+/// layer caches k and v of every encoder token, computed once per input. cache is elements per
+/// encoder token per layer, read like attentionGroups() reads self-attention; no windows.
+Result<std::vector<AttentionGroup>> crossAttentionGroups(const Design& design, const Evaluation& e);
+
+/// State-space mixers (a container with "kv": {"state": …}): what each layer holds per sequence,
+/// whatever the context (Mamba: its convolution and SSM states).
+struct StateGroup {
+    std::string path; ///< "backbone.layers.*.mixer"
+    Count layers = 0; ///< copies in the model
+    Count elements = 0; ///< per layer per sequence
+};
+Result<std::vector<StateGroup>> stateGroups(const Design& design, const Evaluation& e);
+/// Σ layers × elements × @p batch values in @p t, rounded up to whole bytes once. Error: overflow.
+Result<Count> stateBytes(const std::vector<StateGroup>& groups, Count batch, const DataType& t);
+
 /// The KV cache at @p context tokens for @p batch sequences in @p t: Σ layers × elements ×
 /// min(context, window) × batch values, rounded up to whole bytes once (sub-byte formats);
 /// @p uncompressed counts what MLA's latent stands for. Error: overflow, naming "the KV cache".

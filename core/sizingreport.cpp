@@ -21,6 +21,14 @@ const char* kKvConvention
       "each with GQA/MQA); a sliding-window layer holds at most its window; MLA caches the latent and the RoPE "
       "key; layers without attention hold none; rounded up to whole bytes once (an encoder such as BERT keeps "
       "no cache: there it is what its keys and values take)";
+const char* kCrossConvention
+    = "encoder-decoder: every decoder layer's cross-attention caches k and v of each encoder token, computed "
+      "once from the encoder's output; here the input has as many tokens as the context; the encoder itself "
+      "caches nothing, and the KV cache above is the decoder's self-attention per generated token";
+const char* kStateConvention
+    = "state-space layers (Mamba) hold no KV cache: each keeps a fixed state per sequence whatever the context, "
+      "as transformers' cache holds it (convolution state: channels × conv_kernel; SSM state: d_inner × "
+      "state_size), in the KV dtype";
 const char* kTrainingConvention = "mixed-precision Adam, 16 bytes per parameter: bf16 weights (2) and gradients (2), "
                                   "fp32 master weights (4) and two moments (4 + 4); activations, buffers and "
                                   "fragmentation not included";
@@ -260,6 +268,29 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
     r.kvUncompressedPerToken = *fullPerToken;
     r.kvUncompressedBytes = *fullAtContext;
 
+    auto cross = crossAttentionGroups(c.design, c.evaluation);
+    if (!cross)
+        return cross.error();
+    r.cross = std::move(*cross);
+    auto crossPerToken = kvCacheBytes(r.cross, 1, 1, o.kvDtype);
+    auto crossBytes = kvCacheBytes(r.cross, r.context, r.batch, o.kvDtype);
+    if (!crossPerToken || !crossBytes)
+        return Error { "--context",
+            "the cross-attention cache of " + groupDigits(r.context) + " encoder tokens × batch " + groupDigits(r.batch)
+                + " overflows 64 bits" };
+    r.crossPerToken = *crossPerToken;
+    r.crossBytes = *crossBytes;
+    auto states = stateGroups(c.design, c.evaluation);
+    if (!states)
+        return states.error();
+    r.states = std::move(*states);
+    auto perSequence = stateBytes(r.states, 1, o.kvDtype);
+    auto allStates = stateBytes(r.states, r.batch, o.kvDtype);
+    if (!perSequence || !allStates)
+        return Error { "--batch", "the SSM state of batch " + groupDigits(r.batch) + " overflows 64 bits" };
+    r.statePerSequence = *perSequence;
+    r.stateBytes = *allStates;
+
     auto t = trainingMemory(r.parameters, o.zeroStage, o.devices);
     if (!t)
         return t.error();
@@ -271,12 +302,23 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
         DeviceFit f;
         f.bytes = device;
         f.weightsFit = r.weights.bytes <= device;
-        auto inference = checkedAdd(r.weights.bytes, r.kvBytes);
+        // Everything generation holds besides the weights: KV cache, cross-attention cache, SSM state.
+        auto held = [&](Count contextTokens, Count batch) -> std::optional<Count> {
+            auto kv = kvCacheBytes(r.attention, contextTokens, batch, o.kvDtype);
+            auto cross = kvCacheBytes(r.cross, contextTokens, batch, o.kvDtype);
+            auto state = stateBytes(r.states, batch, o.kvDtype);
+            if (!kv || !cross || !state)
+                return std::nullopt;
+            auto sum = checkedAdd(*kv, *cross);
+            return sum ? checkedAdd(*sum, *state) : std::nullopt;
+        };
+        const auto heldNow = held(r.context, r.batch);
+        auto inference = heldNow ? checkedAdd(r.weights.bytes, *heldNow) : std::nullopt;
         f.inference = inference.value_or(-1);
         f.inferenceFits = inference && *inference <= device;
         auto fits = [&](Count contextTokens, Count batch) {
-            auto kv = kvCacheBytes(r.attention, contextTokens, batch, o.kvDtype);
-            return kv && *kv <= device - r.weights.bytes;
+            auto bytes = held(contextTokens, batch);
+            return bytes && *bytes <= device - r.weights.bytes;
         };
         if (f.weightsFit) {
             f.contextCap = cap;
@@ -350,6 +392,32 @@ std::string memoryOutput(const MemoryReport& r, Format format)
         }
         kv["convention"] = kKvConvention;
         j["kv_cache"] = kv;
+        if (!r.cross.empty()) {
+            json x;
+            x["bytes_per_encoder_token"] = r.crossPerToken;
+            x["encoder_tokens"] = r.context;
+            x["batch"] = r.batch;
+            putBytes(x, r.crossBytes);
+            json list = json::array();
+            for (const auto& g : r.cross)
+                list.push_back({ { "module", g.path }, { "layers", g.layers }, { "values_per_token", g.cache } });
+            x["layers"] = list;
+            x["convention"] = kCrossConvention;
+            j["cross_attention_cache"] = x;
+        }
+        if (!r.states.empty()) {
+            json x;
+            x["dtype"] = r.kvDtype.name;
+            x["bytes_per_sequence"] = r.statePerSequence;
+            x["batch"] = r.batch;
+            putBytes(x, r.stateBytes);
+            json list = json::array();
+            for (const auto& g : r.states)
+                list.push_back({ { "module", g.path }, { "layers", g.layers }, { "values_per_sequence", g.elements } });
+            x["layers"] = list;
+            x["convention"] = kStateConvention;
+            j["ssm_state"] = x;
+        }
         json t;
         t["bytes_per_parameter"] = 16;
         putBytes(t, r.training.total);
@@ -393,7 +461,25 @@ std::string memoryOutput(const MemoryReport& r, Format format)
     lines.push_back(bytesLine(kvLabel + " per token", r.kvPerToken));
     lines.push_back(bytesLine(kvLabel + " at " + contextText, r.kvBytes));
     for (const auto& g : r.attention)
-        lines.push_back({ "  " + groupText(g), "", "", "", "", false, 0 });
+        if (g.cache > 0 || g.uncompressed > 0) // an encoder's attention caches nothing
+            lines.push_back({ "  " + groupText(g), "", "", "", "", false, 0 });
+    if (!r.cross.empty()) {
+        lines.push_back(bytesLine("cross-attention K/V (" + r.kvDtype.name + ") per encoder token", r.crossPerToken));
+        lines.push_back(bytesLine("cross-attention K/V at " + contextText, r.crossBytes, "encoder tokens = context"));
+        for (const auto& g : r.cross)
+            lines.push_back({ "  " + g.path + ": " + groupDigits(g.layers) + (g.layers == 1 ? " layer" : " layers")
+                    + " × " + groupDigits(g.cache) + " values/encoder token",
+                "", "", "", "", false, 0 });
+    }
+    if (!r.states.empty()) {
+        lines.push_back(
+            bytesLine("SSM state (" + r.kvDtype.name + ") per sequence", r.statePerSequence, "whatever the context"));
+        lines.push_back(bytesLine("SSM state at batch " + groupDigits(r.batch), r.stateBytes));
+        for (const auto& g : r.states)
+            lines.push_back({ "  " + g.path + ": " + groupDigits(g.layers) + (g.layers == 1 ? " layer" : " layers")
+                    + " × " + groupDigits(g.elements) + " values/sequence",
+                "", "", "", "", false, 0 });
+    }
     if (r.compressed) {
         lines.push_back(bytesLine(kvLabel + " uncompressed, per token", r.kvUncompressedPerToken,
             "the per-head keys and values MLA's latent stands for"));
@@ -420,9 +506,13 @@ std::string memoryOutput(const MemoryReport& r, Format format)
             lines.push_back({ on + "devices to train, ZeRO-" + std::to_string(f.trainingStage), "", "", "",
                 "no number of such devices holds the states", false, 0 });
     }
-    const std::vector<std::string> notes { std::string("weights: ") + kWeightsConvention,
+    std::vector<std::string> notes { std::string("weights: ") + kWeightsConvention,
         std::string("KV cache: ") + kKvConvention, std::string("training: ") + kTrainingConvention,
         std::string("fits: ") + kFitConvention, "GiB = 2^30 bytes, GB = 10^9 bytes" };
+    if (!r.cross.empty())
+        notes.insert(notes.begin() + 2, std::string("cross-attention: ") + kCrossConvention);
+    if (!r.states.empty())
+        notes.insert(notes.begin() + 2, std::string("SSM state: ") + kStateConvention);
     return render(r.name + " — " + r.className, lines, notes, format);
 }
 

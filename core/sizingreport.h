@@ -46,6 +46,15 @@ struct MemoryReport {
     Count kvBytes = 0; ///< at context × batch
     bool compressed = false; ///< some layer caches less than the keys and values (MLA)
     Count kvUncompressedPerToken = 0, kvUncompressedBytes = 0;
+    /// Encoder-decoder: the decoder's cross-attention k and v of the encoder's states, for an input
+    /// of `context` encoder tokens (the same length as the decoder's), once per input.
+    std::vector<AttentionGroup> cross;
+    Count crossPerToken = 0; ///< per encoder token, batch 1
+    Count crossBytes = 0; ///< at context × batch
+    /// State-space mixers: per sequence, whatever the context (in kvDtype).
+    std::vector<StateGroup> states;
+    Count statePerSequence = 0;
+    Count stateBytes = 0; ///< × batch
     TrainingMemory training;
     std::vector<DeviceFit> fits;
 };

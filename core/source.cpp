@@ -63,6 +63,9 @@ Result<Design> loadText(std::string_view text, const std::string& origin, const 
     if (!j)
         return j.error().within(origin);
     if (isDesignJson(*j)) {
+        if (!options.asFamily.empty())
+            return Error { origin,
+                "is a ParamScope design; --as " + options.asFamily + " applies to Hugging Face configs" };
         if (!options.className.empty()) {
             auto d = designFromJson(*j);
             if (d && d->className != options.className)
@@ -75,7 +78,7 @@ Result<Design> loadText(std::string_view text, const std::string& origin, const 
         return d ? std::move(d) : Result<Design>(d.error().within(origin));
     }
     if (isHfConfig(*j)) {
-        auto d = importHfConfig(*j, options.className);
+        auto d = importHfConfig(*j, options.className, options.asFamily);
         if (!d)
             return d.error().within(origin);
         if (d->name.empty())

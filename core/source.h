@@ -10,6 +10,9 @@ namespace paramscope::core {
 /// What to count when a source holds several classes (a Hugging Face config).
 struct LoadOptions {
     std::string className; ///< e.g. "BertModel"; empty: the source's default
+    /// A Hugging Face config whose model_type ParamScope does not know, counted with the builder of
+    /// this known model_type ("llama"); the design's notes and source say so. Empty: none.
+    std::string asFamily {};
 };
 
 /// Loads a design from a preset name, a design file, a Hugging Face config.json, or a folder

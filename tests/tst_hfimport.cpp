@@ -4,6 +4,7 @@
 // other families, each with the published number and where it was published (expected.json);
 // hf-families/ the multimodal and hybrid families of issue 13 (a copy of what they use from
 // ../shared/fixtures/hf-configs-families, and configs found for the others).
+// hf-beyond/ those of issue 15 (T5, BART, Mamba, Falcon, Cohere, StarCoder2, MoE variants).
 #include "testutil.h"
 
 #include <QtTest>
@@ -20,7 +21,7 @@ private slots:
         QTest::addColumn<QString>("className");
         QTest::addColumn<qint64>("total");
         QTest::addColumn<qint64>("active");
-        for (const char* folder : { "hf-configs", "hf-extra", "hf-families" }) {
+        for (const char* folder : { "hf-configs", "hf-extra", "hf-families", "hf-beyond" }) {
             const QString dir = QString::fromStdString(dataPath(folder));
             QFile file(dir + QStringLiteral("/expected.json"));
             QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));

@@ -181,7 +181,7 @@ private slots:
     void property_data()
     {
         QTest::addColumn<QByteArray>("json");
-        for (const char* folder : { "hf-configs", "hf-extra", "hf-families" }) {
+        for (const char* folder : { "hf-configs", "hf-extra", "hf-families", "hf-beyond" }) {
             const QDir dir(QString::fromStdString(dataPath(folder)));
             for (const QString& file : dir.entryList({ QStringLiteral("*.json") }, QDir::Files, QDir::Name)) {
                 if (file == QLatin1String("expected.json"))

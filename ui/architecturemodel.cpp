@@ -41,6 +41,7 @@ QString shapeLabel(const core::Module& m, const core::NodeValue& v)
         return m.isRepeated() ? QStringLiteral("%1 × %2").arg(v.repeat).arg(type) : type;
     case core::ModuleKind::Linear:
     case core::ModuleKind::Conv2d:
+    case core::ModuleKind::Conv1d:
     case core::ModuleKind::LayerNorm:
         return QStringLiteral("%1(%2%3)")
             .arg(type, joined(a, QStringLiteral(", ")), m.bias ? QStringLiteral(", bias") : QString());

@@ -308,7 +308,7 @@ void MainWindow::createActions()
         { core::ModuleKind::Embedding, "Embedding", Qt::Key_2 },
         { core::ModuleKind::LayerNorm, "LayerNorm", Qt::Key_3 }, { core::ModuleKind::RMSNorm, "RMSNorm", Qt::Key_4 },
         { core::ModuleKind::Conv2d, "Conv2d", Qt::Key_5 }, { core::ModuleKind::Parameter, "Parameter", Qt::Key_6 },
-        { core::ModuleKind::Container, "Container", Qt::Key_7 } };
+        { core::ModuleKind::Container, "Container", Qt::Key_7 }, { core::ModuleKind::Conv1d, "Conv1d", Qt::Key_8 } };
     for (const auto& k : kinds) {
         const QString kindName = QString::fromLatin1(k.name);
         QAction* a = make(QStringLiteral("add") + kindName, kindName, QKeySequence(Qt::CTRL | Qt::ALT | k.key),

@@ -29,5 +29,15 @@ Result<Design> buildLlama4(HfConfig&, const std::string&, const std::string&); /
 Result<Design> buildLlava(HfConfig&, const std::string&, const std::string&); // llava mistral3
 Result<Design> buildQwen35(HfConfig&, const std::string&, const std::string&); // qwen3_next qwen3_5 qwen3_5_moe
 Result<Design> buildQwenVl(HfConfig&, const std::string&, const std::string&); // qwen2_5_vl qwen3_vl qwen3_vl_moe
+Result<Design> buildStarcoder2(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildQwen2Moe(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildOlmoe(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildGranite(HfConfig&, const std::string&, const std::string&); // granite granitemoe
+Result<Design> buildPhimoe(HfConfig&, const std::string&, const std::string&);
+Result<Design> buildCohere(HfConfig&, const std::string&, const std::string&); // cohere cohere2
+Result<Design> buildFalcon(HfConfig&, const std::string&, const std::string&); // falcon RefinedWebModel RefinedWeb
+Result<Design> buildMamba(HfConfig&, const std::string&, const std::string&); // mamba mamba2
+Result<Design> buildT5(HfConfig&, const std::string&, const std::string&); // t5 mt5 umt5
+Result<Design> buildBart(HfConfig&, const std::string&, const std::string&); // bart mbart
 
 } // namespace paramscope::core::hf

@@ -3,6 +3,7 @@
 
 #include "families.h"
 
+#include <algorithm>
 #include <array>
 
 namespace paramscope::core {
@@ -53,6 +54,25 @@ const std::vector<Family>& families()
         { "qwen2_5_vl", hf::buildQwenVl, { "Qwen2_5_VLForConditionalGeneration", "Qwen2_5_VLModel" } },
         { "qwen3_vl", hf::buildQwenVl, { "Qwen3VLForConditionalGeneration", "Qwen3VLModel" } },
         { "qwen3_vl_moe", hf::buildQwenVl, { "Qwen3VLMoeForConditionalGeneration", "Qwen3VLMoeModel" } },
+        // Issue 15: beyond decoder-only transformers, and block variants.
+        { "starcoder2", hf::buildStarcoder2, { "Starcoder2ForCausalLM", "Starcoder2Model" } },
+        { "qwen2_moe", hf::buildQwen2Moe, { "Qwen2MoeForCausalLM", "Qwen2MoeModel" } },
+        { "olmoe", hf::buildOlmoe, { "OlmoeForCausalLM", "OlmoeModel" } },
+        { "granite", hf::buildGranite, { "GraniteForCausalLM", "GraniteModel" } },
+        { "granitemoe", hf::buildGranite, { "GraniteMoeForCausalLM", "GraniteMoeModel" } },
+        { "phimoe", hf::buildPhimoe, { "PhimoeForCausalLM", "PhimoeModel", "PhiMoEForCausalLM" } },
+        { "cohere", hf::buildCohere, { "CohereForCausalLM", "CohereModel" } },
+        { "cohere2", hf::buildCohere, { "Cohere2ForCausalLM", "Cohere2Model" } },
+        { "falcon", hf::buildFalcon, { "FalconForCausalLM", "FalconModel" } },
+        { "RefinedWebModel", hf::buildFalcon, { "RWForCausalLM", "RWModel", "FalconForCausalLM", "FalconModel" } },
+        { "RefinedWeb", hf::buildFalcon, { "RWForCausalLM", "RWModel", "FalconForCausalLM", "FalconModel" } },
+        { "mamba", hf::buildMamba, { "MambaForCausalLM", "MambaModel" } },
+        { "mamba2", hf::buildMamba, { "Mamba2ForCausalLM", "Mamba2Model" } },
+        { "t5", hf::buildT5, { "T5ForConditionalGeneration", "T5Model", "T5EncoderModel" } },
+        { "mt5", hf::buildT5, { "MT5ForConditionalGeneration", "MT5Model", "MT5EncoderModel" } },
+        { "umt5", hf::buildT5, { "UMT5ForConditionalGeneration", "UMT5Model", "UMT5EncoderModel" } },
+        { "bart", hf::buildBart, { "BartForConditionalGeneration", "BartModel" } },
+        { "mbart", hf::buildBart, { "MBartForConditionalGeneration", "MBartModel" } },
     };
     return all;
 }
@@ -65,6 +85,26 @@ std::string supportedTypes()
     return s;
 }
 
+const Family* findFamily(const std::string& modelType)
+{
+    for (const auto& f : families())
+        if (f.modelType == modelType)
+            return &f;
+    return nullptr;
+}
+
+/// The class of @p family that stands for @p className of another family under --as: the same
+/// head (…ForCausalLM, …ForConditionalGeneration, …EncoderModel, …Model), else the default.
+std::string_view counterpart(const Family& family, const std::string& className)
+{
+    for (std::string_view suffix : { "ForCausalLM", "ForConditionalGeneration", "EncoderModel", "Model" })
+        if (className.ends_with(suffix))
+            for (auto c : family.classes)
+                if (c.ends_with(suffix) && (suffix != "Model" || !c.ends_with("EncoderModel")))
+                    return c;
+    return family.classes.front();
+}
+
 } // namespace
 
 bool isHfConfig(const nlohmann::json& j)
@@ -72,7 +112,8 @@ bool isHfConfig(const nlohmann::json& j)
     return j.is_object() && (j.contains("model_type") || j.contains("architectures") || j.contains("n_embd"));
 }
 
-Result<Design> importHfConfig(const nlohmann::json& json, const std::string& requestedClass)
+Result<Design> importHfConfig(
+    const nlohmann::json& json, const std::string& requestedClass, const std::string& asFamily)
 {
     HfConfig config(json);
     auto modelType = config.string("model_type", "");
@@ -84,17 +125,34 @@ Result<Design> importHfConfig(const nlohmann::json& json, const std::string& req
     if (modelType->empty())
         return Error { "model_type",
             "missing, and the fields do not say which family this is (supported: " + supportedTypes() + ")" };
-    const Family* family = nullptr;
-    for (const auto& f : families())
-        if (f.modelType == *modelType)
-            family = &f;
+    const Family* family = findFamily(*modelType);
+    // --as: an unknown model_type counted with a known family's builder.
+    const Family* as = asFamily.empty() ? nullptr : findFamily(asFamily);
+    if (!asFamily.empty() && !as)
+        return Error { "--as",
+            "'" + asFamily + "' is not a supported model_type (supported: " + supportedTypes() + ")" };
+    if (as && family && family != as)
+        return Error { "--as",
+            "model_type '" + *modelType + "' is supported itself; --as counts an unknown model_type as a known one" };
+    if (as && !family)
+        family = as;
+    else
+        as = nullptr; // the config's own family: nothing to say
     if (!family)
-        return Error { "model_type", "'" + *modelType + "' is not supported (supported: " + supportedTypes() + ")" };
+        return Error { "model_type",
+            "'" + *modelType + "' is not supported (supported: " + supportedTypes()
+                + "); --as FAMILY counts it with a supported family's layout" };
 
     std::string className = requestedClass;
     if (className.empty() && json.contains("architectures") && json["architectures"].is_array()
         && !json["architectures"].empty() && json["architectures"][0].is_string())
         className = json["architectures"][0].get<std::string>();
+    std::string originalClass; // under --as, the config's class before it stands for the family's
+    if (as && requestedClass.empty() && !className.empty()
+        && std::find(family->classes.begin(), family->classes.end(), className) == family->classes.end()) {
+        originalClass = className;
+        className = std::string(counterpart(*family, className));
+    }
     if (className.empty())
         className = std::string(family->classes.front());
     bool known = false;
@@ -105,12 +163,21 @@ Result<Design> importHfConfig(const nlohmann::json& json, const std::string& req
     }
     if (!known)
         return Error { requestedClass.empty() ? "architectures" : "--class",
-            "class '" + className + "' is not supported for " + *modelType + " (supported: " + list + ")" };
+            "class '" + className + "' is not supported for " + std::string(family->modelType) + " (supported: " + list
+                + ")" };
+    const std::string builtType = as ? std::string(as->modelType) : *modelType;
 
-    auto design = family->build(config, *modelType, className);
+    auto design = family->build(config, builtType, className);
     if (!design)
         return design.error();
     design->className = className;
+    if (as) {
+        const std::string counted = "model_type '" + *modelType + "' counted as " + builtType + " (--as " + builtType
+            + ")" + (originalClass.empty() ? "" : ", its class " + originalClass + " as " + className)
+            + ": the layout is assumed to be " + builtType + "'s, fields read with its defaults";
+        design->notes.insert(design->notes.begin(), counted);
+        design->source += "; " + counted;
+    }
     if (!config.assumed().empty()) {
         std::string defaults;
         for (const auto& a : config.assumed())
