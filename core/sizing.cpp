@@ -429,7 +429,17 @@ Result<std::vector<AttentionGroup>> crossAttentionGroups(const Design& design, c
         g.layers = *n;
         g.cache = g.uncompressed = *cache;
         g.dAttn = attentionWidth(e, *m, *cache);
-        groups.push_back(std::move(g));
+        // Runs of one stack (T5's first layer, then the others) are one group.
+        auto same = std::find_if(groups.begin(), groups.end(),
+            [&](const AttentionGroup& o) { return o.path == g.path && o.cache == g.cache && o.dAttn == g.dAttn; });
+        if (same == groups.end()) {
+            groups.push_back(std::move(g));
+            continue;
+        }
+        auto sum = checkedAdd(same->layers, g.layers);
+        if (!sum)
+            return Error { g.path, "layers overflow 64 bits" };
+        same->layers = *sum;
     }
     return groups;
 }

@@ -322,6 +322,7 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
         };
         if (f.weightsFit) {
             f.contextCap = cap;
+            f.capIsP = p >= 0;
             f.largestContext = largestFitting(cap, [&](Count x) { return fits(x, r.batch); });
             f.largestBatch = largestFitting(Count(1) << 62, [&](Count b) { return fits(r.context, b); });
         }
@@ -494,8 +495,11 @@ std::string memoryOutput(const MemoryReport& r, Format format)
         lines.push_back(bytesLine(on + "inference at " + contextText, f.inference,
             f.inferenceFits ? "fits" : (f.weightsFit ? "does not fit" : "weights alone do not fit")));
         if (f.weightsFit) {
-            lines.push_back(countLine(on + "largest context at batch " + groupDigits(r.batch), f.largestContext,
-                "tokens", f.largestContext == f.contextCap ? "the cap (P = " + groupDigits(f.contextCap) + ")" : ""));
+            lines.push_back(
+                countLine(on + "largest context at batch " + groupDigits(r.batch), f.largestContext, "tokens",
+                    f.largestContext != f.contextCap ? ""
+                        : f.capIsP                   ? "the cap (P = " + groupDigits(f.contextCap) + ")"
+                                                     : "the most tried (2^40): the design has no context length P"));
             lines.push_back(
                 countLine(on + "largest batch at " + groupDigits(r.context) + " tokens", f.largestBatch, "sequences"));
         }

@@ -29,6 +29,7 @@ struct DeviceFit {
     bool inferenceFits = false;
     Count largestContext = 0; ///< at the batch, up to contextCap; 0: not even one token
     Count contextCap = 0;
+    bool capIsP = true; ///< the cap is the design's P; else 2^40 (no P: T5's relative positions, Mamba)
     Count largestBatch = 0; ///< at the context; 0: not even one sequence
     int trainingStage = 3;
     std::optional<Count> trainingDevices; ///< fewest such devices for the training states

@@ -265,6 +265,9 @@ private slots:
         QCOMPARE(r->kvBytes, 512 * r->kvPerToken);
         QCOMPARE(r->crossPerToken, 12LL * 2 * 768 * 2);
         QCOMPARE(r->crossBytes, 512 * r->crossPerToken);
+        // The first decoder layer and the other eleven are one group of 12.
+        QCOMPARE(r->cross.size(), std::size_t(1));
+        QCOMPARE(r->cross[0].layers, Count(12));
         QCOMPARE(r->fits[0].inference, r->weights.bytes + r->kvBytes + r->crossBytes);
         // BART-base: P = 1024 is the default context; 6 decoder layers.
         const Counted bart = counted(load(beyond("facebook__bart-base.json")));
