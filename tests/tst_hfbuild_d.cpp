@@ -425,6 +425,27 @@ private slots:
         QVERIFY(e4.error().text().find("not divisible by groups") != std::string::npos);
     }
 
+    void ssmStateInDesignFile()
+    {
+        // A converted Mamba design keeps the mixer's state and its Conv1d; read back, the same.
+        const Design d = load(beyond("state-spaces__mamba-130m-hf.json"));
+        auto again = designFromJson(nlohmann::json::parse(designToJson(d)));
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().text().c_str());
+        const Module* mixer = again->find("backbone.layers.*.mixer");
+        QVERIFY(mixer);
+        QCOMPARE(mixer->kv.state.text(), std::string("Di*Kc + Di*N"));
+        QCOMPARE(again->find("backbone.layers.*.mixer.conv1d")->kind, ModuleKind::Conv1d);
+        QCOMPARE(evaluated(*again).total, 129135360LL);
+        // A state beside a per-token cache is refused, naming it.
+        nlohmann::json j = nlohmann::json::parse(designToJson(d));
+        auto& m = j["tree"]["children"][0]["children"][1]["children"][0]["children"][1];
+        QCOMPARE(m["name"].get<std::string>(), std::string("mixer"));
+        m["kv"]["cache"] = "Di";
+        auto bad = designFromJson(j);
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().text().find("/kv/state") != std::string::npos);
+    }
+
     void badInput()
     {
         nlohmann::json t5 = readJson(beyond("google-t5__t5-base.json"));

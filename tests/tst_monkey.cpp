@@ -109,7 +109,7 @@ public:
     {
         for (const core::Preset& p : core::presets())
             m_presets << QString::fromUtf8(p.name.data(), static_cast<qsizetype>(p.name.size()));
-        for (const char* folder : { "hf-configs", "hf-extra", "hf-families" })
+        for (const char* folder : { "hf-configs", "hf-extra", "hf-families", "hf-beyond" })
             for (const QFileInfo& f : QDir(QStringLiteral(PARAMSCOPE_TEST_DATA "/") + QLatin1String(folder))
                                           .entryInfoList({ QStringLiteral("*__*.json") }, QDir::Files, QDir::Name))
                 m_configs << f.absoluteFilePath();
@@ -346,7 +346,7 @@ private:
             QStringLiteral("toggleTie"), QStringLiteral("switchNorm"), QStringLiteral("switchMlp"),
             QStringLiteral("switchAttention"), QStringLiteral("addLinear"), QStringLiteral("addEmbedding"),
             QStringLiteral("addLayerNorm"), QStringLiteral("addRMSNorm"), QStringLiteral("addConv2d"),
-            QStringLiteral("addParameter"), QStringLiteral("addContainer") };
+            QStringLiteral("addParameter"), QStringLiteral("addContainer"), QStringLiteral("addConv1d") };
         if (pick(2))
             selectRandom();
         return trigger(pickFrom(edits));
