@@ -425,6 +425,42 @@ private slots:
         QVERIFY(e4.error().text().find("not divisible by groups") != std::string::npos);
     }
 
+    void classDefaults_data()
+    {
+        QTest::addColumn<QString>("modelType");
+        QTest::addColumn<qint64>("total");
+        // T5Config: t5-small (V 32128, E 512, H 8, D 64, F 2048 relu, 6 + 6 layers), tied head.
+        constexpr Count t5Layer = 4 * 512LL * 512 + 512 + 2 * 512LL * 2048 + 512;
+        constexpr Count t5Small
+            = 32128LL * 512 + (6 * t5Layer + 32 * 8 + 512) + (6 * (t5Layer + 4 * 512LL * 512 + 512) + 32 * 8 + 512);
+        static_assert(t5Small == 60506624LL); // t5-small's published size
+        QTest::newRow("t5") << QStringLiteral("t5") << qint64(t5Small);
+        // MT5Config: mt5-small (V 250112, E 512, H 6, D 64, F 1024 gated-gelu, 8 + 8 layers), untied.
+        constexpr Count mt5Layer = 4 * 512LL * 384 + 512 + 3 * 512LL * 1024 + 512;
+        constexpr Count mt5Small = 2 * 250112LL * 512 + (8 * mt5Layer + 32 * 6 + 512)
+            + (8 * (mt5Layer + 4 * 512LL * 384 + 512) + 32 * 6 + 512);
+        QTest::newRow("mt5") << QStringLiteral("mt5") << qint64(mt5Small);
+        // BartConfig: bart-large's shape (V 50265, P 1024, E 1024, 12 + 12 layers, FFN 4096), tied.
+        constexpr Count bartAttention = 4 * (1024LL * 1024 + 1024);
+        constexpr Count bartFfn = 1024LL * 4096 + 4096 + 4096LL * 1024 + 1024;
+        constexpr Count bartLarge = 50265LL * 1024 + 2 * (1026LL * 1024 + 2048)
+            + 12 * (bartAttention + bartFfn + 2 * 2048) + 12 * (2 * bartAttention + bartFfn + 3 * 2048);
+        QTest::newRow("bart") << QStringLiteral("bart") << qint64(bartLarge);
+        // MambaConfig: V 50280, E 768, 32 layers, N 16, expand 2, conv 4, rank 48 ("auto"), and
+        // use_bias True (its class default): in_proj and out_proj have biases; tied head.
+        constexpr Count mixer = kMambaMixer + 3072 + 768;
+        QTest::newRow("mamba") << QStringLiteral("mamba") << qint64(50280LL * 768 + 32 * (mixer + 768) + 768);
+    }
+    void classDefaults()
+    {
+        QFETCH(QString, modelType);
+        QFETCH(qint64, total);
+        auto d = inlineConfig({ { "model_type", modelType.toStdString() } });
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        QCOMPARE(evaluated(*d).total, total);
+        QVERIFY(hasNote(*d, QStringLiteral("defaults assumed")));
+    }
+
     void ssmStateInDesignFile()
     {
         // A converted Mamba design keeps the mixer's state and its Conv1d; read back, the same.
