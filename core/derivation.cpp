@@ -305,6 +305,10 @@ std::pair<std::vector<std::string>, std::string> tensorRule(const Module& m, boo
         weight = "in*out*kernel^2";
         bias = m.bias ? "out" : "";
         break;
+    case ModuleKind::Conv1d: // weight [out, in/groups, kernel]
+        weight = "out*(in/groups)*kernel";
+        bias = m.bias ? "out" : "";
+        break;
     case ModuleKind::Parameter:
         args.clear();
         for (std::size_t i = 0; i < m.args.size(); ++i) {

@@ -784,6 +784,10 @@ QColor diagramColor(Component c)
         return QColor(0x76, 0xb7, 0xb2);
     case Component::Projector:
         return QColor(0xed, 0xc9, 0x48);
+    case Component::CrossAttention:
+        return QColor(0xff, 0x9d, 0xa7);
+    case Component::Ssm:
+        return QColor(0x8c, 0xd1, 0x7d);
     case Component::Other:
         break;
     }

@@ -459,6 +459,7 @@ private:
             case ModuleKind::Conv1D:
                 return { a[0] };
             case ModuleKind::Conv2d:
+            case ModuleKind::Conv1d:
                 return { a[1] };
             default:
                 return { a[0] };
@@ -477,6 +478,8 @@ private:
             return { a[0] };
         case ModuleKind::Conv2d:
             return { a[1], a[0], a[2], a[2] };
+        case ModuleKind::Conv1d: // [out, in/groups, kernel]; groups divides in (evaluate() checked it)
+            return { a[1], a[3] > 0 ? a[0] / a[3] : a[0], a[2] };
         default:
             return a;
         }
