@@ -20,7 +20,8 @@ double approximate(UWide n)
     return static_cast<double>(n);
 }
 
-Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& groups, Count context, Count tokens)
+Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& groups, Count context, Count tokens,
+    const std::vector<AttentionGroup>& cross)
 {
     Flops f;
     f.context = context;
@@ -43,7 +44,18 @@ Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& grou
             return Error { "2·n_layer·n_ctx·d_attn", "overflows 64 bits" };
         f.attentionTerm = *sum;
     }
+    // Cross-attention: the same 2·n_ctx·d_attn per layer, over the encoder's tokens (no window).
+    for (const auto& g : cross) {
+        auto t = checkedMul(g.layers, 2);
+        t = t ? checkedMul(*t, context) : std::nullopt;
+        t = t ? checkedMul(*t, g.dAttn) : std::nullopt;
+        auto sum = t ? checkedAdd(f.crossAttentionTerm, *t) : std::nullopt;
+        if (!sum)
+            return Error { "2·n_layer·n_enc·d_attn", "overflows 64 bits" };
+        f.crossAttentionTerm = *sum;
+    }
     auto forward = checkedAdd(f.weightTerm, f.attentionTerm);
+    forward = forward ? checkedAdd(*forward, f.crossAttentionTerm) : std::nullopt;
     if (!forward)
         return Error { "forward FLOPs per token", "overflow 64 bits" };
     f.forwardPerToken = *forward;

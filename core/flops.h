@@ -21,7 +21,10 @@ struct Flops {
     bool sparse = false; ///< N counts only the routed experts a token uses
     Count weightTerm = 0; ///< 2N
     Count attentionTerm = 0; ///< Σ 2 · layers · min(n_ctx, window) · d_attn
-    Count forwardPerToken = 0; ///< weightTerm + attentionTerm
+    /// Encoder-decoders: Σ 2 · decoder layers · n_enc · d_attn, a decoder token attending to every
+    /// encoder token; n_enc (the encoder's length) is taken equal to the context. 0 otherwise.
+    Count crossAttentionTerm = 0;
+    Count forwardPerToken = 0; ///< weightTerm + attentionTerm + crossAttentionTerm
     Count tokens = 0; ///< training tokens (default: compute-optimal)
     bool tokensGiven = false;
     /// 6 · N · tokens: beyond 64 bits for most models (Llama 3 8B on 160B tokens: ~7·10^21), so kept in 128.
@@ -34,7 +37,10 @@ std::string decimalText(UWide n);
 /// @p n as a double (for plotting; not exact).
 double approximate(UWide n);
 
-/// @p tokens 0 means the compute-optimal count. Error: an overflow, naming the figure.
-Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& groups, Count context, Count tokens);
+/// @p tokens 0 means the compute-optimal count; @p cross the cross-attention groups of an
+/// encoder-decoder (crossAttentionGroups()), whose context is the encoder's length, here @p context.
+/// Error: an overflow, naming the figure.
+Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& groups, Count context, Count tokens,
+    const std::vector<AttentionGroup>& cross = {});
 
 } // namespace paramscope::core

@@ -40,6 +40,11 @@ const char* kForwardConvention
       "transformers' exclude_embeddings; MoE: the active ones); "
       "the attention term summed over the tree's attention layers, n_ctx capped at a "
       "layer's sliding window; one multiply-add = 2 FLOPs";
+const char* kCrossFlopsFormula = "2·n_layer·n_enc·d_attn";
+const char* kCrossFlopsConvention
+    = "encoder-decoder: each decoder layer's cross-attention adds Kaplan's attention term over the encoder's "
+      "tokens, n_enc = the context (the input as long as the context); the encoder's and decoder's "
+      "self-attention are in the term above; SSM mixers have no attention term";
 const char* kTrainingFlopsFormula = "C_train ≈ 6·N·tokens";
 const char* kOptimalFormula = "D_opt ≈ 20 × parameters";
 const char* kOptimalConvention = "Hoffmann et al. 2022 (Chinchilla): about 20 training tokens per parameter";
@@ -536,7 +541,13 @@ Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, 
     if (!groups)
         return groups.error();
     r.attention = std::move(*groups);
-    auto f = flops(c.evaluation, r.attention, *ctx, tokens);
+    auto cross = crossAttentionGroups(c.design, c.evaluation);
+    if (!cross)
+        return cross.error();
+    r.cross = std::move(*cross);
+    auto f = flops(c.evaluation, r.attention, *ctx, tokens, r.cross);
+    if (!f && f.error().where == "2·n_layer·n_enc·d_attn")
+        return Error { "--context", "2·n_layer·n_enc·d_attn overflows 64 bits at " + groupDigits(*ctx) + " tokens" };
     if (!f && f.error().where == "2·n_layer·n_ctx·d_attn")
         return Error { "--context", "2·n_layer·n_ctx·d_attn overflows 64 bits at " + groupDigits(*ctx) + " tokens" };
     if (!f)
@@ -560,7 +571,8 @@ std::string flopsOutput(const FlopsReport& r, Format format)
         fw["flops_per_token"] = f.forwardPerToken;
         fw["2N"] = f.weightTerm;
         fw["2·n_layer·n_ctx·d_attn"] = f.attentionTerm;
-        fw["formula"] = kForwardFormula;
+        fw["formula"] = r.cross.empty() ? std::string(kForwardFormula)
+                                        : std::string(kForwardFormula) + " + " + kCrossFlopsFormula;
         json layers = json::array();
         for (const auto& g : r.attention) {
             json x;
@@ -571,6 +583,15 @@ std::string flopsOutput(const FlopsReport& r, Format format)
             layers.push_back(x);
         }
         fw["attention"] = layers;
+        if (!r.cross.empty()) {
+            json cross = json::array();
+            for (const auto& g : r.cross)
+                cross.push_back(
+                    { { "module", g.path }, { "layers", g.layers }, { "n_enc", f.context }, { "d_attn", g.dAttn } });
+            fw[kCrossFlopsFormula] = f.crossAttentionTerm;
+            fw["cross_attention"] = cross;
+            fw["cross_attention_convention"] = kCrossFlopsConvention;
+        }
         fw["convention"] = kForwardConvention;
         j["forward"] = fw;
         json t;
@@ -594,7 +615,8 @@ std::string flopsOutput(const FlopsReport& r, Format format)
     lines.push_back(countLine(
         f.sparse ? "N (active non-embedding parameters)" : "N (non-embedding parameters)", f.nonEmbedding, ""));
     lines.push_back(countLine("forward FLOPs per token at " + groupDigits(f.context) + " tokens", f.forwardPerToken,
-        "FLOPs", kForwardFormula));
+        "FLOPs",
+        r.cross.empty() ? std::string(kForwardFormula) : std::string(kForwardFormula) + " + " + kCrossFlopsFormula));
     lines.push_back(countLine("  2N", f.weightTerm, "FLOPs"));
     lines.push_back(countLine("  2·n_layer·n_ctx·d_attn", f.attentionTerm, "FLOPs"));
     for (const auto& g : r.attention)
@@ -602,6 +624,14 @@ std::string flopsOutput(const FlopsReport& r, Format format)
                 + groupDigits(g.window > 0 ? std::min(f.context, g.window) : f.context) + ", d_attn "
                 + groupDigits(g.dAttn),
             "", "", "", "", false, 0 });
+    if (!r.cross.empty()) {
+        lines.push_back(
+            countLine(std::string("  ") + kCrossFlopsFormula + " (cross-attention)", f.crossAttentionTerm, "FLOPs"));
+        for (const auto& g : r.cross)
+            lines.push_back({ "    " + g.path + ": " + groupDigits(g.layers) + " layers, n_enc "
+                    + groupDigits(f.context) + ", d_attn " + groupDigits(g.dAttn),
+                "", "", "", "", false, 0 });
+    }
     lines.push_back(
         countLine(f.tokensGiven ? "training tokens" : "training tokens (compute-optimal)", f.tokens, "tokens"));
     Line training { "training FLOPs", decimalText(f.trainingFlops), "FLOPs", "", kTrainingFlopsFormula, false, 0 };
@@ -610,9 +640,11 @@ std::string flopsOutput(const FlopsReport& r, Format format)
     training.human = approx;
     lines.push_back(training);
     lines.push_back(countLine("compute-optimal tokens", f.optimalTokens, "tokens", kOptimalFormula));
-    const std::vector<std::string> notes { std::string("forward: ") + kForwardConvention,
+    std::vector<std::string> notes { std::string("forward: ") + kForwardConvention,
         "training: Kaplan et al. 2020, forward and backward (3 × forward), the context term left out",
         std::string("compute-optimal: ") + kOptimalConvention };
+    if (!r.cross.empty())
+        notes.insert(notes.begin() + 1, std::string("cross-attention: ") + kCrossFlopsConvention);
     return render(r.name + " — " + r.className, lines, notes, format);
 }
 

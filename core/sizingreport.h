@@ -68,6 +68,7 @@ std::string memoryOutput(const MemoryReport& r, Format format);
 struct FlopsReport {
     std::string name, className;
     std::vector<AttentionGroup> attention;
+    std::vector<AttentionGroup> cross; ///< an encoder-decoder's cross-attention
     Flops flops;
 };
 /// @p context: default the design's P; @p tokens 0: compute-optimal.

@@ -152,6 +152,70 @@ private slots:
         QVERIFY(f->sparse);
     }
 
+    void t5BaseForwardFlopsCrossAttention()
+    {
+        // T5-base (google-t5/t5-base config): d_model 768, 12 heads × d_kv 64 (d_attn 768), d_ff 3072,
+        // 12 + 12 layers, vocab 32128, head tied to `shared`, 32 relative-attention buckets per stack.
+        // Encoder layer: q, k, v, o 4·768² = 2,359,296; wi, wo 2·768·3072 = 4,718,592; 2 RMSNorms 1,536.
+        // Decoder layer: the same + cross-attention 2,359,296 + a third norm 768. Final norms 2·768.
+        const Count encoderLayer = 4LL * 768 * 768 + 2LL * 768 * 3072 + 2 * 768; // 7,079,424
+        const Count decoderLayer = encoderLayer + 4LL * 768 * 768 + 768; // 9,439,488
+        const Count shared = 32128LL * 768; // 24,674,304
+        const Count bias = 2 * 32 * 12; // relative_attention_bias, an Embedding in each stack's layer 0
+        QCOMPARE(12 * encoderLayer + 12 * decoderLayer + 2 * 768 + bias + shared, 222903552LL); // published
+        // N leaves out every Embedding weight (shared and the two relative biases): 198,228,480.
+        const Count n = 12 * encoderLayer + 12 * decoderLayer + 2 * 768;
+        const Counted c = counted(load(dataPath("hf-beyond/google-t5__t5-base.json")));
+        auto groups = attentionGroups(c.design, c.evaluation);
+        auto cross = crossAttentionGroups(c.design, c.evaluation);
+        QVERIFY(groups && cross);
+        auto f = flops(c.evaluation, *groups, 512, 0, *cross);
+        QVERIFY(f);
+        QCOMPARE(f->nonEmbedding, n);
+        // Self-attention: 24 layers (both stacks) · 2 · 512 · 768 = 18,874,368. Cross-attention: the
+        // 12 decoder layers over 512 encoder tokens, 2 · 12 · 512 · 768 = 9,437,184.
+        QCOMPARE(f->attentionTerm, 2LL * 24 * 512 * 768);
+        QCOMPARE(f->crossAttentionTerm, 2LL * 12 * 512 * 768);
+        // 2N 396,456,960 + 18,874,368 + 9,437,184 = 424,768,512.
+        QCOMPARE(f->forwardPerToken, 424768512LL);
+        QCOMPARE(f->forwardPerToken, 2 * n + 2LL * 24 * 512 * 768 + 2LL * 12 * 512 * 768);
+
+        // The CLI states the convention beside the figure.
+        json j
+            = cliJson({ QStringLiteral("flops"), QString::fromStdString(dataPath("hf-beyond/google-t5__t5-base.json")),
+                QStringLiteral("--context"), QStringLiteral("512"), QStringLiteral("--json") });
+        QCOMPARE(j["forward"]["flops_per_token"].get<Count>(), 424768512LL);
+        QCOMPARE(j["forward"]["2·n_layer·n_enc·d_attn"].get<Count>(), 9437184LL);
+        QVERIFY(j["forward"]["cross_attention_convention"].get<std::string>().find("encoder") != std::string::npos);
+        const Run text
+            = cli({ QStringLiteral("flops"), QString::fromStdString(dataPath("hf-beyond/google-t5__t5-base.json")),
+                QStringLiteral("--context"), QStringLiteral("512") });
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("cross-attention"));
+        QVERIFY(text.out.contains("9,437,184"));
+        QVERIFY(text.out.contains("424,768,512"));
+    }
+
+    void mambaFlopsHaveNoAttentionTerm()
+    {
+        // Mamba-130m: d_model 768, d_inner 1536, d_state 16, dt_rank 48, conv 4, 24 layers, tied head.
+        // Per layer: in_proj 768·3072, conv1d 1536·4 + 1536, x_proj 1536·(48 + 32), dt_proj 48·1536 + 1536,
+        // A_log 1536·16, D 1536, out_proj 1536·768, norm 768 = 3,771,648. N = 24 layers + norm_f 768.
+        const Count layer = 768LL * 3072 + 1536 * 4 + 1536 + 1536LL * 80 + 48LL * 1536 + 1536 + 1536LL * 16 + 1536
+            + 1536LL * 768 + 768;
+        const Count n = 24 * layer + 768; // 90,520,320
+        QCOMPARE(n + 50280LL * 768, 129135360LL); // published
+        const Counted c = counted(load(dataPath("hf-beyond/state-spaces__mamba-130m-hf.json")));
+        auto groups = attentionGroups(c.design, c.evaluation);
+        auto cross = crossAttentionGroups(c.design, c.evaluation);
+        QVERIFY(groups && cross);
+        auto f = flops(c.evaluation, *groups, 2048, 0, *cross);
+        QVERIFY(f);
+        QCOMPARE(f->attentionTerm, 0LL);
+        QCOMPARE(f->crossAttentionTerm, 0LL);
+        QCOMPARE(f->forwardPerToken, 2 * n);
+    }
+
     void dataTypes_data()
     {
         QTest::addColumn<QString>("text");
