@@ -176,6 +176,10 @@ private:
     const Module* mainBlock() const;
     const Module* topOf(Component c) const;
     double height(const DiagramBox& b, double width) const;
+    /// @p copiesOf: the nodes whose copies are counted (one of a box's several modules); empty: @p nodes.
+    QString shareOver(const std::vector<const Module*>& nodes, const std::vector<const Module*>& copiesOf = {}) const;
+    bool encoderDecoder() const;
+    void layOutEncoderDecoder(Diagram& d, double top) const;
 
     const core::CountedRef& m_c;
     std::vector<Component> m_kinds;
@@ -322,6 +326,497 @@ bool isNorm(const Module& m, Component k)
     return k == Component::Norms || m.kind == ModuleKind::LayerNorm || m.kind == ModuleKind::RMSNorm;
 }
 
+/// A box's share over several nodes drawn as one (the runs of a layer list: T5's layer 0 and the
+/// others): "× 12 = 28.31M · 12.70 %".
+QString Builder::shareOver(const std::vector<const Module*>& nodes, const std::vector<const Module*>& copiesOf) const
+{
+    Count copies = 0, all = 0;
+    for (const Module* m : nodes)
+        all = core::checkedAdd(all, overall(*m)).value_or(INT64_MAX);
+    for (const Module* m : copiesOf.empty() ? nodes : copiesOf)
+        copies = core::checkedAdd(copies, m_multiplicity[static_cast<std::size_t>(m->index)]).value_or(INT64_MAX);
+    const double f = m_c.evaluation.total ? static_cast<double>(all) / static_cast<double>(m_c.evaluation.total) : 0.0;
+    if (copies > 1)
+        return QStringLiteral("× %1 = %2 · %3")
+            .arg(qs(core::groupDigits(copies)), qs(core::compactCount(all)), percent(f));
+    return percent(f);
+}
+
+bool Builder::encoderDecoder() const
+{
+    for (const Module* m : m_c.design.nodes())
+        if (kind(*m) == Component::CrossAttention && !topOf(Component::Vision) && !topOf(Component::Projector))
+            return true;
+    return false;
+}
+
+/// An encoder-decoder drawn as in "Attention is all you need" (Vaswani et al. 2017, figure 1): the
+/// encoder stack on the left, the decoder stack on the right, the encoder's output feeding each
+/// decoder layer's cross-attention, the shared embedding above both and the head under the decoder.
+void Builder::layOutEncoderDecoder(Diagram& d, double top) const
+{
+    const core::Design& design = m_c.design;
+    constexpr double kColumn = 700;
+    constexpr double kBetween = 150; // the channel the encoder's output crosses
+    const double left = kMargin + 40; // room for the tied-weight line on the left
+    const double columnX[2] = { left, left + kColumn + kBetween };
+    const double innerW = kColumn - kLane - kPad * 4;
+
+    // The stacks: the parents of the layer lists (top repeated blocks); the one holding a
+    // cross-attention is the decoder.
+    struct Stack {
+        const Module* module = nullptr;
+        const Module* list = nullptr;
+        std::vector<const Module*> runs; ///< the list's repeated children, the largest first
+    };
+    auto insideOf = [](const Module* n, const Module* a) {
+        for (const Module* p = n; p; p = p->parent)
+            if (p == a)
+                return true;
+        return false;
+    };
+    std::vector<Stack> stacks;
+    for (const Module* m : design.nodes()) {
+        if (!m->isRepeated() || m->isLeaf() || !m->parent || !m->parent->parent)
+            continue;
+        bool nested = false;
+        for (const Module* p = m->parent; p; p = p->parent)
+            nested = nested || p->isRepeated();
+        if (nested)
+            continue;
+        auto it = std::find_if(stacks.begin(), stacks.end(), [&](const Stack& s) { return s.list == m->parent; });
+        if (it == stacks.end()) {
+            stacks.push_back({ m->parent->parent, m->parent, {} });
+            it = stacks.end() - 1;
+        }
+        it->runs.push_back(m);
+    }
+    const Stack* enc = nullptr;
+    const Stack* dec = nullptr;
+    for (Stack& s : stacks) {
+        std::stable_sort(s.runs.begin(), s.runs.end(),
+            [&](const Module* a, const Module* b) { return value(*a).repeat > value(*b).repeat; });
+        bool cross = false;
+        for (const Module* n : design.nodes())
+            cross = cross || (insideOf(n, s.module) && kind(*n) == Component::CrossAttention);
+        (cross ? dec : enc) = &s;
+    }
+
+    double y = top;
+    auto place = [&](DiagramBox b, double x, double w) {
+        b.rect = QRectF(x, y, w, height(b, w));
+        y += b.rect.height() + kGap;
+        d.boxes.push_back(std::move(b));
+        return d.boxes.size() - 1;
+    };
+    auto down = [&](std::size_t from, std::size_t to) {
+        const QRectF a = d.boxes[from].rect, b = d.boxes[to].rect;
+        d.arrows.push_back({ { QPointF(b.center().x(), a.bottom()), QPointF(b.center().x(), b.top()) }, false, {} });
+    };
+    auto plusBox = [] {
+        DiagramBox plus;
+        plus.kind = DiagramBox::Kind::Residual;
+        plus.title = QStringLiteral("+");
+        return plus;
+    };
+
+    // Above both stacks: what is outside them and before them (the shared embedding); under the
+    // decoder: what comes after (the head).
+    std::vector<const Module*> above, below;
+    std::function<void(const Module&)> walk = [&](const Module& m) {
+        for (const auto& c : m.children) {
+            const bool holds = std::any_of(
+                stacks.begin(), stacks.end(), [&](const Stack& s) { return insideOf(s.module, c.get()); });
+            if (holds
+                && std::none_of(stacks.begin(), stacks.end(), [&](const Stack& s) { return s.module == c.get(); }))
+                walk(*c);
+            else if (!holds && (value(*c).count > 0 || tied(*c)))
+                (kind(*c) == Component::LmHead || !below.empty() || kind(*c) != Component::Embeddings ? below : above)
+                    .push_back(c.get());
+        }
+    };
+    walk(*design.root);
+
+    d.labels.push_back({ QPointF(left + kColumn + kBetween / 2, y + 4), QStringLiteral("token ids") });
+    y += 34;
+    std::vector<std::size_t> shared;
+    if (!above.empty()) {
+        const double total = 2 * kColumn + kBetween;
+        const double w = (total - kGap * static_cast<double>(above.size() - 1)) / static_cast<double>(above.size());
+        double bottom = y;
+        for (std::size_t i = 0; i < above.size(); ++i) {
+            DiagramBox b = box(*above[i], DiagramBox::Kind::Embedding, false);
+            b.rect = QRectF(left + static_cast<double>(i) * (w + kGap), y, w, height(b, w));
+            bottom = std::max(bottom, b.rect.bottom());
+            d.boxes.push_back(std::move(b));
+            shared.push_back(d.boxes.size() - 1);
+        }
+        y = bottom + kGap + 20;
+    }
+    const double stacksTop = y;
+
+    // T5 and mBART normalise before each sub-layer; BART after (its post-norm residual blocks).
+    const QString cls = qs(design.className).toLower();
+    const bool postNorm = cls.contains(QStringLiteral("bart")) && !cls.contains(QStringLiteral("mbart"));
+
+    struct Column {
+        std::optional<std::size_t> output; ///< the stack's last box
+        std::optional<std::size_t> cross; ///< the decoder's cross-attention box
+        std::optional<std::size_t> firstEmbedding;
+        double frameBottom = 0;
+    };
+    auto layOutStack = [&](const Stack& s, double x0, bool decoder) {
+        Column col;
+        y = stacksTop;
+        const double innerX = x0 + kPad * 2;
+        const double streamX = innerX + innerW / 2;
+        d.labels.push_back({ QPointF(x0 + kColumn / 2, y + 4),
+            (decoder ? QStringLiteral("decoder · ") : QStringLiteral("encoder · ")) + qs(s.module->type) });
+        y += 34;
+        // Before the layers: the embeddings (a row, added), then norms of the embeddings (BART's
+        // layernorm_embedding, listed after the layers but applied before them).
+        std::vector<const Module*> embeds, pre, post;
+        bool passed = false;
+        for (const auto& c : s.module->children) {
+            if (c.get() == s.list) {
+                passed = true;
+                continue;
+            }
+            if (value(*c).count == 0 && !tied(*c))
+                continue;
+            if (kind(*c) == Component::Embeddings && !isNorm(*c, kind(*c)))
+                embeds.push_back(c.get());
+            else if (!passed || lower(c->name).find("embedding") != std::string::npos)
+                pre.push_back(c.get());
+            else
+                post.push_back(c.get());
+        }
+        std::optional<std::size_t> last;
+        if (!embeds.empty()) {
+            const double w
+                = (kColumn - kGap * static_cast<double>(embeds.size() - 1)) / static_cast<double>(embeds.size());
+            double bottom = y;
+            const std::size_t first = d.boxes.size();
+            for (std::size_t i = 0; i < embeds.size(); ++i) {
+                DiagramBox b = box(*embeds[i], DiagramBox::Kind::Embedding, false);
+                b.rect = QRectF(x0 + static_cast<double>(i) * (w + kGap), y, w, height(b, w));
+                bottom = std::max(bottom, b.rect.bottom());
+                d.boxes.push_back(std::move(b));
+            }
+            col.firstEmbedding = first;
+            y = bottom + kGap;
+            if (embeds.size() > 1) {
+                // Token and position embeddings are added.
+                const std::size_t p = place(plusBox(), streamX - kResidual / 2, kResidual);
+                for (std::size_t i = first; i < p; ++i)
+                    d.arrows.push_back({ { QPointF(d.boxes[i].rect.center().x(), d.boxes[i].rect.bottom()),
+                                             d.boxes[p].rect.center() + QPointF(0, -kResidual / 2) },
+                        false, {} });
+                last = p;
+            } else {
+                last = first;
+            }
+        }
+        for (const Module* m : pre) {
+            const std::size_t i = place(
+                box(*m, isNorm(*m, kind(*m)) ? DiagramBox::Kind::Norm : DiagramBox::Kind::Other, true), innerX, innerW);
+            if (last)
+                down(*last, i);
+            last = i;
+        }
+
+        // The layers: one frame for all runs of the list, drawn from the largest run.
+        const Module* block = s.runs.front();
+        const auto& lv = value(*s.list);
+        Count layers = 0;
+        for (const Module* r : s.runs)
+            layers += value(*r).repeat;
+        DiagramFrame frame;
+        frame.node = block->index;
+        frame.label = QStringLiteral("%1 × %2").arg(qs(core::groupDigits(layers)), qs(block->type));
+        if (!block->repeat.isEmpty() && s.runs.size() == 1)
+            frame.label += QStringLiteral("   (%1 = %2)").arg(qs(block->repeat.text())).arg(layers);
+        frame.detail = QStringLiteral("%1 each").arg(qs(core::groupDigits(value(*block).each)));
+        for (const Module* r : s.runs)
+            if (r != block)
+                frame.detail += QStringLiteral(" (%1: %2)").arg(label(*r), qs(core::groupDigits(value(*r).each)));
+        frame.detail
+            += QStringLiteral(" · %1 in all · %2").arg(qs(core::groupDigits(lv.count)), percent(fraction(*s.list)));
+        const double frameTop = y;
+        y += 70;
+        const double entry = y - 9;
+
+        // The sub-layers: each attention, cross-attention or feed-forward core with its norms, in
+        // tree order, looking through wrappers (T5's layer list and T5LayerSelfAttention).
+        enum class Role { Norm, Attn, Cross, Ffn, Other };
+        auto roleOf = [&](const Module& m) {
+            if (isNorm(m, kind(m)))
+                return Role::Norm;
+            for (const Module* p = &m; p && p != block; p = p->parent)
+                if (kind(*p) == Component::CrossAttention)
+                    return Role::Cross;
+            switch (kind(m)) {
+            case Component::Attention:
+                return Role::Attn;
+            case Component::Mlp:
+            case Component::Experts:
+                return Role::Ffn;
+            default:
+                return Role::Other;
+            }
+        };
+        struct Sub {
+            Role role = Role::Other;
+            std::vector<const Module*> cores; ///< BART's fc1, fc2: one feed-forward box
+            std::vector<const Module*> norms;
+        };
+        std::vector<Sub> subs;
+        std::vector<const Module*> waiting; // norms before any core
+        std::function<void(const Module&)> flatten = [&](const Module& m) {
+            for (const auto& c : m.children) {
+                const Role r = roleOf(*c);
+                bool wrapper = !c->isLeaf() && (r == Role::Other || r == Role::Cross || r == Role::Attn);
+                if (wrapper) {
+                    bool hasNorm = false;
+                    for (const auto& g : c->children)
+                        hasNorm = hasNorm || roleOf(*g) == Role::Norm;
+                    wrapper = hasNorm || r == Role::Other;
+                }
+                if (wrapper && value(*c).count > 0) {
+                    flatten(*c);
+                    continue;
+                }
+                if (value(*c).count == 0 && !tied(*c))
+                    continue;
+                if (r == Role::Norm) {
+                    (subs.empty() ? waiting : subs.back().norms).push_back(c.get());
+                    continue;
+                }
+                if (!subs.empty() && r == Role::Ffn && subs.back().role == Role::Ffn && subs.back().norms.empty())
+                    subs.back().cores.push_back(c.get());
+                else
+                    subs.push_back({ r, { c.get() }, {} });
+                if (!waiting.empty()) {
+                    subs.back().norms = waiting;
+                    waiting.clear();
+                }
+            }
+        };
+        flatten(*block);
+
+        // A node's counterpart in the other runs (T5's layer 0), by the path below the run.
+        auto relative = [](const Module& m, const Module* run) {
+            std::string p;
+            for (const Module* n = &m; n && n != run; n = n->parent)
+                p = n->name + "." + p;
+            return p;
+        };
+        auto counterparts = [&](const Module& m) {
+            std::vector<const Module*> all { &m };
+            const std::string rel = relative(m, block);
+            for (const Module* r : s.runs)
+                if (r != block)
+                    for (const Module* n : design.nodes())
+                        if (insideOf(n, r) && n != r && relative(*n, r) == rel)
+                            all.push_back(n);
+            return all;
+        };
+
+        std::optional<std::size_t> prev;
+        const double streamFrom = last ? d.boxes[*last].rect.bottom() : frameTop - kGap;
+        auto link = [&](std::size_t i) {
+            if (prev)
+                down(*prev, i);
+            else
+                d.arrows.push_back(
+                    { { QPointF(streamX, streamFrom), QPointF(streamX, d.boxes[i].rect.top()) }, false, {} });
+            prev = i;
+        };
+        auto normBox = [&](const Module& m) {
+            DiagramBox b = box(m, DiagramBox::Kind::Norm, false);
+            b.share = shareOver(counterparts(m));
+            return b;
+        };
+        std::vector<std::string> drawn; // relative paths of what the boxes show
+        for (const Sub& sub : subs) {
+            const double skipFrom = prev ? d.boxes[*prev].rect.bottom() + kGap / 2 : entry;
+            if (!postNorm)
+                for (const Module* n : sub.norms)
+                    link(place(normBox(*n), innerX, innerW));
+            const Module& core = *sub.cores.front();
+            const DiagramBox::Kind k = sub.role == Role::Ffn        ? DiagramBox::Kind::Mlp
+                : sub.role == Role::Attn || sub.role == Role::Cross ? DiagramBox::Kind::Attention
+                                                                    : DiagramBox::Kind::Other;
+            DiagramBox b = box(core, k, true);
+            std::vector<const Module*> all = counterparts(core);
+            if (sub.cores.size() > 1) {
+                // fc1 and fc2 as one feed-forward box: the formulas added, a chip each.
+                QStringList parts;
+                Count each = 0;
+                b.chips.clear();
+                all.clear();
+                for (const Module* c : sub.cores) {
+                    const core::NodeFormula& f = m_c.formulas[static_cast<std::size_t>(c->index)];
+                    parts << (f.ok ? qs(f.each) : qs(core::groupDigits(value(*c).each)));
+                    each += value(*c).each;
+                    b.chips.push_back({ {}, c->index, chipText(*c) });
+                    for (const Module* n : counterparts(*c))
+                        all.push_back(n);
+                    drawn.push_back(relative(*c, block));
+                }
+                b.node = -1;
+                b.title
+                    = QStringLiteral("feed-forward: ") + qs(core.type) + QStringLiteral(" ×%1").arg(sub.cores.size());
+                b.formula
+                    = QStringLiteral("(%1) = %2").arg(parts.join(QStringLiteral(") + (")), qs(core::groupDigits(each)));
+                Count sum = 0;
+                for (const Module* n : all)
+                    sum += overall(*n);
+                b.fraction
+                    = m_c.evaluation.total ? static_cast<double>(sum) / static_cast<double>(m_c.evaluation.total) : 0;
+            } else {
+                drawn.push_back(relative(core, block));
+                Count sum = 0;
+                for (const Module* n : all)
+                    sum += overall(*n);
+                b.fraction
+                    = m_c.evaluation.total ? static_cast<double>(sum) / static_cast<double>(m_c.evaluation.total) : 0;
+            }
+            b.share = shareOver(all, counterparts(core));
+            // Say which attention it is unless the name does ("encoder_attn", "SelfAttention").
+            if (lower(core.name).find("att") == std::string::npos) {
+                if (sub.role == Role::Cross)
+                    b.title = QStringLiteral("cross-attention · ") + b.title;
+                else if (sub.role == Role::Attn)
+                    b.title = QStringLiteral("self-attention · ") + b.title;
+            }
+            // What the other runs hold beyond this one (T5's relative_attention_bias in layer 0).
+            const std::string coreRel = relative(core, block);
+            for (const Module* r : s.runs) {
+                if (r == block)
+                    continue;
+                for (const Module* n : design.nodes()) {
+                    if (!n->isLeaf() || !insideOf(n, r) || value(*n).count == 0)
+                        continue;
+                    const std::string rel = relative(*n, r);
+                    if (rel.rfind(coreRel, 0) != 0)
+                        continue;
+                    bool inBlock = false;
+                    for (const Module* m : design.nodes())
+                        inBlock = inBlock || (insideOf(m, block) && relative(*m, block) == rel);
+                    if (inBlock)
+                        continue;
+                    // T5: one relative position bias per stack, in layer 0, used by every layer.
+                    const core::NodeFormula& f = m_c.formulas[static_cast<std::size_t>(n->index)];
+                    b.chips.push_back({ {}, n->index,
+                        QStringLiteral("layer %1 only (all layers use it): %2  %3")
+                            .arg(label(*r), label(*n),
+                                (f.ok ? qs(f.each) + QStringLiteral(" = ") : QString())
+                                    + qs(core::groupDigits(value(*n).count))) });
+                }
+            }
+            const std::size_t at = place(std::move(b), innerX, innerW);
+            link(at);
+            if (sub.role == Role::Cross)
+                col.cross = at;
+            if (sub.role == Role::Other)
+                continue;
+            const std::size_t p = place(plusBox(), streamX - kResidual / 2, kResidual);
+            link(p);
+            const double lane = innerX + innerW + kLane / 2;
+            const QPointF c = d.boxes[p].rect.center();
+            d.arrows.push_back({ { QPointF(streamX, skipFrom), QPointF(lane, skipFrom), QPointF(lane, c.y()),
+                                     QPointF(c.x() + kResidual / 2, c.y()) },
+                false, QStringLiteral("residual") });
+            if (postNorm)
+                for (const Module* n : sub.norms)
+                    link(place(normBox(*n), innerX, innerW));
+        }
+        y += 4;
+        frame.rect = QRectF(x0, frameTop, kColumn, y - frameTop);
+        y += kGap;
+        d.frames.push_back(frame);
+        col.frameBottom = frame.rect.bottom();
+        last = prev;
+        for (const Module* m : post) {
+            const std::size_t i = place(
+                box(*m, isNorm(*m, kind(*m)) ? DiagramBox::Kind::Norm : DiagramBox::Kind::Other, true), innerX, innerW);
+            if (last)
+                down(*last, i);
+            last = i;
+        }
+        col.output = last;
+        return col;
+    };
+
+    Column encoder, decoder;
+    double bottom = stacksTop;
+    if (enc) {
+        encoder = layOutStack(*enc, columnX[0], false);
+        bottom = std::max(bottom, y);
+    }
+    if (dec) {
+        decoder = layOutStack(*dec, columnX[1], true);
+        bottom = std::max(bottom, y);
+    }
+    y = std::max(y, bottom);
+    // The shared embedding feeds both stacks' token embeddings (tied: drawn dashed, no addition).
+    for (const Column* c : { &encoder, &decoder })
+        if (c->firstEmbedding && !shared.empty()) {
+            const QRectF from = d.boxes[shared.front()].rect, to = d.boxes[*c->firstEmbedding].rect;
+            // Left of the stack's label, which is centred above the column.
+            const double x = to.left() + 60;
+            d.arrows.push_back({ { QPointF(x, from.bottom()), QPointF(x, to.top()) }, d.boxes[*c->firstEmbedding].tied,
+                QStringLiteral("shared") });
+        }
+    // The encoder's output: keys and values of every decoder layer's cross-attention.
+    if (encoder.output && decoder.cross) {
+        const QRectF from = d.boxes[*encoder.output].rect, to = d.boxes[*decoder.cross].rect;
+        const double channel = columnX[0] + kColumn + kBetween / 2;
+        const double outY = std::max(from.bottom(), encoder.frameBottom) + kGap / 2 + 2;
+        d.arrows.push_back(
+            { { QPointF(from.center().x(), from.bottom()), QPointF(from.center().x(), outY), QPointF(channel, outY),
+                  QPointF(channel, to.center().y()), QPointF(to.left(), to.center().y()) },
+                false, QStringLiteral("encoder output (K, V)") });
+        y = std::max(y, outY + kGap);
+    }
+    // Under the decoder: the head, then logits.
+    std::optional<std::size_t> last = decoder.output;
+    const double x1 = columnX[1];
+    if (!below.empty())
+        y = std::max(y, last ? d.boxes[*last].rect.bottom() + kGap : y);
+    for (const Module* m : below) {
+        const auto k = kind(*m) == Component::LmHead ? DiagramBox::Kind::Head : DiagramBox::Kind::Other;
+        const std::size_t i = place(box(*m, k, k != DiagramBox::Kind::Head), x1, kColumn);
+        if (last)
+            down(*last, i);
+        last = i;
+    }
+    if (last && d.boxes[*last].kind == DiagramBox::Kind::Head) {
+        d.labels.push_back({ QPointF(x1 + kColumn / 2, y), QStringLiteral("logits") });
+        d.arrows.push_back(
+            { { QPointF(x1 + kColumn / 2, d.boxes[*last].rect.bottom()), QPointF(x1 + kColumn / 2, y - 4) }, false,
+                {} });
+        y += 30;
+    }
+    // A tied head: a dashed line up the right-hand side to the weight it shares.
+    for (std::size_t i = 0; i < d.boxes.size(); ++i) {
+        const DiagramBox& b = d.boxes[i];
+        if (!b.tied || b.kind != DiagramBox::Kind::Head)
+            continue;
+        const int target = design.ties()[static_cast<std::size_t>(b.node)];
+        for (const DiagramBox& t : d.boxes)
+            if (t.node == target) {
+                const double lx = x1 + kColumn + 22;
+                d.arrows.push_back(
+                    { { QPointF(b.rect.right(), b.rect.center().y()), QPointF(lx, b.rect.center().y()),
+                          QPointF(lx, t.rect.center().y()), QPointF(t.rect.right(), t.rect.center().y()) },
+                        true, QStringLiteral("tied") });
+            }
+    }
+    d.size = QSizeF(x1 + kColumn + kMargin + 40, y + kMargin);
+}
+
 Diagram Builder::run()
 {
     Diagram d;
@@ -346,6 +841,10 @@ Diagram Builder::run()
     subtitleFont.setPixelSize(15);
     const bool twoLines = QFontMetricsF(subtitleFont).horizontalAdvance(d.subtitle) > x0 + kMainWidth - 2 * kMargin;
     const double top = kMargin + 78 + (twoLines ? 22 : 0);
+    if (encoderDecoder()) {
+        layOutEncoderDecoder(d, top);
+        return d;
+    }
 
     // What comes before the block and after it, outside the vision column: embeddings (a row), then
     // anything else in tree order; after it the final norm, the head, and the rest.
