@@ -3,6 +3,7 @@
 
 #include "breakdown.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,15 @@ namespace paramscope::core {
 /// Most points an explicit --step may give; more is a mistake in the range, not a chart.
 inline constexpr Count kMaxSweepPoints = 100'000;
 
+/// One x where the design evaluates: the exact counts there.
+struct SweepPoint {
+    Count x = 0;
+    Count total = 0;
+    Count nonEmbedding = 0;
+    Count active = 0;
+    Breakdown parts {}; ///< by Component; sums to total
+};
+
 /// What to sweep: one hyperparameter over a range, the others held (derived ones follow
 /// their definitions, as they do at any evaluation).
 struct SweepOptions {
@@ -20,15 +30,9 @@ struct SweepOptions {
     std::optional<Count> to; ///< empty: twice the design's value
     std::optional<Count> step; ///< empty: step through the valid values (multiples of H for E …)
     std::size_t maxPoints = 600; ///< a default step widens (by whole valid steps) to stay under this
-};
-
-/// One x where the design evaluates: the exact counts there.
-struct SweepPoint {
-    Count x = 0;
-    Count total = 0;
-    Count nonEmbedding = 0;
-    Count active = 0;
-    Breakdown parts {}; ///< by Component; sums to total
+    /// What a point holds, from the design evaluated at x: empty, its parameter counts; else
+    /// other figures (memory, sizingsweep.h) as total and parts. An Error skips x with its reason.
+    std::function<Result<SweepPoint>(const Design&, const Evaluation&)> measure;
 };
 
 /// An x that was not plotted, and why (the core's error, e.g. "E/H: 770 is not divisible by 12").

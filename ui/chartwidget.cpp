@@ -44,7 +44,17 @@ ChartWidget::ChartWidget(QWidget* parent)
             m_presetDesigns.push_back(std::move(*d));
     }
 
+    m_metricCombo = new QComboBox(this);
+    m_metricCombo->setObjectName(QStringLiteral("chartMetric"));
+    m_metricCombo->setToolTip(tr("What the curve shows: the parameter count, or memory in bytes at the Sizing "
+                                 "tab's formats, context and batch"));
+    m_metricCombo->addItem(tr("Parameters"), static_cast<int>(core::SizingMetric::Parameters));
+    m_metricCombo->addItem(tr("Weights memory"), static_cast<int>(core::SizingMetric::Weights));
+    m_metricCombo->addItem(tr("KV cache"), static_cast<int>(core::SizingMetric::KvCache));
+    m_metricCombo->addItem(tr("Weights + KV cache"), static_cast<int>(core::SizingMetric::Inference));
+    m_metricCombo->addItem(tr("Training states"), static_cast<int>(core::SizingMetric::Training));
     m_xCombo = new QComboBox(this);
+    m_xCombo->setObjectName(QStringLiteral("chartX"));
     m_xCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_xCombo->setToolTip(tr("The hyperparameter on the horizontal axis; the others are held, derived ones follow"));
     m_logY = new QCheckBox(tr("Log y"), this);
@@ -60,6 +70,10 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_export->setToolTip(tr("Save the chart as PNG, SVG or PDF"));
 
     auto* controls = new QHBoxLayout;
+    auto* metricLabel = new QLabel(tr("&y:"), this);
+    metricLabel->setBuddy(m_metricCombo);
+    controls->addWidget(metricLabel);
+    controls->addWidget(m_metricCombo);
     auto* xLabel = new QLabel(tr("&x:"), this);
     xLabel->setBuddy(m_xCombo);
     controls->addWidget(xLabel);
@@ -120,6 +134,8 @@ ChartWidget::ChartWidget(QWidget* parent)
             m_spec.x = x.toStdString();
         scheduleRebuild();
     });
+    connect(m_metricCombo, &QComboBox::currentIndexChanged, this,
+        [this] { setMetric(static_cast<core::SizingMetric>(m_metricCombo->currentData().toInt())); });
     for (QCheckBox* box : { m_logY, m_logX, m_breakdown, m_presets })
         connect(box, &QCheckBox::toggled, this, &ChartWidget::scheduleRebuild);
     connect(m_export, &QToolButton::clicked, this, &ChartWidget::exportWithDialog);
@@ -134,6 +150,37 @@ void ChartWidget::setDesign(const core::Design& design)
     m_spec.design = design;
     updateXChoices();
     scheduleRebuild();
+}
+
+void ChartWidget::setSizingOptions(const core::SizingOptions& options)
+{
+    const core::SizingMetric metric = m_spec.sizing.metric;
+    m_spec.sizing = options;
+    m_spec.sizing.metric = metric;
+    if (core::inBytes(metric))
+        scheduleRebuild();
+}
+
+void ChartWidget::setMetric(core::SizingMetric metric)
+{
+    if (metric == m_spec.sizing.metric)
+        return;
+    m_spec.sizing.metric = metric;
+    {
+        const QSignalBlocker blocker(m_metricCombo);
+        m_metricCombo->setCurrentIndex(std::max(0, m_metricCombo->findData(static_cast<int>(metric))));
+    }
+    updateXChoices();
+    scheduleRebuild();
+}
+
+bool ChartWidget::setX(const QString& x)
+{
+    const int index = m_xCombo->findData(x);
+    if (index < 0)
+        return false;
+    m_xCombo->setCurrentIndex(index);
+    return true;
 }
 
 void ChartWidget::scheduleRebuild()
@@ -164,9 +211,13 @@ void ChartWidget::showEvent(QShowEvent* event)
 
 void ChartWidget::updateXChoices()
 {
+    // The context is an axis only for memory: the parameter count does not depend on it.
+    const bool context = core::inBytes(m_spec.sizing.metric);
     QStringList names;
     for (const auto& s : m_spec.design.symbols)
         names << qs(s.name);
+    if (context)
+        names << qs(std::string(core::kContextAxis));
     QStringList shown;
     for (int i = 0; i < m_xCombo->count(); ++i)
         shown << m_xCombo->itemData(i).toString();
@@ -179,6 +230,8 @@ void ChartWidget::updateXChoices()
             = s.description.empty() ? qs(s.name) : QStringLiteral("%1 — %2").arg(qs(s.name), qs(s.description));
         m_xCombo->addItem(text, qs(s.name));
     }
+    if (context)
+        m_xCombo->addItem(tr("context — context length (tokens)"), qs(std::string(core::kContextAxis)));
     int index = m_xCombo->findData(qs(m_spec.x));
     if (index < 0)
         index = std::max(0, m_xCombo->findData(QStringLiteral("E")));
@@ -267,6 +320,7 @@ void ChartWidget::showTooltip(QPoint pos)
     }
     const core::Sweep& s = m_data->sweep;
     const int px = std::max(12, QFontInfo(font()).pixelSize());
+    const auto unit = [this] { return core::inBytes(m_data->metric) ? QStringLiteral(" bytes") : QString(); };
     const QString style = QStringLiteral("<div style='font-size:%1px'>").arg(px);
     // A marker under the mouse first.
     for (const Marker& m : m_data->markers) {
@@ -275,9 +329,9 @@ void ChartWidget::showTooltip(QPoint pos)
         if (QLineF(p, pos).length() <= px) {
             QToolTip::showText(m_plot->mapToGlobal(pos),
                 style
-                    + QStringLiteral("<b>%1</b><br>%2 = %3<br>total <b>%4</b> (%5)</div>")
-                          .arg(m.label.toHtmlEscaped(), qs(s.x), grouped(m.x), grouped(m.total),
-                              qs(core::compactCount(m.total))),
+                    + QStringLiteral("<b>%1</b><br>%2 = %3<br>total <b>%4</b>%5 (%6)</div>")
+                          .arg(m.label.toHtmlEscaped(), qs(s.x), grouped(m.x), grouped(m.total), unit(),
+                              chart::amount(*m_data, m.total)),
                 m_plot);
             return;
         }
@@ -293,8 +347,8 @@ void ChartWidget::showTooltip(QPoint pos)
         --it;
     const core::SweepPoint& p = *it;
     QString html = style
-        + QStringLiteral("<b>%1 = %2</b><br>total <b>%3</b> (%4)")
-              .arg(qs(s.x), grouped(p.x), grouped(p.total), qs(core::compactCount(p.total)));
+        + QStringLiteral("<b>%1 = %2</b><br>total <b>%3</b>%4 (%5)")
+              .arg(qs(s.x), grouped(p.x), grouped(p.total), unit(), chart::amount(*m_data, p.total));
     html += QStringLiteral("<table>");
     for (std::size_t c = 0; c < core::kComponentCount; ++c) {
         if (!s.present[c])
@@ -303,7 +357,7 @@ void ChartWidget::showTooltip(QPoint pos)
         html += QStringLiteral("<tr><td><span style='color:%1'>■</span> %2</td><td align=right>&nbsp;%3</td>"
                                "<td align=right>&nbsp;%4%</td></tr>")
                     .arg(componentColor(static_cast<core::Component>(c)).name(),
-                        qs(std::string(core::componentLabel(static_cast<core::Component>(c)))), grouped(p.parts[c]),
+                        chart::partLabel(*m_data, c).toHtmlEscaped(), grouped(p.parts[c]),
                         QString::number(share, 'f', 1));
     }
     html += QStringLiteral("</table></div>");

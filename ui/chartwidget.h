@@ -36,6 +36,15 @@ public:
     /// Call after every change, including each slider step: rebuilds are throttled (at most one
     /// per 30 ms while shown) and skipped while hidden.
     void setDesign(const core::Design& design);
+    /// The formats, context and batch memory is plotted at (the Sizing panel's); the metric
+    /// itself is chosen on the chart.
+    void setSizingOptions(const core::SizingOptions& options);
+    /// What is plotted: parameters or a memory figure (also the chart's own selector).
+    void setMetric(core::SizingMetric metric);
+    core::SizingMetric metric() const { return m_spec.sizing.metric; }
+    /// The x axis: a hyperparameter's symbol, or "context" when plotting memory.
+    bool setX(const QString& x);
+    QString x() const { return QString::fromStdString(m_spec.x); }
 
     /// Runs a pending rebuild now, shown or not (screenshots, tests): no waiting on the throttle.
     void flush();
@@ -79,6 +88,7 @@ private:
     std::vector<core::Design> m_presetDesigns;
     QCustomPlot* m_plot = nullptr;
     QComboBox* m_xCombo = nullptr;
+    QComboBox* m_metricCombo = nullptr;
     QCheckBox* m_logY = nullptr;
     QCheckBox* m_logX = nullptr;
     QCheckBox* m_breakdown = nullptr;
