@@ -364,6 +364,8 @@ void SizingPanel::setContext(Count tokens, bool byUser)
         return;
     m_contextSet = m_contextSet || byUser;
     m_options.context = tokens;
+    if (byUser)
+        m_lastControl = QStringLiteral("context");
     setRefusal(QStringLiteral("context"), {});
     syncSliders();
     refresh();
@@ -375,6 +377,7 @@ void SizingPanel::setBatch(Count batch)
     if (m_options.batch == batch)
         return;
     m_options.batch = batch;
+    m_lastControl = QStringLiteral("batch");
     setRefusal(QStringLiteral("batch"), {});
     syncSliders();
     refresh();
@@ -468,6 +471,9 @@ void SizingPanel::recompute()
     if (!memory || !flops) {
         const core::Error& error = memory ? flops.error() : memory.error();
         m_errorControl = controlOf(error.where);
+        // The cache overflows by the context times the batch: named under the one just changed.
+        if (m_errorControl == QStringLiteral("context") && m_lastControl == QStringLiteral("batch"))
+            m_errorControl = m_lastControl;
         m_error = m_errorControl == QStringLiteral("design")
             ? tr("%1 — showing the last valid figures.").arg(qs(error.text()))
             : tr("%1 — showing the last valid figures.").arg(qs(error.message));

@@ -119,6 +119,7 @@ private:
     std::optional<core::FlopsReport> m_flops;
     QString m_error; ///< the figures' own error (an overflow), or the design's
     QString m_errorControl; ///< the control the error belongs to; empty: the panel's line
+    QString m_lastControl; ///< the control changed last: the KV cache overflows by context or batch
     bool m_greyed = false;
     bool m_stale = true;
 
