@@ -16,8 +16,10 @@
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QTimer>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 namespace paramscope::ui {
@@ -116,19 +118,16 @@ SizingPanel::SizingPanel(Document* document, QWidget* parent)
     m_status->hide();
     outer->addWidget(m_status);
     m_figuresWidget = new QWidget(content);
-    m_columns = new QBoxLayout(QBoxLayout::LeftToRight, m_figuresWidget);
-    m_columns->setContentsMargins(0, 0, 0, 0);
-    m_columns->setSpacing(24);
     outer->addWidget(m_figuresWidget);
     outer->addStretch(1);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(content);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
+    layout->addWidget(m_scroll);
 
     updateFonts();
     updateErrors();
@@ -220,23 +219,20 @@ QWidget* SizingPanel::buildControls()
     addControl(grid, 4, QStringLiteral("context"), tr("C&ontext"), context);
     addControl(grid, 6, QStringLiteral("batch"), tr("&Batch"), batch);
     grid->setColumnMinimumWidth(2, 24);
+    m_controlsGrid = grid;
     auto right = [&](int row, const QString& key, const QString& label, QWidget* input) {
         auto* l = new QLabel(label, w);
         l->setBuddy(input);
-        grid->addWidget(l, row, 3);
-        grid->addWidget(input, row, 4, qobject_cast<QComboBox*>(input) ? Qt::AlignLeft : Qt::Alignment());
         auto* error = new QLabel(w);
         error->setWordWrap(true);
         error->hide();
-        grid->addWidget(error, row + 1, 4);
         m_controls[key] = { input, error, {} };
+        m_rightControls.push_back({ l, input, error, row });
     };
     right(0, QStringLiteral("device"), tr("&Device"), m_device);
     right(2, QStringLiteral("devices"), tr("&Training"), training);
     right(4, QStringLiteral("tokens"), tr("T&okens"), tokens);
-    // The sliders take what the right-hand controls leave, up to a point; the rest stays free.
-    grid->setColumnStretch(1, 2);
-    grid->setColumnStretch(5, 1);
+    placeControls(false);
 
     connect(m_dtype->lineEdit(), &QLineEdit::editingFinished, this, [this] { applyDtype(m_dtype, false); });
     connect(m_dtype, &QComboBox::activated, this, [this] { applyDtype(m_dtype, false); });
@@ -299,6 +295,29 @@ void SizingPanel::addControl(
     error->hide();
     grid->addWidget(error, row + 1, 1);
     m_controls[key] = { input, error, {} };
+}
+
+void SizingPanel::placeControls(bool stacked)
+{
+    // Formats and sizes on the left, devices and training beside them; stacked under them when
+    // the panel is narrow (zoomed for a projector).
+    m_controlsStacked = stacked;
+    QGridLayout* grid = m_controlsGrid;
+    for (const RightControl& c : m_rightControls)
+        for (QWidget* w : { static_cast<QWidget*>(c.label), c.input, static_cast<QWidget*>(c.error) })
+            grid->removeWidget(w);
+    for (const RightControl& c : m_rightControls) {
+        const int row = stacked ? 8 + c.row : c.row;
+        const int column = stacked ? 0 : 3;
+        grid->addWidget(c.label, row, column);
+        grid->addWidget(c.input, row, column + 1, qobject_cast<QComboBox*>(c.input) ? Qt::AlignLeft : Qt::Alignment());
+        grid->addWidget(c.error, row + 1, column + 1);
+    }
+    // The sliders take what the right-hand controls leave, up to a point; the rest stays free.
+    grid->setColumnMinimumWidth(2, stacked ? 0 : 24);
+    grid->setColumnStretch(1, 2);
+    grid->setColumnStretch(4, 0);
+    grid->setColumnStretch(5, stacked ? 0 : 1);
 }
 
 core::SizingOptions SizingPanel::chartOptions() const
@@ -484,12 +503,15 @@ void SizingPanel::recompute()
     m_flops = std::move(*flops);
     m_error.clear();
     m_errorControl.clear();
-    showSections(sizingSections(*m_memory, *m_flops));
+    const bool rebuilt = showSections(sizingSections(*m_memory, *m_flops));
+    if (rebuilt)
+        updateDirection(); // the new rows' widths are known once they hold their texts
     updateErrors();
 }
 
-void SizingPanel::showSections(const std::vector<SizingSection>& sections)
+bool SizingPanel::showSections(const std::vector<SizingSection>& sections)
 {
+    bool rebuilt = false;
     std::vector<QString> keys;
     for (const SizingSection& s : sections) {
         keys.push_back(QStringLiteral("#") + s.key);
@@ -499,6 +521,7 @@ void SizingPanel::showSections(const std::vector<SizingSection>& sections)
     if (keys != m_layoutKeys) {
         m_layoutKeys = keys;
         rebuildFigures(sections);
+        rebuilt = true;
     }
     // The same rows as last time: only their texts change (QLabel skips an unchanged text).
     std::size_t title = 0, convention = 0;
@@ -514,87 +537,132 @@ void SizingPanel::showSections(const std::vector<SizingSection>& sections)
             c.unit->setText(r.unit);
             c.human->setText(r.human);
             c.note->setText(r.note);
+            c.note->setHidden(r.note.isEmpty() || r.exact.isEmpty()); // an empty row takes no room
         }
     }
+    return rebuilt;
 }
 
 void SizingPanel::rebuildFigures(const std::vector<SizingSection>& sections)
 {
-    while (QLayoutItem* item = m_columns->takeAt(0)) {
-        if (QWidget* w = item->widget())
-            w->deleteLater();
-        delete item;
-    }
+    // Two blocks of figures, each a grid (its numbers line up); built anew only when the rows change.
+    delete m_figuresWidget->layout();
+    for (QWidget* w : m_figuresWidget->findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+        w->deleteLater();
+    m_placements.clear();
     m_cells.clear();
     m_sectionTitles.clear();
     m_conventions.clear();
-    // Weights and KV cache in the first column; training, compute and fits in the second.
-    QWidget* columns[2] = { new QWidget(m_figuresWidget), new QWidget(m_figuresWidget) };
-    QGridLayout* grids[2] = { new QGridLayout(columns[0]), new QGridLayout(columns[1]) };
-    int rows[2] = { 0, 0 };
-    for (QGridLayout* g : grids) {
-        g->setContentsMargins(0, 0, 0, 0);
-        g->setHorizontalSpacing(10);
-        g->setVerticalSpacing(1);
-        g->setColumnStretch(4, 1);
+    m_blocks = new QBoxLayout(QBoxLayout::TopToBottom, m_figuresWidget);
+    m_blocks->setContentsMargins(0, 0, 0, 0);
+    for (int i = 0; i < 2; ++i) {
+        auto* block = new QWidget(m_figuresWidget);
+        m_grids[i] = new QGridLayout(block);
+        m_grids[i]->setContentsMargins(0, 0, 0, 0);
+        m_grids[i]->setHorizontalSpacing(10);
+        m_grids[i]->setVerticalSpacing(1);
+        m_grids[i]->setColumnStretch(4, 1);
+        m_blocks->addWidget(block, 1, Qt::AlignTop);
     }
+    m_twoColumns = false;
+    int rows[2] = { 0, 0 };
+    auto label = [this](int block, const QString& role) {
+        auto* l = new QLabel(m_grids[block]->parentWidget());
+        if (!role.isEmpty())
+            l->setProperty("sizingRole", role);
+        return l;
+    };
     for (const SizingSection& s : sections) {
-        const int column = s.key == QStringLiteral("weights") || s.key == QStringLiteral("kv") ? 0 : 1;
-        QGridLayout* g = grids[column];
-        QWidget* parent = columns[column];
-        int& row = rows[column];
+        // Weights and the KV cache in the first block; training, compute and fits in the second.
+        const int block = s.key == QStringLiteral("weights") || s.key == QStringLiteral("kv") ? 0 : 1;
+        int& row = rows[block];
         if (row > 0)
-            g->setRowMinimumHeight(row++, fontMetrics().height() / 2);
-        auto* title = new QLabel(parent);
-        title->setProperty("sizingRole", QStringLiteral("title"));
-        g->addWidget(title, row++, 0, 1, 5);
+            m_placements.push_back({ nullptr, block, row++, 0, 5 }); // a gap between sections
+        QLabel* title = label(block, QStringLiteral("title"));
+        m_placements.push_back({ title, block, row++, 0, 5 });
         m_sectionTitles.push_back(title);
         for (const SizingRow& r : s.rows) {
             Cells c;
-            c.label = new QLabel(parent);
-            c.exact = new QLabel(parent);
-            c.unit = new QLabel(parent);
-            c.human = new QLabel(parent);
-            c.note = new QLabel(parent);
+            c.label = label(block, r.headline ? QStringLiteral("headline") : QString());
+            c.exact = label(block, r.headline ? QStringLiteral("headline") : QString());
+            c.unit = label(block, {});
+            c.human = label(block, {});
+            c.note = label(block, QStringLiteral("note"));
             c.exact->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
             c.human->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
             c.exact->setTextInteractionFlags(Qt::TextSelectableByMouse);
             c.exact->setObjectName(QStringLiteral("figure:") + r.key);
-            c.note->setProperty("sizingRole", QStringLiteral("note"));
-            if (r.headline) {
-                for (QLabel* l : { c.label, c.exact })
-                    l->setProperty("sizingRole", QStringLiteral("headline"));
-            }
             if (r.exact.isEmpty()) { // a detail line: across the row
-                g->addWidget(c.label, row++, 0, 1, 5);
-                c.note->hide();
-                c.exact->hide();
-                c.unit->hide();
-                c.human->hide();
+                for (QLabel* l : { c.exact, c.unit, c.human, c.note })
+                    l->hide();
                 c.label->setProperty("sizingRole", QStringLiteral("note"));
                 c.label->setWordWrap(true);
+                m_placements.push_back({ c.label, block, row++, 0, 5 });
             } else {
-                g->addWidget(c.label, row, 0);
-                g->addWidget(c.exact, row, 1);
-                g->addWidget(c.unit, row, 2);
-                g->addWidget(c.human, row, 3);
-                g->addWidget(c.note, row++, 4);
+                int column = 0;
+                for (QLabel* l : { c.label, c.exact, c.unit, c.human, c.note })
+                    m_placements.push_back({ l, block, row, column++, 1 });
+                ++row;
             }
             m_cells[r.key] = c;
         }
-        auto* convention = new QLabel(parent);
+        QLabel* convention = label(block, QStringLiteral("note"));
         convention->setWordWrap(true);
-        convention->setProperty("sizingRole", QStringLiteral("note"));
         convention->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        g->addWidget(convention, row++, 0, 1, 5);
+        m_placements.push_back({ convention, block, row++, 0, 5 });
         m_conventions.emplace_back(s.key, convention);
     }
-    for (int i = 0; i < 2; ++i) {
-        grids[i]->setRowStretch(rows[i], 1);
-        m_columns->addWidget(columns[i], 1, Qt::AlignTop);
+    for (const Placement& p : m_placements) {
+        if (p.widget)
+            m_grids[p.block]->addWidget(p.widget, p.row, p.column, 1, p.span);
+        else
+            m_grids[p.block]->setRowMinimumHeight(p.row, fontMetrics().height() / 2);
     }
+    m_placedOnce = false;
     updateFonts();
     updateGrey();
+}
+
+void SizingPanel::placeFigures(bool twoColumns, int compact)
+{
+    // Narrower: each note goes under its figure (1), and then its GiB · GB too (2).
+    if (compact != m_compact || m_placedOnce == false) {
+        m_compact = compact;
+        m_placedOnce = true;
+        std::array<int, 2> extra {};
+        for (const Placement& p : m_placements) {
+            if (!p.widget)
+                continue;
+            m_grids[p.block]->removeWidget(p.widget);
+            const bool note = p.column == 4 && p.span == 1;
+            const bool human = p.column == 3 && p.span == 1;
+            if (p.column == 0 && p.span == 1)
+                static_cast<QLabel*>(p.widget)->setWordWrap(compact > 0);
+            if ((compact == 1 && note) || (compact == 2 && (note || human))) {
+                // The second line of a figure: its note, and its GiB · GB under the number.
+                if (note)
+                    m_grids[p.block]->addWidget(p.widget, p.row + extra[p.block] + 1, 0, 1, compact == 2 ? 1 : 4);
+                else
+                    m_grids[p.block]->addWidget(p.widget, p.row + extra[p.block] + 1, 1, 1, 2);
+                if (note)
+                    ++extra[p.block];
+            } else {
+                m_grids[p.block]->addWidget(p.widget, p.row + extra[p.block], p.column, 1, p.span);
+            }
+        }
+        for (QGridLayout* g : m_grids)
+            g->setColumnStretch(4, compact ? 0 : 1);
+    }
+    // Side by side, or one under the other with the same column widths, so that every number of
+    // the panel lines up with those above it.
+    m_twoColumns = twoColumns;
+    m_blocks->setDirection(twoColumns ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+    m_blocks->setSpacing(twoColumns ? 2 * fontMetrics().height() : fontMetrics().height() / 2);
+    const auto widths = columnWidths();
+    for (QGridLayout* g : m_grids)
+        for (int c = 0; c < 4; ++c)
+            g->setColumnMinimumWidth(
+                c, twoColumns || compact == 2 || (compact == 1 && c == 0) ? 0 : std::max(widths[0][c], widths[1][c]));
 }
 
 void SizingPanel::updateErrors()
@@ -667,8 +735,14 @@ void SizingPanel::updateFonts()
 void SizingPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange)
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::ApplicationFontChange) {
         updateFonts();
+        m_controlsWideWidth = 0;
+        if (m_controlsStacked)
+            placeControls(false); // measured side by side again, then stacked if need be
+        // The labels' new sizes are known once the font has reached them (it is posted).
+        QTimer::singleShot(0, this, &SizingPanel::updateDirection);
+    }
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
         updateErrors();
         updateGrey();
@@ -678,14 +752,48 @@ void SizingPanel::changeEvent(QEvent* event)
 void SizingPanel::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    // Two columns of figures when they fit side by side, else one under the other (zoomed).
-    int need = 0;
-    for (int i = 0; i < m_columns->count(); ++i)
-        if (QWidget* w = m_columns->itemAt(i)->widget())
-            need += w->sizeHint().width() + m_columns->spacing();
-    const auto direction = width() >= need + 40 ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
-    if (m_columns->direction() != direction)
-        m_columns->setDirection(direction);
+    updateDirection();
+}
+
+std::array<std::array<int, 5>, 2> SizingPanel::columnWidths() const
+{
+    std::array<std::array<int, 5>, 2> widths {};
+    for (const Placement& p : m_placements)
+        if (p.widget && p.span == 1 && !p.widget->isHidden()) {
+            // The text's own width: a wrapping label's size hint is a guess at a pleasing shape.
+            const auto* l = static_cast<const QLabel*>(p.widget);
+            const int w = l->fontMetrics().horizontalAdvance(l->text()) + 2 * l->margin() + 2 * l->frameWidth() + 2;
+            widths[p.block][p.column] = std::max(widths[p.block][p.column], w);
+        }
+    return widths;
+}
+
+void SizingPanel::updateDirection()
+{
+    // Two blocks of figures side by side when both fit whole, else one under the other (narrow or
+    // zoomed): never a horizontal scroll bar that hides half of every row.
+    if (!m_blocks)
+        return;
+    const auto widths = columnWidths();
+    int one = 0, notes = 0;
+    for (int c = 0; c < 4; ++c)
+        one += std::max(widths[0][c], widths[1][c]) + 10;
+    notes = std::max(widths[0][4], widths[1][4]);
+    int two = 2 * fontMetrics().height();
+    for (const auto& block : widths)
+        for (int w : block)
+            two += w + 10;
+    // The room the scroll area shows (the figures' own width grows with them: it cannot say).
+    const QMargins margins = m_scroll->widget()->layout()->contentsMargins();
+    const int room = m_scroll->viewport()->width() - margins.left() - margins.right();
+    // Narrower, the figures' names may wrap: they keep room for a dozen lines' height of text.
+    const int label = std::max(widths[0][0], widths[1][0]);
+    const int wrapped = one - label + std::min(label, 12 * fontMetrics().height());
+    placeFigures(two <= room, one + notes <= room ? 0 : wrapped <= room ? 1 : 2);
+    if (m_controlsWideWidth == 0 && !m_controlsStacked)
+        m_controlsWideWidth = m_controlsWidget->sizeHint().width();
+    if ((m_controlsWideWidth > room) != m_controlsStacked)
+        placeControls(m_controlsWideWidth > room);
 }
 
 } // namespace paramscope::ui

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include <array>
 #include <map>
 #include <optional>
 
@@ -14,6 +15,7 @@ class QCheckBox;
 class QComboBox;
 class QGridLayout;
 class QLabel;
+class QScrollArea;
 class QSlider;
 
 namespace paramscope::ui {
@@ -98,7 +100,8 @@ private:
     void addControl(
         QGridLayout* grid, int row, const QString& key, const QString& label, QWidget* input, QWidget* extra = nullptr);
     void recompute();
-    void showSections(const std::vector<SizingSection>& sections);
+    /// Shows @p sections; true when the rows changed and the grid was built anew.
+    bool showSections(const std::vector<SizingSection>& sections);
     void rebuildFigures(const std::vector<SizingSection>& sections);
     void setRefusal(const QString& control, const QString& reason);
     void updateErrors();
@@ -110,6 +113,7 @@ private:
     void setContext(core::Count tokens, bool byUser);
     void setBatch(core::Count batch);
     void syncSliders();
+    void updateDirection();
 
     Document* m_document;
     core::MemoryOptions m_options; ///< as the controls say, once valid
@@ -136,12 +140,40 @@ private:
     Int64SpinBox* m_tokensSpin = nullptr;
     std::map<QString, Control> m_controls;
 
-    QBoxLayout* m_columns = nullptr; ///< controls beside the figures, or above them when narrow
+    /// Where a figure's widget goes in block coordinates (placeFigures() maps them to the grid).
+    struct Placement {
+        QWidget* widget = nullptr; ///< nullptr: a gap between sections
+        int block = 0; ///< 0: weights and KV cache; 1: training, compute, fits
+        int row = 0;
+        int column = 0;
+        int span = 1;
+    };
+    void placeFigures(bool twoColumns, int compact);
+    void placeControls(bool stacked);
+    struct RightControl {
+        QLabel* label = nullptr;
+        QWidget* input = nullptr;
+        QLabel* error = nullptr;
+        int row = 0;
+    };
+
+    QScrollArea* m_scroll = nullptr;
     QWidget* m_controlsWidget = nullptr;
     QLabel* m_title = nullptr;
     QLabel* m_status = nullptr;
     QWidget* m_figuresWidget = nullptr;
-    QGridLayout* m_figures = nullptr;
+    std::array<std::array<int, 5>, 2> columnWidths() const;
+
+    std::vector<Placement> m_placements;
+    QBoxLayout* m_blocks = nullptr; ///< the two blocks of figures, side by side or one under the other
+    std::array<QGridLayout*, 2> m_grids {};
+    int m_compact = 0; ///< 1: notes under their figures, 2: their GiB · GB too (narrow)
+    bool m_placedOnce = false;
+    QGridLayout* m_controlsGrid = nullptr;
+    std::vector<RightControl> m_rightControls;
+    bool m_controlsStacked = false;
+    int m_controlsWideWidth = 0; ///< the controls' width side by side, at the current font
+    bool m_twoColumns = false;
     std::vector<QString> m_layoutKeys; ///< rows the grid was built for
     std::map<QString, Cells> m_cells;
     std::vector<QLabel*> m_sectionTitles;
