@@ -87,6 +87,18 @@ QComboBox* dtypeCombo(QWidget* parent)
     return box;
 }
 
+/// What a label's shortcut focuses in @p input: itself, or the first box of a row of controls.
+QWidget* buddyOf(QWidget* input)
+{
+    if (input->focusPolicy() != Qt::NoFocus)
+        return input;
+    if (auto* box = input->findChild<QComboBox*>())
+        return box;
+    if (auto* spin = input->findChild<Int64SpinBox*>())
+        return spin;
+    return input;
+}
+
 /// The control an error of the core's reports belongs to ("--context" → "context").
 QString controlOf(const std::string& where)
 {
@@ -141,7 +153,7 @@ QWidget* SizingPanel::buildControls()
     auto* w = new QWidget;
     auto* grid = new QGridLayout(w);
     grid->setContentsMargins(0, 0, 0, 0);
-    grid->setHorizontalSpacing(8);
+    grid->setHorizontalSpacing(12);
     grid->setVerticalSpacing(2);
 
     m_dtype = dtypeCombo(w);
@@ -222,7 +234,7 @@ QWidget* SizingPanel::buildControls()
     m_controlsGrid = grid;
     auto right = [&](int row, const QString& key, const QString& label, QWidget* input) {
         auto* l = new QLabel(label, w);
-        l->setBuddy(input);
+        l->setBuddy(buddyOf(input));
         auto* error = new QLabel(w);
         error->setWordWrap(true);
         error->hide();
@@ -285,7 +297,7 @@ void SizingPanel::addControl(
     QGridLayout* grid, int row, const QString& key, const QString& label, QWidget* input, QWidget* extra)
 {
     auto* l = new QLabel(label, grid->parentWidget());
-    l->setBuddy(input);
+    l->setBuddy(buddyOf(input));
     grid->addWidget(l, row, 0);
     grid->addWidget(input, row, 1, qobject_cast<QComboBox*>(input) ? Qt::AlignLeft : Qt::Alignment());
     if (extra)
