@@ -104,6 +104,7 @@ private slots:
     void invalidDesignKeepsFigures();
     void followsZoom();
     void memoryChartSequence();
+    void screenshotChartLaidOutAtItsSize();
 
 private:
     QFont m_font;
@@ -410,6 +411,23 @@ void TestSizingPanel::memoryChartSequence()
     QVERIFY(svg.open(QIODevice::ReadOnly));
     QVERIFY(svg.readAll().contains("context"));
     svg.remove();
+}
+
+void TestSizingPanel::screenshotChartLaidOutAtItsSize()
+{
+    // A screenshot of the chart (as the README's are made): the layout it was drawn with is that
+    // of the plot as shown. It was not: the rebuild's status line changed the plot's height after
+    // the layout, and the x axis title fell onto the legend.
+    MainWindow w;
+    QVERIFY(w.openSource(QStringLiteral("llama-3-8b"), nullptr, false));
+    w.showChart(true);
+    const QString file = QDir::temp().filePath(QStringLiteral("tst_sizingpanel-shot.png"));
+    QVERIFY(w.saveScreenshot(file, QSize(1920, 1080)));
+    QFile::remove(file);
+    auto* chart = w.findChild<ui::ChartWidget*>();
+    auto* plot = chart->findChild<QCustomPlot*>();
+    QVERIFY(chart && plot);
+    QCOMPARE(chart->layout().size, plot->size());
 }
 
 QTEST_MAIN(TestSizingPanel)

@@ -92,6 +92,9 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_plot->setMouseTracking(true);
     // Replotted on every slider step: the faster polyline path (no visible difference at these widths).
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
+    // The plot itself can change size while the widget does not (the status line or the details
+    // button shown after a rebuild): its layout is in pixels, so it follows (see eventFilter).
+    m_plot->installEventFilter(this);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -303,6 +306,13 @@ void ChartWidget::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     scheduleRebuild(); // marker labels are placed in pixels
+}
+
+bool ChartWidget::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_plot && event->type() == QEvent::Resize)
+        scheduleRebuild();
+    return QWidget::eventFilter(watched, event);
 }
 
 void ChartWidget::changeEvent(QEvent* event)
