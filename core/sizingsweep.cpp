@@ -175,10 +175,10 @@ Result<SweepPoint> sizingPoint(
 Result<Sweep> sizingSweep(const Design& design, const SweepOptions& sweepOptions, const SizingOptions& o)
 {
     if (sweepOptions.x != kContextAxis) {
-        SweepOptions options = sweepOptions;
+        SweepMeasure measure;
         if (o.metric != SizingMetric::Parameters)
-            options.measure = [&o](const Design& d, const Evaluation& e) { return sizingPoint(d, e, o); };
-        auto s = sweep(design, options);
+            measure = [&o](const Design& d, const Evaluation& e) { return sizingPoint(d, e, o); };
+        auto s = sweep(design, sweepOptions, measure);
         if (s && o.metric != SizingMetric::Parameters)
             setFormulas(*s, o);
         return s;

@@ -79,7 +79,7 @@ Result<SweepPoint> pointOf(const Design& d, const std::vector<Component>& kinds,
 
 } // namespace
 
-Result<Sweep> sweep(const Design& design, const SweepOptions& options)
+Result<Sweep> sweep(const Design& design, const SweepOptions& options, const SweepMeasure& measure)
 {
     Design d = design;
     if (!d.isCompiled()) {
@@ -224,7 +224,7 @@ Result<Sweep> sweep(const Design& design, const SweepOptions& options)
             s.skipped.push_back({ x, st.error().text() });
         } else {
             const Evaluation& e = probe.evaluation();
-            auto point = options.measure ? options.measure(d, e) : pointOf(d, kinds, e);
+            auto point = measure ? measure(d, e) : pointOf(d, kinds, e);
             if (!point) {
                 s.skipped.push_back({ x, point.error().text() });
             } else {

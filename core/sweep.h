@@ -30,10 +30,11 @@ struct SweepOptions {
     std::optional<Count> to; ///< empty: twice the design's value
     std::optional<Count> step; ///< empty: step through the valid values (multiples of H for E …)
     std::size_t maxPoints = 600; ///< a default step widens (by whole valid steps) to stay under this
-    /// What a point holds, from the design evaluated at x: empty, its parameter counts; else
-    /// other figures (memory, sizingsweep.h) as total and parts. An Error skips x with its reason.
-    std::function<Result<SweepPoint>(const Design&, const Evaluation&)> measure;
 };
+
+/// What a point holds, from the design evaluated at x: other figures than its parameter counts
+/// (memory, sizingsweep.h) as total and parts (x is set by the sweep). An Error skips x with its reason.
+using SweepMeasure = std::function<Result<SweepPoint>(const Design&, const Evaluation&)>;
 
 /// An x that was not plotted, and why (the core's error, e.g. "E/H: 770 is not divisible by 12").
 struct SkippedX {
@@ -61,7 +62,9 @@ struct Sweep {
 /// Sweeps @p design. Errors: unknown symbol, an empty or reversed range, a step below 1, an
 /// explicit step giving more than kMaxSweepPoints points (a default step widens instead).
 /// x values where the design does not evaluate are listed in Sweep::skipped, never given a number.
-Result<Sweep> sweep(const Design& design, const SweepOptions& options);
+/// @p measure, when given, maps each evaluated point to its figures instead of its counts; the x
+/// values (range, valid steps, skipped ones) are the same.
+Result<Sweep> sweep(const Design& design, const SweepOptions& options, const SweepMeasure& measure = {});
 
 /// "x,total,non_embedding,embeddings,attention,…" with exact integers, one row per point;
 /// skipped x are left out (json lists them).
