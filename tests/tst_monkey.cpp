@@ -517,10 +517,13 @@ private:
             return QString();
         }
         const auto expected = core::memoryReport(doc->design(), doc->evaluation(), panel->options());
-        if (!expected) {
+        // The panel shows one consistent set: memory and compute, or the last valid of both.
+        const auto flops
+            = core::flopsReport(doc->design(), doc->evaluation(), panel->options().context, panel->tokens());
+        if (!expected || !flops) {
             if (!anyMessage || !panel->figuresGreyed())
                 return QStringLiteral("FAIL: sizing fails (%1) with no message, or not greyed")
-                    .arg(QString::fromStdString(expected.error().text()));
+                    .arg(QString::fromStdString((expected ? flops.error() : expected.error()).text()));
             if (panel->memory()
                 && shownNumber(panel->figureText(QStringLiteral("weights"))) != panel->memory()->weights.bytes)
                 return QStringLiteral("FAIL: the Sizing panel's weights are not its last valid ones");
@@ -538,8 +541,7 @@ private:
                     .arg(QLatin1String(key), shown)
                     .arg(value);
         }
-        const auto flops = core::flopsReport(doc->design(), doc->evaluation(), panel->options().context, 0);
-        if (!flops || shownNumber(panel->figureText(QStringLiteral("flops.forward"))) != flops->flops.forwardPerToken)
+        if (shownNumber(panel->figureText(QStringLiteral("flops.forward"))) != flops->flops.forwardPerToken)
             return QStringLiteral("FAIL: Sizing forward FLOPs show '%1'")
                 .arg(panel->figureText(QStringLiteral("flops.forward")));
         return QString();

@@ -15,6 +15,7 @@
 #include "windowinput.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -105,6 +106,7 @@ private slots:
     void followsZoom();
     void memoryChartSequence();
     void screenshotChartLaidOutAtItsSize();
+    void chartControlsFitTheScreenZoomed();
 
 private:
     QFont m_font;
@@ -428,6 +430,38 @@ void TestSizingPanel::screenshotChartLaidOutAtItsSize()
     auto* plot = chart->findChild<QCustomPlot*>();
     QVERIFY(chart && plot);
     QCOMPARE(chart->layout().size, plot->size());
+}
+
+void TestSizingPanel::chartControlsFitTheScreenZoomed()
+{
+    // At 300 % the chart's controls (metric, x axis, check boxes, export) must not set the
+    // window's width: the left column may take half a 1920-pixel screen, so the chart must fit in
+    // the rest. The monkey found a window 1,977 pixels wide once the metric selector was added:
+    // the row now wraps in two, and its minimum no longer adds up every control's text.
+    MainWindow w;
+    QVERIFY(w.openSource(QStringLiteral("llama-3-8b"), nullptr, false));
+    w.resize(1280, 800);
+    w.show();
+    w.showChart(true);
+    auto* chart = w.findChild<ui::ChartWidget*>();
+    QVERIFY(chart);
+    w.setZoom(3.0);
+    QApplication::processEvents();
+    for (core::SizingMetric m : { core::SizingMetric::Parameters, core::SizingMetric::Inference }) {
+        chart->setMetric(m);
+        for (const QString& x : { QStringLiteral("K"), QStringLiteral("context"), QStringLiteral("E") }) {
+            chart->setX(x);
+            settleChart(w);
+            QVERIFY2(chart->minimumSizeHint().width() <= 1920 / 2 - 100,
+                qPrintable(QStringLiteral("%1 wide with x = %2").arg(chart->minimumSizeHint().width()).arg(x)));
+            // Whatever the row does, its texts are whole where the window has room for them.
+            w.resize(1920, 1000);
+            QApplication::processEvents();
+            for (auto* box : chart->findChildren<QCheckBox*>())
+                QVERIFY2(box->width() >= box->sizeHint().width(), qPrintable(QStringLiteral("%1: %2 < %3 in a chart %4 wide").arg(box->text()).arg(box->width()).arg(box->sizeHint().width()).arg(chart->width())));
+        }
+    }
+    w.setZoom(1.0);
 }
 
 QTEST_MAIN(TestSizingPanel)

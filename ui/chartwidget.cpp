@@ -69,21 +69,19 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_export->setText(tr("Export…"));
     m_export->setToolTip(tr("Save the chart as PNG, SVG or PDF"));
 
-    auto* controls = new QHBoxLayout;
+    // The selectors, then the switches and Export: one row, or two when the row does not fit
+    // (zoomed): see placeControls().
+    m_controls = new QVBoxLayout;
+    m_controls->setSpacing(2);
+    m_controlRows = { new QHBoxLayout, new QHBoxLayout };
+    for (QHBoxLayout* row : m_controlRows)
+        m_controls->addLayout(row);
     auto* metricLabel = new QLabel(tr("&y:"), this);
     metricLabel->setBuddy(m_metricCombo);
-    controls->addWidget(metricLabel);
-    controls->addWidget(m_metricCombo);
     auto* xLabel = new QLabel(tr("&x:"), this);
     xLabel->setBuddy(m_xCombo);
-    controls->addWidget(xLabel);
-    controls->addWidget(m_xCombo);
-    controls->addWidget(m_logY);
-    controls->addWidget(m_logX);
-    controls->addWidget(m_breakdown);
-    controls->addWidget(m_presets);
-    controls->addStretch();
-    controls->addWidget(m_export);
+    m_controlWidgets
+        = { metricLabel, m_metricCombo, xLabel, m_xCombo, m_logY, m_logX, m_breakdown, m_presets, m_export };
 
     m_plot = new QCustomPlot(this);
     // Small: the layout keeps the plot's share at any size, and at 300 % zoom the chart tab
@@ -120,7 +118,7 @@ ChartWidget::ChartWidget(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(controls);
+    layout->addLayout(m_controls);
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_status);
     layout->addWidget(m_detailsButton);
@@ -137,6 +135,8 @@ ChartWidget::ChartWidget(QWidget* parent)
             m_spec.x = x.toStdString();
         scheduleRebuild();
     });
+    updateControlWidths();
+    placeControls(false);
     connect(m_metricCombo, &QComboBox::currentIndexChanged, this,
         [this] { setMetric(static_cast<core::SizingMetric>(m_metricCombo->currentData().toInt())); });
     for (QCheckBox* box : { m_logY, m_logX, m_breakdown, m_presets })
@@ -261,6 +261,8 @@ ChartSpec ChartWidget::currentSpec() const
 void ChartWidget::rebuild()
 {
     m_dirty = false;
+    // The selectors' texts may have changed (another x, another metric, the zoom): one row or two.
+    updateControlRows();
     rebuildNow();
     emit rebuilt();
 }
@@ -305,7 +307,56 @@ void ChartWidget::rebuildNow()
 void ChartWidget::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    updateControlRows();
     scheduleRebuild(); // marker labels are placed in pixels
+}
+
+void ChartWidget::updateControlWidths()
+{
+    // The selectors are as wide as their texts when there is room, and give way (eliding) when
+    // there is not: zoomed to 300 %, the controls alone made the window wider than the screen.
+    // The row itself never sets the window's width: below its texts' width it wraps in two
+    // (updateControlRows), and only a window too narrow for even that clips them.
+    const int least = fontMetrics().averageCharWidth() * 10;
+    m_metricCombo->setMinimumWidth(least);
+    m_xCombo->setMinimumWidth(least);
+    for (QWidget* w : { static_cast<QWidget*>(m_logY), static_cast<QWidget*>(m_logX),
+             static_cast<QWidget*>(m_breakdown), static_cast<QWidget*>(m_presets), static_cast<QWidget*>(m_export) })
+        w->setMinimumWidth(fontMetrics().averageCharWidth() * 4);
+}
+
+int ChartWidget::controlsWidth(int from, int to) const
+{
+    int width = 0;
+    for (int i = from; i < to; ++i)
+        width += m_controlWidgets[static_cast<std::size_t>(i)]->sizeHint().width() + m_controlRows[0]->spacing();
+    return width;
+}
+
+void ChartWidget::placeControls(bool wrapped)
+{
+    // One row: the selectors, the switches, a stretch, Export. Two: the selectors, then the rest.
+    m_wrapped = wrapped;
+    for (QHBoxLayout* row : m_controlRows) {
+        while (QLayoutItem* item = row->takeAt(0))
+            delete item; // the widgets stay, children of this widget
+    }
+    const std::size_t split = 4; // y label, y, x label, x
+    for (std::size_t i = 0; i + 1 < m_controlWidgets.size(); ++i) {
+        if (wrapped && i == split)
+            m_controlRows[0]->addStretch(1);
+        m_controlRows[wrapped && i >= split ? 1 : 0]->addWidget(m_controlWidgets[i]);
+    }
+    QHBoxLayout* last = m_controlRows[wrapped ? 1 : 0];
+    last->addStretch(1);
+    last->addWidget(m_controlWidgets.back());
+}
+
+void ChartWidget::updateControlRows()
+{
+    const bool wrap = width() < controlsWidth(0, static_cast<int>(m_controlWidgets.size())) + 16;
+    if (wrap != m_wrapped)
+        placeControls(wrap);
 }
 
 bool ChartWidget::eventFilter(QObject* watched, QEvent* event)
@@ -318,8 +369,12 @@ bool ChartWidget::eventFilter(QObject* watched, QEvent* event)
 void ChartWidget::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange) // zoom: the chart's fonts follow the widget's
+    if (event->type() == QEvent::FontChange) { // zoom: the chart's fonts follow the widget's
+        updateControlWidths();
+        // Measured once the new font has reached the controls (it is posted to them).
+        QTimer::singleShot(0, this, &ChartWidget::updateControlRows);
         scheduleRebuild();
+    }
 }
 
 void ChartWidget::showTooltip(QPoint pos)

@@ -11,11 +11,14 @@
 #include <QVector>
 #include <QWidget>
 
+#include <array>
 #include <memory>
 #include <vector>
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
+class QVBoxLayout;
 class QCustomPlot;
 class QLabel;
 class QTimer;
@@ -80,6 +83,10 @@ private:
     void rebuild();
     void rebuildNow();
     void updateXChoices();
+    void updateControlWidths();
+    void placeControls(bool wrapped);
+    void updateControlRows();
+    int controlsWidth(int from, int to) const;
     ChartSpec currentSpec() const;
     void showTooltip(QPoint pos);
 
@@ -90,6 +97,10 @@ private:
     QCustomPlot* m_plot = nullptr;
     QComboBox* m_xCombo = nullptr;
     QComboBox* m_metricCombo = nullptr;
+    QVBoxLayout* m_controls = nullptr;
+    std::array<QHBoxLayout*, 2> m_controlRows {};
+    std::vector<QWidget*> m_controlWidgets; ///< in their order on the row, Export last
+    bool m_wrapped = false;
     QCheckBox* m_logY = nullptr;
     QCheckBox* m_logX = nullptr;
     QCheckBox* m_breakdown = nullptr;

@@ -40,6 +40,8 @@ public:
 
     /// The options of the figures shown (the last valid ones).
     const core::MemoryOptions& options() const { return m_options; }
+    /// Training tokens for the training FLOPs; 0: compute-optimal.
+    core::Count tokens() const { return m_tokens; }
     /// What the growth chart needs to plot memory as this panel does (context empty: P).
     core::SizingOptions chartOptions() const;
     /// The last valid reports, if any.
