@@ -325,14 +325,6 @@ void ChartWidget::updateControlWidths()
         w->setMinimumWidth(fontMetrics().averageCharWidth() * 4);
 }
 
-int ChartWidget::controlsWidth(int from, int to) const
-{
-    int width = 0;
-    for (int i = from; i < to; ++i)
-        width += m_controlWidgets[static_cast<std::size_t>(i)]->sizeHint().width() + m_controlRows[0]->spacing();
-    return width;
-}
-
 void ChartWidget::placeControls(bool wrapped)
 {
     // One row: the selectors, the switches, a stretch, Export. Two: the selectors, then the rest.
@@ -354,9 +346,27 @@ void ChartWidget::placeControls(bool wrapped)
 
 void ChartWidget::updateControlRows()
 {
-    const bool wrap = width() < controlsWidth(0, static_cast<int>(m_controlWidgets.size())) + 16;
+    // One row while the switches and Export fit whole beside the two selectors at their least
+    // (the selectors elide first, capped to what is left); else two rows.
+    const int spacing = std::max(0, m_controlRows[0]->spacing());
+    int others = 0;
+    for (QWidget* w : m_controlWidgets)
+        if (w != m_metricCombo && w != m_xCombo)
+            others += w->sizeHint().width() + spacing;
+    const int least = m_metricCombo->minimumWidth() + m_xCombo->minimumWidth() + 2 * spacing;
+    const int room = width() - 16 - others;
+    const bool wrap = room < least;
     if (wrap != m_wrapped)
         placeControls(wrap);
+    const int metricHint = m_metricCombo->sizeHint().width(), xHint = m_xCombo->sizeHint().width();
+    if (!wrap && room < metricHint + xHint + 2 * spacing) {
+        const int metric = std::max(m_metricCombo->minimumWidth(), room * metricHint / (metricHint + xHint));
+        m_metricCombo->setMaximumWidth(metric);
+        m_xCombo->setMaximumWidth(std::max(m_xCombo->minimumWidth(), room - metric - 2 * spacing));
+    } else {
+        m_metricCombo->setMaximumWidth(QWIDGETSIZE_MAX);
+        m_xCombo->setMaximumWidth(QWIDGETSIZE_MAX);
+    }
 }
 
 bool ChartWidget::eventFilter(QObject* watched, QEvent* event)

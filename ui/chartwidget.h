@@ -86,7 +86,6 @@ private:
     void updateControlWidths();
     void placeControls(bool wrapped);
     void updateControlRows();
-    int controlsWidth(int from, int to) const;
     ChartSpec currentSpec() const;
     void showTooltip(QPoint pos);
 
