@@ -105,7 +105,6 @@ private slots:
     void invalidDesignKeepsFigures();
     void followsZoom();
     void memoryChartSequence();
-    void screenshotChartLaidOutAtItsSize();
     void chartControlsFitTheScreenZoomed();
 
 private:
@@ -415,23 +414,6 @@ void TestSizingPanel::memoryChartSequence()
     svg.remove();
 }
 
-void TestSizingPanel::screenshotChartLaidOutAtItsSize()
-{
-    // A screenshot of the chart (as the README's are made): the layout it was drawn with is that
-    // of the plot as shown. It was not: the rebuild's status line changed the plot's height after
-    // the layout, and the x axis title fell onto the legend.
-    MainWindow w;
-    QVERIFY(w.openSource(QStringLiteral("llama-3-8b"), nullptr, false));
-    w.showChart(true);
-    const QString file = QDir::temp().filePath(QStringLiteral("tst_sizingpanel-shot.png"));
-    QVERIFY(w.saveScreenshot(file, QSize(1920, 1080)));
-    QFile::remove(file);
-    auto* chart = w.findChild<ui::ChartWidget*>();
-    auto* plot = chart->findChild<QCustomPlot*>();
-    QVERIFY(chart && plot);
-    QCOMPARE(chart->layout().size, plot->size());
-}
-
 void TestSizingPanel::chartControlsFitTheScreenZoomed()
 {
     // At 300 % the chart's controls (metric, x axis, check boxes, export) must not set the
@@ -458,7 +440,12 @@ void TestSizingPanel::chartControlsFitTheScreenZoomed()
             w.resize(1920, 1000);
             QApplication::processEvents();
             for (auto* box : chart->findChildren<QCheckBox*>())
-                QVERIFY2(box->width() >= box->sizeHint().width(), qPrintable(QStringLiteral("%1: %2 < %3 in a chart %4 wide").arg(box->text()).arg(box->width()).arg(box->sizeHint().width()).arg(chart->width())));
+                QVERIFY2(box->width() >= box->sizeHint().width(),
+                    qPrintable(QStringLiteral("%1: %2 < %3 in a chart %4 wide")
+                                   .arg(box->text())
+                                   .arg(box->width())
+                                   .arg(box->sizeHint().width())
+                                   .arg(chart->width())));
         }
     }
     w.setZoom(1.0);

@@ -90,9 +90,6 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_plot->setMouseTracking(true);
     // Replotted on every slider step: the faster polyline path (no visible difference at these widths).
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
-    // The plot itself can change size while the widget does not (the status line or the details
-    // button shown after a rebuild): its layout is in pixels, so it follows (see eventFilter).
-    m_plot->installEventFilter(this);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -133,6 +130,7 @@ ChartWidget::ChartWidget(QWidget* parent)
         const QString x = m_xCombo->currentData().toString();
         if (!x.isEmpty())
             m_spec.x = x.toStdString();
+        updateControlRows();
         scheduleRebuild();
     });
     updateControlWidths();
@@ -241,6 +239,7 @@ void ChartWidget::updateXChoices()
     m_xCombo->setCurrentIndex(index);
     if (index < m_xCombo->count())
         m_spec.x = m_xCombo->itemData(index).toString().toStdString();
+    updateControlRows(); // the selectors' texts changed: one row or two
 }
 
 ChartSpec ChartWidget::currentSpec() const
@@ -261,8 +260,6 @@ ChartSpec ChartWidget::currentSpec() const
 void ChartWidget::rebuild()
 {
     m_dirty = false;
-    // The selectors' texts may have changed (another x, another metric, the zoom): one row or two.
-    updateControlRows();
     rebuildNow();
     emit rebuilt();
 }
@@ -367,13 +364,6 @@ void ChartWidget::updateControlRows()
         m_metricCombo->setMaximumWidth(QWIDGETSIZE_MAX);
         m_xCombo->setMaximumWidth(QWIDGETSIZE_MAX);
     }
-}
-
-bool ChartWidget::eventFilter(QObject* watched, QEvent* event)
-{
-    if (watched == m_plot && event->type() == QEvent::Resize)
-        scheduleRebuild();
-    return QWidget::eventFilter(watched, event);
 }
 
 void ChartWidget::changeEvent(QEvent* event)
