@@ -291,7 +291,7 @@ Result<MemoryReport> memoryReport(const Design& design, const Evaluation& evalua
     r.kvUncompressedPerToken = *fullPerToken;
     r.kvUncompressedBytes = *fullAtContext;
 
-    auto cross = crossAttentionGroups(c.design, c.evaluation);
+    auto cross = crossAttentionGroups(design, evaluation);
     if (!cross)
         return cross.error();
     r.cross = std::move(*cross);
@@ -303,7 +303,7 @@ Result<MemoryReport> memoryReport(const Design& design, const Evaluation& evalua
                 + " overflows 64 bits" };
     r.crossPerToken = *crossPerToken;
     r.crossBytes = *crossBytes;
-    auto states = stateGroups(c.design, c.evaluation);
+    auto states = stateGroups(design, evaluation);
     if (!states)
         return states.error();
     r.states = std::move(*states);
