@@ -4,6 +4,7 @@
 // --help and --version need no display.
 #include "appinfo.h"
 #include "autosave.h"
+#include "chartwidget.h"
 #include "lecturetools.h"
 #include "mainwindow.h"
 #include "manpage.h"
@@ -16,6 +17,7 @@
 #include <QStyleFactory>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -42,6 +44,13 @@ struct Options {
                        "Weights does."),
         QStringLiteral("PATH") };
     QCommandLineOption chart { QStringLiteral("chart"), QStringLiteral("Show the growth chart instead of the tree.") };
+    QCommandLineOption sizing { QStringLiteral("sizing"),
+        QStringLiteral("Show the Sizing tab (memory and compute) instead of the tree.") };
+    QCommandLineOption chartY { QStringLiteral("chart-y"),
+        QStringLiteral("What the chart plots: parameters, weights, kv, weights+kv or training."),
+        QStringLiteral("METRIC") };
+    QCommandLineOption chartX { QStringLiteral("chart-x"),
+        QStringLiteral("The chart's x axis: a hyperparameter (E, L …) or context."), QStringLiteral("X") };
     QCommandLineOption palette { QStringLiteral("palette"),
         QStringLiteral("Colours: system (default), light or dark (Fusion style)."), QStringLiteral("SCHEME"),
         QStringLiteral("system") };
@@ -57,8 +66,8 @@ struct Options {
     Options() { manPage.setFlags(QCommandLineOption::HiddenFromHelp); }
     QList<QCommandLineOption> all() const
     {
-        return { set, screenshot, size, zoom, select, weights, chart, palette, restoreAutosave, present, diagram,
-            manPage };
+        return { set, screenshot, size, zoom, select, weights, chart, sizing, chartY, chartX, palette, restoreAutosave,
+            present, diagram, manPage };
     }
 };
 
@@ -202,6 +211,25 @@ int main(int argc, char* argv[])
     window.showChart(parser.isSet(options.chart));
     if (parser.isSet(options.diagram))
         window.lectureTools()->showDiagram();
+    if (parser.isSet(options.sizing))
+        window.showSizing();
+    if (auto* growth = window.findChild<paramscope::ui::ChartWidget*>()) {
+        using paramscope::core::SizingMetric;
+        if (parser.isSet(options.chartY)) {
+            const QString y = parser.value(options.chartY);
+            const std::pair<const char*, SizingMetric> metrics[] = { { "parameters", SizingMetric::Parameters },
+                { "weights", SizingMetric::Weights }, { "kv", SizingMetric::KvCache },
+                { "weights+kv", SizingMetric::Inference }, { "training", SizingMetric::Training } };
+            const auto* m = std::find_if(
+                std::begin(metrics), std::end(metrics), [&](const auto& p) { return y == QLatin1String(p.first); });
+            if (m == std::end(metrics))
+                return fail(QStringLiteral("--chart-y wants parameters, weights, kv, weights+kv or training"));
+            growth->setMetric(m->second);
+        }
+        if (parser.isSet(options.chartX) && !growth->setX(parser.value(options.chartX)))
+            return fail(QStringLiteral("--chart-x: no axis %1 (context needs a memory --chart-y)")
+                            .arg(parser.value(options.chartX)));
+    }
     if (headless) {
         const QStringList wh = parser.value(options.size).split(QLatin1Char('x'));
         const QSize pixels(wh.value(0).toInt(), wh.value(1).toInt());

@@ -578,6 +578,28 @@ std::string gbText(Count bytes)
     return decimals(bytes, 1000000000) + " GB";
 }
 
+std::string binaryBytesText(Count bytes)
+{
+    if (bytes >= Count(1) << 30)
+        return gibText(bytes);
+    if (bytes >= Count(1) << 20)
+        return decimals(bytes, Wide(1) << 20) + " MiB";
+    if (bytes >= Count(1) << 10)
+        return decimals(bytes, Wide(1) << 10) + " KiB";
+    return std::to_string(bytes) + " B";
+}
+
+std::string decimalBytesText(Count bytes)
+{
+    if (bytes >= 1000000000)
+        return gbText(bytes);
+    if (bytes >= 1000000)
+        return decimals(bytes, 1000000) + " MB";
+    if (bytes >= 1000)
+        return decimals(bytes, 1000) + " kB";
+    return std::to_string(bytes) + " B";
+}
+
 Result<Count> parseMemorySize(std::string_view text)
 {
     std::string t = lower(text);

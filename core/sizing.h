@@ -115,6 +115,12 @@ Count largestFitting(Count cap, const std::function<bool(Count)>& fits);
 std::string gibText(Count bytes);
 std::string gbText(Count bytes);
 
+/// @p bytes in GiB (2^30) from one GiB up, else in MiB (2^20) or KiB (2^10), else bytes: "14.96 GiB",
+/// "128.00 KiB"; and the same in decimal units (GB = 10^9, MB, kB): "16.06 GB", "131.07 kB". Figures of
+/// a gigabyte and more always read in GiB and GB, as the JSON gives them.
+std::string binaryBytesText(Count bytes);
+std::string decimalBytesText(Count bytes);
+
 /// "24GB", "80 GB", "24GiB", "16000000000": bytes. Error: anything else, zero or overflow.
 Result<Count> parseMemorySize(std::string_view text);
 

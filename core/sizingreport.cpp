@@ -46,6 +46,11 @@ const char* kCrossFlopsConvention
       "tokens, n_enc = the context (the input as long as the context); the encoder's and decoder's "
       "self-attention are in the term above; SSM mixers have no attention term";
 const char* kTrainingFlopsFormula = "C_train ≈ 6·N·tokens";
+const char* kTrainingFlopsConvention
+    = "Kaplan et al. 2020: forward and backward, the context term left out; N as above";
+const char* kKvUncompressedConvention
+    = "the per-head keys and values the compressed cache stands for (MLA without absorption)";
+const char* kUnits = "GiB = 2^30 bytes, GB = 10^9 bytes";
 const char* kOptimalFormula = "D_opt ≈ 20 × parameters";
 const char* kOptimalConvention = "Hoffmann et al. 2022 (Chinchilla): about 20 training tokens per parameter";
 
@@ -187,14 +192,14 @@ std::string render(
     return out.str();
 }
 
-Result<Count> defaultContext(const Counted& c, std::optional<Count> context)
+Result<Count> defaultContext(const Design& design, const Evaluation& e, std::optional<Count> context)
 {
     if (context)
         return *context;
-    const int p = c.design.symbolIndex("P");
+    const int p = design.symbolIndex("P");
     if (p < 0)
         return Error { "--context", "the design has no context length P: give --context N" };
-    return c.evaluation.symbols[static_cast<std::size_t>(p)];
+    return e.symbols[static_cast<std::size_t>(p)];
 }
 
 std::string groupText(const AttentionGroup& g)
@@ -223,13 +228,31 @@ std::string zeroText(int stage)
 
 } // namespace
 
+const SizingConventions& sizingConventions()
+{
+    static const SizingConventions conventions { kWeightsConvention, kKvConvention, kKvUncompressedConvention,
+        kTrainingConvention, kFitConvention, kForwardFormula, kForwardConvention, kTrainingFlopsFormula,
+        kTrainingFlopsConvention, kOptimalFormula, kOptimalConvention, kUnits };
+    return conventions;
+}
+
+std::string zeroShardingText(int stage)
+{
+    return zeroText(stage);
+}
+
 Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
 {
+    return memoryReport(c.design, c.evaluation, o);
+}
+
+Result<MemoryReport> memoryReport(const Design& design, const Evaluation& evaluation, const MemoryOptions& o)
+{
     MemoryReport r;
-    r.name = c.design.name;
-    r.className = c.design.className;
-    r.parameters = c.evaluation.total;
-    auto context = defaultContext(c, o.context);
+    r.name = design.name;
+    r.className = design.className;
+    r.parameters = evaluation.total;
+    auto context = defaultContext(design, evaluation, o.context);
     if (!context)
         return context.error();
     if (*context < 1)
@@ -239,12 +262,12 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
     r.context = *context;
     r.batch = o.batch;
 
-    auto w = weightMemory(c.design, c.evaluation, o.dtype);
+    auto w = weightMemory(design, evaluation, o.dtype);
     if (!w)
         return w.error();
     r.weights = *w;
     for (const char* name : { "fp32", "bf16", "fp8", "int4" }) {
-        auto other = weightMemory(c.design, c.evaluation, *parseDataType(name));
+        auto other = weightMemory(design, evaluation, *parseDataType(name));
         if (!other)
             return other.error();
         r.otherFormats.push_back(*other);
@@ -252,7 +275,7 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
     if (o.dtype.milliBits % 4000 != 0 || o.dtype.milliBits > 32000 || o.dtype.milliBits == 12000)
         r.otherFormats.push_back(r.weights); // a width the table does not show already
 
-    auto groups = attentionGroups(c.design, c.evaluation);
+    auto groups = attentionGroups(design, evaluation);
     if (!groups)
         return groups.error();
     r.attention = std::move(*groups);
@@ -273,7 +296,7 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
     r.kvUncompressedPerToken = *fullPerToken;
     r.kvUncompressedBytes = *fullAtContext;
 
-    auto cross = crossAttentionGroups(c.design, c.evaluation);
+    auto cross = crossAttentionGroups(design, evaluation);
     if (!cross)
         return cross.error();
     r.cross = std::move(*cross);
@@ -285,7 +308,7 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
                 + " overflows 64 bits" };
     r.crossPerToken = *crossPerToken;
     r.crossBytes = *crossBytes;
-    auto states = stateGroups(c.design, c.evaluation);
+    auto states = stateGroups(design, evaluation);
     if (!states)
         return states.error();
     r.states = std::move(*states);
@@ -301,8 +324,8 @@ Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& o)
         return t.error();
     r.training = *t;
 
-    const int p = c.design.symbolIndex("P");
-    const Count cap = p >= 0 ? c.evaluation.symbols[static_cast<std::size_t>(p)] : Count(1) << 40;
+    const int p = design.symbolIndex("P");
+    const Count cap = p >= 0 ? evaluation.symbols[static_cast<std::size_t>(p)] : Count(1) << 40;
     for (Count device : o.deviceMemory) {
         DeviceFit f;
         f.bytes = device;
@@ -393,7 +416,7 @@ std::string memoryOutput(const MemoryReport& r, Format format)
             json u;
             u["bytes_per_token"] = r.kvUncompressedPerToken;
             putBytes(u, r.kvUncompressedBytes);
-            u["convention"] = "the per-head keys and values the compressed cache stands for (MLA without absorption)";
+            u["convention"] = kKvUncompressedConvention;
             kv["uncompressed"] = u;
         }
         kv["convention"] = kKvConvention;
@@ -517,7 +540,7 @@ std::string memoryOutput(const MemoryReport& r, Format format)
     }
     std::vector<std::string> notes { std::string("weights: ") + kWeightsConvention,
         std::string("KV cache: ") + kKvConvention, std::string("training: ") + kTrainingConvention,
-        std::string("fits: ") + kFitConvention, "GiB = 2^30 bytes, GB = 10^9 bytes" };
+        std::string("fits: ") + kFitConvention, kUnits };
     if (!r.cross.empty())
         notes.insert(notes.begin() + 2, std::string("cross-attention: ") + kCrossConvention);
     if (!r.states.empty())
@@ -527,25 +550,31 @@ std::string memoryOutput(const MemoryReport& r, Format format)
 
 Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, Count tokens)
 {
+    return flopsReport(c.design, c.evaluation, context, tokens);
+}
+
+Result<FlopsReport> flopsReport(
+    const Design& design, const Evaluation& evaluation, std::optional<Count> context, Count tokens)
+{
     FlopsReport r;
-    r.name = c.design.name;
-    r.className = c.design.className;
-    auto ctx = defaultContext(c, context);
+    r.name = design.name;
+    r.className = design.className;
+    auto ctx = defaultContext(design, evaluation, context);
     if (!ctx)
         return ctx.error();
     if (*ctx < 1)
         return Error { "--context", "must be at least 1" };
     if (tokens < 0)
         return Error { "--tokens", "must be at least 1" };
-    auto groups = attentionGroups(c.design, c.evaluation);
+    auto groups = attentionGroups(design, evaluation);
     if (!groups)
         return groups.error();
     r.attention = std::move(*groups);
-    auto cross = crossAttentionGroups(c.design, c.evaluation);
+    auto cross = crossAttentionGroups(design, evaluation);
     if (!cross)
         return cross.error();
     r.cross = std::move(*cross);
-    auto f = flops(c.evaluation, r.attention, *ctx, tokens, r.cross);
+    auto f = flops(evaluation, r.attention, *ctx, tokens, r.cross);
     if (!f && f.error().where == "2·n_layer·n_enc·d_attn")
         return Error { "--context", "2·n_layer·n_enc·d_attn overflows 64 bits at " + groupDigits(*ctx) + " tokens" };
     if (!f && f.error().where == "2·n_layer·n_ctx·d_attn")
@@ -601,7 +630,7 @@ std::string flopsOutput(const FlopsReport& r, Format format)
         t["flops"] = decimalText(f.trainingFlops);
         t["flops_float"] = approximate(f.trainingFlops);
         t["formula"] = kTrainingFlopsFormula;
-        t["convention"] = "Kaplan et al. 2020: forward and backward, the context term left out; N as above";
+        t["convention"] = kTrainingFlopsConvention;
         j["training"] = t;
         json opt;
         opt["tokens"] = f.optimalTokens;

@@ -62,6 +62,8 @@ struct MemoryReport {
 
 /// Error: a bad option (the message names it), or an overflow naming the figure.
 Result<MemoryReport> memoryReport(const Counted& c, const MemoryOptions& options);
+/// The same for @p design evaluated as @p e (the app's document holds them apart: no copy per step).
+Result<MemoryReport> memoryReport(const Design& design, const Evaluation& e, const MemoryOptions& options);
 /// Text, JSON, CSV or Markdown (LaTeX is refused by the caller).
 std::string memoryOutput(const MemoryReport& r, Format format);
 
@@ -73,6 +75,26 @@ struct FlopsReport {
 };
 /// @p context: default the design's P; @p tokens 0: compute-optimal.
 Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, Count tokens);
+Result<FlopsReport> flopsReport(const Design& design, const Evaluation& e, std::optional<Count> context, Count tokens);
 std::string flopsOutput(const FlopsReport& r, Format format);
+
+/// The conventions the reports state, in the words the app shows beside its figures.
+struct SizingConventions {
+    const char* weights;
+    const char* kvCache;
+    const char* kvUncompressed;
+    const char* training;
+    const char* fits;
+    const char* forwardFormula;
+    const char* forward;
+    const char* trainingFlopsFormula;
+    const char* trainingFlops;
+    const char* optimalFormula;
+    const char* optimal;
+    const char* units;
+};
+const SizingConventions& sizingConventions();
+/// Which training states ZeRO stage @p stage shards ("ZeRO-1 shards the optimizer states (12 B/param)").
+std::string zeroShardingText(int stage);
 
 } // namespace paramscope::core

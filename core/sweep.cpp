@@ -68,9 +68,18 @@ std::optional<Count> alignUp(Count lower, Count anchor, Count step)
     return above == 0 ? std::optional<Count>(lower) : checkedAdd(lower, static_cast<Count>(m - above));
 }
 
+/// The parameter counts of @p e as a point (x set by the caller).
+Result<SweepPoint> pointOf(const Design& d, const std::vector<Component>& kinds, const Evaluation& e)
+{
+    auto parts = breakdown(d, kinds, e);
+    if (!parts)
+        return parts.error();
+    return SweepPoint { 0, e.total, e.nonEmbedding, e.active, *parts };
+}
+
 } // namespace
 
-Result<Sweep> sweep(const Design& design, const SweepOptions& options)
+Result<Sweep> sweep(const Design& design, const SweepOptions& options, const SweepMeasure& measure)
 {
     Design d = design;
     if (!d.isCompiled()) {
@@ -215,13 +224,14 @@ Result<Sweep> sweep(const Design& design, const SweepOptions& options)
             s.skipped.push_back({ x, st.error().text() });
         } else {
             const Evaluation& e = probe.evaluation();
-            auto parts = breakdown(d, kinds, e);
-            if (!parts) {
-                s.skipped.push_back({ x, parts.error().text() });
+            auto point = measure ? measure(d, e) : pointOf(d, kinds, e);
+            if (!point) {
+                s.skipped.push_back({ x, point.error().text() });
             } else {
-                s.points.push_back({ x, e.total, e.nonEmbedding, e.active, *parts });
+                point->x = x;
                 for (std::size_t c = 0; c < kComponentCount; ++c)
-                    s.present[c] = s.present[c] || (*parts)[c] != 0;
+                    s.present[c] = s.present[c] || point->parts[c] != 0;
+                s.points.push_back(*point);
             }
         }
         auto next = checkedAdd(x, s.step);

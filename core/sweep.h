@@ -3,6 +3,7 @@
 
 #include "breakdown.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,15 @@ namespace paramscope::core {
 
 /// Most points an explicit --step may give; more is a mistake in the range, not a chart.
 inline constexpr Count kMaxSweepPoints = 100'000;
+
+/// One x where the design evaluates: the exact counts there.
+struct SweepPoint {
+    Count x = 0;
+    Count total = 0;
+    Count nonEmbedding = 0;
+    Count active = 0;
+    Breakdown parts {}; ///< by Component; sums to total
+};
 
 /// What to sweep: one hyperparameter over a range, the others held (derived ones follow
 /// their definitions, as they do at any evaluation).
@@ -22,14 +32,9 @@ struct SweepOptions {
     std::size_t maxPoints = 600; ///< a default step widens (by whole valid steps) to stay under this
 };
 
-/// One x where the design evaluates: the exact counts there.
-struct SweepPoint {
-    Count x = 0;
-    Count total = 0;
-    Count nonEmbedding = 0;
-    Count active = 0;
-    Breakdown parts {}; ///< by Component; sums to total
-};
+/// What a point holds, from the design evaluated at x: other figures than its parameter counts
+/// (memory, sizingsweep.h) as total and parts (x is set by the sweep). An Error skips x with its reason.
+using SweepMeasure = std::function<Result<SweepPoint>(const Design&, const Evaluation&)>;
 
 /// An x that was not plotted, and why (the core's error, e.g. "E/H: 770 is not divisible by 12").
 struct SkippedX {
@@ -57,7 +62,9 @@ struct Sweep {
 /// Sweeps @p design. Errors: unknown symbol, an empty or reversed range, a step below 1, an
 /// explicit step giving more than kMaxSweepPoints points (a default step widens instead).
 /// x values where the design does not evaluate are listed in Sweep::skipped, never given a number.
-Result<Sweep> sweep(const Design& design, const SweepOptions& options);
+/// @p measure, when given, maps each evaluated point to its figures instead of its counts; the x
+/// values (range, valid steps, skipped ones) are the same.
+Result<Sweep> sweep(const Design& design, const SweepOptions& options, const SweepMeasure& measure = {});
 
 /// "x,total,non_embedding,embeddings,attention,…" with exact integers, one row per point;
 /// skipped x are left out (json lists them).

@@ -3,6 +3,9 @@
 // re-evaluates (values only), the tree model emits dataChanged, the panel and the summary update.
 // chartStep: the same step with the growth chart shown: the step, then the chart's rebuild (sweep,
 // layout, marker labels) and its replot, done at once instead of after the throttle.
+// sizingStep: the same step with the Sizing tab shown (tree hidden): the step, then the panel's
+// memory and compute reports from core and its labels, in the same call (the panel is not throttled).
+// Compare sizingStep with sliderStep (the tree shown, panel idle) for the panel's share.
 // Run: QT_QPA_PLATFORM=offscreen ./bench_ui [-iterations N]
 // QCustomPlot (for its replot) first: its headers need foreach, which later Qt headers turn off.
 #include "chartplot.h"
@@ -12,6 +15,7 @@
 #include "document.h"
 #include "hyperparameterpanel.h"
 #include "mainwindow.h"
+#include "sizingpanel.h"
 
 #include <QSlider>
 #include <QTest>
@@ -26,6 +30,8 @@ private slots:
     void sliderStep();
     void chartStep_data();
     void chartStep();
+    void sizingStep_data();
+    void sizingStep();
 };
 
 void BenchUi::sliderStep_data()
@@ -106,6 +112,46 @@ void BenchUi::chartStep()
     }
     slider->setSliderDown(false);
     QVERIFY(!chart->plottedTotal().isEmpty());
+}
+
+void BenchUi::sizingStep_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<bool>("sizing");
+    QTest::addColumn<bool>("repaint");
+    for (bool sizing : { false, true })
+        for (const char* p : { "gpt2", "deepseek-v3" })
+            QTest::addRow("%s%s", p, sizing ? " sizing tab" : " tree tab") << QString::fromLatin1(p) << sizing << false;
+    for (const char* p : { "gpt2", "deepseek-v3" })
+        QTest::addRow("%s sizing tab + repaint", p) << QString::fromLatin1(p) << true << true;
+}
+
+void BenchUi::sizingStep()
+{
+    QFETCH(QString, source);
+    QFETCH(bool, sizing);
+    QFETCH(bool, repaint);
+    ui::MainWindow w;
+    QSlider* slider = openForDrag(w, source);
+    if (!slider)
+        QSKIP("preset not available");
+    if (sizing)
+        w.showSizing();
+    ui::SizingPanel* panel = w.sizingPanel();
+    QVERIFY(panel && panel->isVisible() == sizing);
+    const int start = slider->value();
+    slider->setSliderDown(true);
+    int step = 0;
+    QBENCHMARK
+    {
+        slider->setValue(start + 1 + (step++ % 2)); // one step of a drag: the panel recomputes in it
+        if (repaint)
+            w.grab(); // a whole frame, the panel's relaid labels included
+    }
+    slider->setSliderDown(false);
+    // The step reached the panel (shown) or left it stale (hidden), and it shows figures.
+    QCOMPARE(panel->isStale(), !sizing);
+    QVERIFY(!sizing || !panel->figureText(QStringLiteral("kv.perToken")).isEmpty());
 }
 
 QTEST_MAIN(BenchUi)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A seeded, deterministic "monkey": drives the real MainWindow through random sequences of what
 // people do (presets and configs, tree/chart tabs, sliders, typing into spin boxes, structural
-// edits, rename, undo/redo runs, zoom, resize, save/reopen, export) and checks the invariants
+// edits, rename, undo/redo runs, zoom, resize, save/reopen, export, the Sizing panel's formats,
+// context, batch and devices, good and bad) and checks the invariants
 // after every step. States are reached by sequences, as users reach them: a test of one state at
 // a time missed a crash on the first edit after the chart was shown.
 //
@@ -19,11 +20,14 @@
 #include "document.h"
 #include "evaluate.h"
 #include "hyperparameterpanel.h"
+#include "int64spinbox.h"
 #include "lecturetools.h"
 #include "mainwindow.h"
 #include "presentationwindow.h"
 #include "presets.h"
 #include "report.h"
+#include "sizingpanel.h"
+#include "sizingreport.h"
 
 #include <QAbstractButton>
 #include <QAbstractSlider>
@@ -127,11 +131,13 @@ public:
         else if (kind < 7)
             what = openConfig();
         else if (kind < 13)
-            what = QStringLiteral("x"); // TEMP
+            what = trigger(pick(3) ? QStringLiteral("showChart") : QStringLiteral("showSizing"));
         else if (kind < 30)
             what = moveSlider();
-        else if (kind < 48)
+        else if (kind < 44)
             what = typeValue();
+        else if (kind < 48)
+            what = sizingControl();
         else if (kind < 60)
             what = structuralEdit();
         else if (kind < 66)
@@ -155,7 +161,7 @@ public:
         else if (kind < 96)
             what = toggleLock();
         else if (kind < 97)
-            what = chartControl();
+            what = pick(2) ? chartControl() : sizingControl();
         else if (kind < 98)
             what = lecture();
         else
@@ -417,6 +423,130 @@ private:
         return b->text();
     }
 
+    /// The Sizing panel's own controls, good values and bad (shown first, as a user opens it).
+    QString sizingControl()
+    {
+        ui::SizingPanel* panel = m_w.sizingPanel();
+        note(QStringLiteral("show sizing"));
+        m_w.showSizing();
+        auto typeCombo = [&](QComboBox* box, const QString& key, const QStringList& texts) {
+            const QString text = pickFrom(texts);
+            note(QStringLiteral("sizing %1 = '%2'").arg(key, text));
+            box->setFocus();
+            box->lineEdit()->selectAll();
+            QTest::keyClicks(box->lineEdit(), text);
+            QTest::keyClick(box->lineEdit(), Qt::Key_Return);
+            m_w.treeView()->setFocus();
+            return key;
+        };
+        auto typeSpin = [&](ui::Int64SpinBox* spin, const QString& key) {
+            const Count value = interestingValue(spin->value());
+            note(QStringLiteral("sizing %1 = %2").arg(key).arg(value));
+            spin->setFocus();
+            QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(spin, QString::number(value));
+            QTest::keyClick(spin, Qt::Key_Return);
+            m_w.treeView()->setFocus();
+            // A value below 1 is refused with its reason under the control.
+            if (value < 1 && panel->errorText(key).isEmpty())
+                return QStringLiteral("FAIL: sizing %1 = %2 refused with no reason shown").arg(key).arg(value);
+            return key;
+        };
+        static const QStringList dtypes = { QStringLiteral("fp32"), QStringLiteral("bf16"), QStringLiteral("fp8"),
+            QStringLiteral("int4"), QStringLiteral("4.5"), QStringLiteral("0"), QStringLiteral("65"),
+            QStringLiteral("fp7"), QString(), QStringLiteral("0.001") };
+        static const QStringList devices = { QStringLiteral("24 GB"), QStringLiteral("80 GB"), QStringLiteral("0 GB"),
+            QStringLiteral("48GiB"), QStringLiteral("lots"), QStringLiteral("9999999999 TB") };
+        switch (pick(8)) {
+        case 0: {
+            const QString key = typeCombo(panel->dtypeBox(), QStringLiteral("dtype"), dtypes);
+            if (!core::parseDataType(panel->dtypeBox()->currentText().trimmed().toStdString())
+                && panel->errorText(key).isEmpty())
+                return QStringLiteral("FAIL: a bad weight format with no reason shown");
+            return key;
+        }
+        case 1:
+            return typeCombo(panel->kvDtypeBox(), QStringLiteral("kvDtype"), dtypes);
+        case 2:
+            return typeCombo(panel->deviceBox(), QStringLiteral("device"), devices);
+        case 3: {
+            QAbstractSlider* slider = pick(2) ? static_cast<QAbstractSlider*>(panel->contextSlider())
+                                              : static_cast<QAbstractSlider*>(panel->batchSlider());
+            const int steps = 1 + pick(6);
+            const int direction = pick(2) ? 1 : -1;
+            note(QStringLiteral("sizing %1: drag %2 steps %3").arg(slider->objectName()).arg(steps).arg(direction));
+            slider->setSliderDown(true);
+            for (int i = 0; i < steps; ++i)
+                slider->setValue(slider->value() + direction * (1 + pick(4)));
+            slider->setSliderDown(false);
+            return slider->objectName();
+        }
+        case 4:
+            return typeSpin(panel->contextSpin(), QStringLiteral("context"));
+        case 5:
+            return typeSpin(panel->batchSpin(), QStringLiteral("batch"));
+        case 6:
+            return typeSpin(panel->devicesSpin(), QStringLiteral("devices"));
+        default: {
+            const int stage = pick(4);
+            note(QStringLiteral("sizing ZeRO-%1").arg(stage));
+            panel->zeroBox()->setCurrentIndex(stage);
+            return QStringLiteral("zero");
+        }
+        }
+    }
+
+    /// The Sizing panel, when shown, shows the core's figures for the document's design at its
+    /// options, or keeps the last valid ones, greyed, with a message.
+    QString checkSizing()
+    {
+        const ui::SizingPanel* panel = m_w.sizingPanel();
+        if (!panel || !panel->isVisible())
+            return QString();
+        if (panel->isStale())
+            return QStringLiteral("FAIL: the Sizing panel is shown but stale");
+        const ui::Document* doc = m_w.document();
+        const bool anyMessage = !panel->errorText(QStringLiteral("design")).isEmpty()
+            || !panel->errorText(QStringLiteral("context")).isEmpty()
+            || !panel->errorText(QStringLiteral("batch")).isEmpty()
+            || !panel->errorText(QStringLiteral("devices")).isEmpty()
+            || !panel->errorText(QStringLiteral("tokens")).isEmpty();
+        if (doc->error() || !doc->countsValid()) {
+            if (panel->errorText(QStringLiteral("design")).isEmpty() || !panel->figuresGreyed())
+                return QStringLiteral("FAIL: invalid values, the Sizing panel says nothing");
+            return QString();
+        }
+        const auto expected = core::memoryReport(doc->design(), doc->evaluation(), panel->options());
+        // The panel shows one consistent set: memory and compute, or the last valid of both.
+        const auto flops
+            = core::flopsReport(doc->design(), doc->evaluation(), panel->options().context, panel->tokens());
+        if (!expected || !flops) {
+            if (!anyMessage || !panel->figuresGreyed())
+                return QStringLiteral("FAIL: sizing fails (%1) with no message, or not greyed")
+                    .arg(QString::fromStdString((expected ? flops.error() : expected.error()).text()));
+            if (panel->memory()
+                && shownNumber(panel->figureText(QStringLiteral("weights"))) != panel->memory()->weights.bytes)
+                return QStringLiteral("FAIL: the Sizing panel's weights are not its last valid ones");
+            return QString();
+        }
+        if (panel->figuresGreyed())
+            return QStringLiteral("FAIL: the Sizing panel is greyed, its figures valid");
+        const std::pair<const char*, Count> figures[] = { { "weights", expected->weights.bytes },
+            { "kv.perToken", expected->kvPerToken }, { "kv.bytes", expected->kvBytes },
+            { "training.total", expected->training.total }, { "training.perDevice", expected->training.perDevice } };
+        for (const auto& [key, value] : figures) {
+            const QString shown = panel->figureText(QLatin1String(key));
+            if (shownNumber(shown) != value)
+                return QStringLiteral("FAIL: Sizing %1 shows '%2', the core says %3")
+                    .arg(QLatin1String(key), shown)
+                    .arg(value);
+        }
+        if (shownNumber(panel->figureText(QStringLiteral("flops.forward"))) != flops->flops.forwardPerToken)
+            return QStringLiteral("FAIL: Sizing forward FLOPs show '%1'")
+                .arg(panel->figureText(QStringLiteral("flops.forward")));
+        return QString();
+    }
+
     QString rename()
     {
         selectRandom();
@@ -606,6 +736,8 @@ private:
         }
         if (QString lectureFailure = checkLecture(fresh.ok()); !lectureFailure.isEmpty())
             return lectureFailure;
+        if (const QString sizing = checkSizing(); !sizing.isEmpty())
+            return sizing;
         // The window never grows past the screen.
         const QRect screen = m_w.screen()->availableGeometry();
         if (m_w.width() > screen.width() || m_w.height() > screen.height())

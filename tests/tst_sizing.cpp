@@ -7,6 +7,7 @@
 #include "flops.h"
 #include "presets.h"
 #include "sizingreport.h"
+#include "sizingsweep.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -437,6 +438,95 @@ private slots:
         auto e = loadText(j.dump(), "bad.json");
         QVERIFY(!e);
         QVERIFY2(e.error().text().find("full_every") != std::string::npos, e.error().text().c_str());
+    }
+
+    // The growth chart's memory curves (sizingsweep.h): each point the core's figure there.
+    void sweepKvOverContext()
+    {
+        // Gemma 3 4B, bf16 KV: 34 layers of 4 KV heads × 256 × 2 (k, v) × 2 bytes; the 29 local ones
+        // hold at most 1,024 tokens. At 32,768 tokens: (29 × 1,024 + 5 × 32,768) × 4,096 = 792,723,456.
+        SizingOptions o;
+        o.metric = SizingMetric::KvCache;
+        SweepOptions s;
+        s.x = std::string(kContextAxis);
+        s.from = 512;
+        s.to = 32768;
+        s.step = 512;
+        auto sweep = sizingSweep(load("gemma-3-4b"), s, o);
+        QVERIFY2(sweep, sweep ? "" : sweep.error().text().c_str());
+        QCOMPARE(sweep->points.front().x, Count(512));
+        QCOMPARE(sweep->points.front().total, Count(34 * 512 * 4096)); // every window still open
+        QCOMPARE(sweep->points.back().x, Count(32768));
+        QCOMPARE(sweep->points.back().total, Count(792'723'456));
+        QCOMPARE(sweep->points.size(), std::size_t(64));
+        // Past the window only the 5 global layers grow: 5 × 4,096 bytes per token.
+        QCOMPARE(sweep->points[10].total - sweep->points[9].total, Count(5 * 4096 * 512));
+        // The current design's point: its P (131,072) unless a context is held.
+        auto own = sizingOwnPoint(load("gemma-3-4b"), std::string(kContextAxis), o);
+        QVERIFY(own);
+        QCOMPARE(own->first, Count(131072));
+        QCOMPARE(own->second, Count((29 * 1024 + 5 * 131072) * Count(4096)));
+    }
+
+    void sweepWeightsOverE()
+    {
+        // GPT-2 small over E: bf16 weights are exactly 2 bytes per parameter at every x, and the
+        // legend's formula says so; training states 16.
+        SweepOptions s;
+        s.x = "E";
+        s.from = 768;
+        s.to = 1600;
+        auto counts = sweep(load("gpt2"), s);
+        QVERIFY(counts);
+        for (SizingMetric m : { SizingMetric::Weights, SizingMetric::Training }) {
+            SizingOptions o;
+            o.metric = m;
+            const Count perParameter = m == SizingMetric::Weights ? 2 : 16;
+            auto bytes = sizingSweep(load("gpt2"), s, o);
+            QVERIFY(bytes);
+            QCOMPARE(bytes->points.size(), counts->points.size());
+            for (std::size_t i = 0; i < counts->points.size(); ++i) {
+                QCOMPARE(bytes->points[i].x, counts->points[i].x);
+                QCOMPARE(bytes->points[i].total, counts->points[i].total * perParameter);
+                QCOMPARE(bytes->points[i].parts[std::size_t(Component::Attention)],
+                    counts->points[i].parts[std::size_t(Component::Attention)] * perParameter);
+            }
+            QCOMPARE(bytes->formula, std::to_string(perParameter) + " B × (" + counts->formula + ")");
+        }
+        // At 768 (GPT-2 small itself): 124,439,808 × 2.
+        SizingOptions o;
+        o.metric = SizingMetric::Weights;
+        auto bytes = sizingSweep(load("gpt2"), s, o);
+        QCOMPARE(bytes->points.front().total, Count(124'439'808) * 2);
+    }
+
+    void sweepInferenceOverL()
+    {
+        // Llama 3 8B over L at its P = 8,192: weights + KV, the two parts apart. One more layer adds
+        // its weights (2 × (4,096 × (4,096 + 2 × 1,024 + 4,096) + 3 × 4,096 × 14,336 + 2 × 4,096)
+        // bytes) and 8 × 128 × 2 × 2 × 8,192 bytes of cache.
+        SizingOptions o;
+        o.metric = SizingMetric::Inference;
+        SweepOptions s;
+        s.x = "L";
+        s.from = 31;
+        s.to = 33;
+        auto sweep = sizingSweep(load("llama-3-8b"), s, o);
+        QVERIFY(sweep);
+        QCOMPARE(sweep->points.size(), std::size_t(3));
+        const Count layerWeights = 2 * (4096 * (4096 + 2 * 1024 + 4096) + 3 * Count(4096) * 14336 + 2 * 4096);
+        const Count layerKv = 8 * 128 * 2 * 2 * Count(8192);
+        QCOMPARE(sweep->points[1].parts[0], Count(16'060'522'496));
+        QCOMPARE(sweep->points[1].parts[1], Count(1'073'741'824));
+        QCOMPARE(sweep->points[2].total - sweep->points[1].total, layerWeights + layerKv);
+        QCOMPARE(partLabels(o)[1], std::string("KV cache (bf16)"));
+        // An overflowing cache skips the point with the reason, never a wrong number.
+        o.context = Count(1) << 60;
+        auto huge = sizingSweep(load("llama-3-8b"), s, o);
+        QVERIFY(huge);
+        QVERIFY(huge->points.empty());
+        QCOMPARE(huge->skipped.size(), std::size_t(3));
+        QVERIFY(huge->skipped.front().reason.find("overflows") != std::string::npos);
     }
 
     void benchmarkMemoryReport_data()

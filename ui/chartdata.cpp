@@ -45,8 +45,12 @@ QString differences(const core::Design& curve, const core::Design& marker, const
 }
 
 /// A design's own value of @p x and its total, or an error.
-core::Result<std::pair<Count, Count>> ownPoint(const core::Design& design, const std::string& x)
+core::Result<std::pair<Count, Count>> ownPoint(
+    const core::Design& design, const std::string& x, const core::SizingOptions& sizing)
 {
+    // Memory, or over the context: the core maps the design to its figure.
+    if (core::inBytes(sizing.metric) || x == core::kContextAxis)
+        return core::sizingOwnPoint(design, x, sizing);
     // Presets and the document's design come compiled: no copy on every slider step.
     std::optional<core::Design> compiled;
     if (!design.isCompiled()) {
@@ -108,6 +112,47 @@ QString human(double v)
     return trimmed(v);
 }
 
+QString humanBytes(double v)
+{
+    const double a = std::abs(v);
+    auto trimmed = [](double x) {
+        QString s = QString::number(x, 'f', 2);
+        while (s.endsWith(QLatin1Char('0')))
+            s.chop(1);
+        if (s.endsWith(QLatin1Char('.')))
+            s.chop(1);
+        return s;
+    };
+    if (a >= 1e15)
+        return human(v) + QStringLiteral(" B");
+    if (a >= 1e12)
+        return trimmed(v / 1e12) + QStringLiteral(" TB");
+    if (a >= 1e9)
+        return trimmed(v / 1e9) + QStringLiteral(" GB");
+    if (a >= 1e6)
+        return trimmed(v / 1e6) + QStringLiteral(" MB");
+    if (a >= 1e3)
+        return trimmed(v / 1e3) + QStringLiteral(" kB");
+    return trimmed(v) + QStringLiteral(" B");
+}
+
+QString amount(const ChartData& data, Count v)
+{
+    return core::inBytes(data.metric) ? qs(core::gbText(v)) : qs(core::compactCount(v));
+}
+
+QString partLabel(const ChartData& data, std::size_t c)
+{
+    if (c < data.partLabels.size() && !data.partLabels[c].isEmpty())
+        return data.partLabels[c];
+    return qs(std::string(core::componentLabel(static_cast<core::Component>(c))));
+}
+
+QString yTitle(const ChartData& data)
+{
+    return core::inBytes(data.metric) ? QStringLiteral("Bytes (GB = 10⁹ bytes)") : QStringLiteral("Parameters");
+}
+
 QString designLabel(const core::Design& d)
 {
     return qs(d.name.empty() ? std::string("design") : d.name);
@@ -115,8 +160,11 @@ QString designLabel(const core::Design& d)
 
 QString title(const ChartSpec& spec, const std::string& x)
 {
-    return spec.title.isEmpty() ? QStringLiteral("Parameters of %1 as %2 grows").arg(designLabel(spec.design), qs(x))
-                                : spec.title;
+    if (!spec.title.isEmpty())
+        return spec.title;
+    const QString what = qs(core::metricLabel(spec.sizing));
+    const QString axis = x == core::kContextAxis ? QStringLiteral("the context") : qs(x);
+    return QStringLiteral("%1 of %2 as %3 grows").arg(what, designLabel(spec.design), axis);
 }
 
 QStringList held(const core::Design& d, const std::string& x)
@@ -143,8 +191,9 @@ QStringList notes(const ChartData& data)
 {
     const core::Sweep& s = data.sweep;
     QStringList out;
-    QString range = QStringLiteral("Exact counts (ParamScope) at %1 = %2 … %3, step %4")
-                        .arg(qs(s.x), grouped(s.from), grouped(s.to), grouped(s.step));
+    QString range = QStringLiteral("Exact %1 (ParamScope) at %2 = %3 … %4, step %5")
+                        .arg(core::inBytes(data.metric) ? QStringLiteral("bytes") : QStringLiteral("counts"), qs(s.x),
+                            grouped(s.from), grouped(s.to), grouped(s.step));
     if (s.validStep && !s.stepReason.empty())
         range += QStringLiteral(", through valid values only (others fail, e.g. %1)").arg(qs(s.stepReason));
     out << range + QLatin1Char('.');
@@ -169,12 +218,20 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
     Count highest = 0;
     std::optional<std::pair<Count, Count>> current;
     QStringList sameAsCurrent; ///< markers at exactly the current design's point
-    if (auto own = ownPoint(spec.design, spec.x)) {
+    data.metric = spec.sizing.metric;
+    const auto labels = core::partLabels(spec.sizing);
+    for (std::size_t c = 0; c < labels.size(); ++c)
+        data.partLabels[c] = qs(labels[c]);
+    // Over the context, a preset's marker sits at its own P: the context is not held for them.
+    core::SizingOptions markerSizing = spec.sizing;
+    if (spec.x == core::kContextAxis)
+        markerSizing.context.reset();
+    if (auto own = ownPoint(spec.design, spec.x, spec.sizing)) {
         current = *own;
         highest = own->first;
     }
     for (const core::Design& m : spec.markers) {
-        auto p = ownPoint(m, spec.x);
+        auto p = ownPoint(m, spec.x, markerSizing);
         if (!p) {
             data.notes << QStringLiteral("%1 not marked (%2)").arg(designLabel(m), qs(p.error().text()));
             continue;
@@ -213,7 +270,7 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
         options.to = std::max<Count>(static_cast<Count>(static_cast<double>(current->first) * spec.autoRangeFactor), 2);
     else if (!options.to && highest > 0)
         options.to = highest + std::max<Count>(highest / 8, 1); // room right of the last marker
-    auto s = core::sweep(spec.design, options);
+    auto s = core::sizingSweep(spec.design, options, spec.sizing);
     if (!s)
         return s.error();
     data.sweep = std::move(*s);
@@ -236,7 +293,7 @@ core::Result<ChartData> computeChart(const ChartSpec& spec)
             const bool off = !m.current && m.total / 12 > curveMax;
             if (off)
                 data.notes << QStringLiteral("%1 (%2) is off scale: use a log axis")
-                                  .arg(m.label, qs(core::compactCount(m.total)));
+                                  .arg(m.label, chart::amount(data, m.total));
             return off;
         });
     }

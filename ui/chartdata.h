@@ -3,6 +3,7 @@
 
 #include "design.h"
 #include "result.h"
+#include "sizingsweep.h"
 #include "sweep.h"
 
 #include <QString>
@@ -29,6 +30,10 @@ struct ChartSpec {
     bool logX = false;
     bool logY = false;
     QString title; ///< empty: "Parameters of <name> as <x> grows"
+    /// What is plotted: the parameter count (default) or memory in bytes (weights, KV cache,
+    /// both, training states) at these formats, context and batch; x may then be
+    /// core::kContextAxis. Markers sit at their own figure (for the context, at their own P).
+    core::SizingOptions sizing;
 };
 
 /// A labelled point at a design's own (x, total).
@@ -43,6 +48,8 @@ struct Marker {
 /// Everything a chart shows, computed exactly by the core: the data half of the chart, with no
 /// pixels in it (layout: chartlayout.h; drawing and export: chartrender.h).
 struct ChartData {
+    core::SizingMetric metric = core::SizingMetric::Parameters;
+    std::array<QString, core::kComponentCount> partLabels; ///< where not the components' own
     core::Sweep sweep;
     std::vector<Marker> markers;
     QStringList notes; ///< markers left out and why
@@ -60,9 +67,18 @@ inline QString qs(const std::string& s)
 
 /// Axis labels and compact amounts: "0", "500M", "1.5B", "50k"; plain below ten thousand.
 QString human(double v);
+/// Bytes on an axis: "0", "500 MB", "16 GB", "1.2 TB" (GB = 10^9 bytes).
+QString humanBytes(double v);
+/// A marker's or a point's amount as @p data counts it: "124.44M", or "16.06 GB".
+QString amount(const ChartData& data, core::Count v);
+/// The label of component @p c's part in @p data ("Attention", or "KV cache (bf16)").
+QString partLabel(const ChartData& data, std::size_t c);
+/// "Parameters", or "Memory, bytes (GB = 10⁹)".
+QString yTitle(const ChartData& data);
 /// The design's name, or "design".
 QString designLabel(const core::Design& d);
-/// "Parameters of GPT-2 small as E grows", or the spec's own title.
+/// "Parameters of GPT-2 small as E grows", "KV cache (bf16, batch 1) of Llama 3 8B as the context grows",
+/// or the spec's own title.
 QString title(const ChartSpec& spec, const std::string& x);
 /// Held hyperparameters other than @p x: {"V = 50257", …}.
 QStringList held(const core::Design& d, const std::string& x);

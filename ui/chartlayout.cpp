@@ -579,7 +579,7 @@ ChartLayoutInput layoutInput(const ChartSpec& spec, const ChartData& data, QSize
     in.following = chart::following(spec.design, s.x);
     in.notes = chart::notes(data);
     in.xLabel = s.xDescription.empty() ? qs(s.x) : QStringLiteral("%1 — %2").arg(qs(s.x), qs(s.xDescription));
-    in.yLabel = QStringLiteral("Parameters") + (spec.logY ? QStringLiteral("  (log scale)") : QString());
+    in.yLabel = chart::yTitle(data) + (spec.logY ? QStringLiteral("  (log scale)") : QString());
 
     LegendEntry total;
     total.label = QStringLiteral("Total");
@@ -593,7 +593,7 @@ ChartLayoutInput layoutInput(const ChartSpec& spec, const ChartData& data, QSize
             if (!s.present[c])
                 continue;
             LegendEntry e;
-            e.label = qs(std::string(core::componentLabel(static_cast<core::Component>(c))));
+            e.label = chart::partLabel(data, c);
             e.formula = qs(s.componentFormulas[c]);
             e.icon = stacked ? LegendEntry::Icon::Area : LegendEntry::Icon::Line;
             e.component = static_cast<int>(c);
@@ -625,7 +625,8 @@ ChartLayoutInput layoutInput(const ChartSpec& spec, const ChartData& data, QSize
     for (const Marker& m : data.markers)
         yMax = std::max(yMax, static_cast<double>(m.total));
     for (int i = 0; i <= 5; ++i) {
-        in.yTicks << chart::human(yMax * 1.12 * i / 5);
+        in.yTicks << (core::inBytes(data.metric) ? chart::humanBytes(yMax * 1.12 * i / 5)
+                                                 : chart::human(yMax * 1.12 * i / 5));
         in.xTicks << chart::human(xMax * i / 5);
     }
     return in;

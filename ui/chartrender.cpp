@@ -53,13 +53,24 @@ QColor componentColor(Component c)
 namespace {
 
 class HumanTicker : public QCPAxisTicker {
+public:
+    bool bytes = false; ///< "16 GB" rather than "16B"
 protected:
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return chart::human(tick); }
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override
+    {
+        return bytes ? chart::humanBytes(tick) : chart::human(tick);
+    }
 };
 
 class HumanLogTicker : public QCPAxisTickerLog {
+public:
+    bool bytes = false;
+
 protected:
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override { return chart::human(tick); }
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override
+    {
+        return bytes ? chart::humanBytes(tick) : chart::human(tick);
+    }
 };
 
 /// A marker's label: next to its point, or, when crowded out, a number keyed in the footer.
@@ -83,6 +94,7 @@ struct Built {
     std::vector<QCPGraph*> curves; ///< lines a label should not cover, the total first
     std::vector<Swatch> swatches; ///< one per legend entry of layoutInput()
     bool stacked = false; ///< the area under the total is filled
+    const ChartData* data = nullptr; ///< for the amounts in the marker labels
     double dotRadius = 5; ///< pixels, of a preset's marker
     double currentRadius = 7; ///< pixels, of the current design's marker
     ChartFonts fonts;
@@ -173,6 +185,7 @@ Built buildCurves(QCustomPlot& plot, const ChartSpec& spec, const ChartData& dat
     Built built;
     built.fonts = fonts;
     built.stacked = spec.breakdown && !spec.logY;
+    built.data = &data;
     QVector<double> xs;
     xs.reserve(static_cast<int>(s.points.size()));
     for (const auto& p : s.points)
@@ -285,22 +298,24 @@ Built buildCurves(QCustomPlot& plot, const ChartSpec& spec, const ChartData& dat
         a->setTickLabelPadding(fonts.padding());
         a->setLabelPadding(fonts.padding());
     }
-    const auto ticker = [](bool log) -> QSharedPointer<QCPAxisTicker> {
+    const auto ticker = [](bool log, bool bytes = false) -> QSharedPointer<QCPAxisTicker> {
         if (log) {
             auto t = QSharedPointer<HumanLogTicker>::create();
+            t->bytes = bytes;
             t->setLogBase(10);
             t->setSubTickCount(8);
             t->setTickCount(8);
             return t;
         }
         auto t = QSharedPointer<HumanTicker>::create();
+        t->bytes = bytes;
         t->setTickCount(6);
         return t;
     };
     xAxis->setScaleType(spec.logX ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     yAxis->setScaleType(spec.logY ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     xAxis->setTicker(ticker(spec.logX));
-    yAxis->setTicker(ticker(spec.logY));
+    yAxis->setTicker(ticker(spec.logY, core::inBytes(data.metric)));
 
     double yMax = 1;
     double positiveMin = std::numeric_limits<double>::max();
@@ -544,7 +559,7 @@ QStringList placeLabels(QCustomPlot& plot, const Built& built, std::set<const Ma
     QStringList key;
     for (const Label* l : ordered) {
         const Marker& m = *l->marker;
-        const QString amount = qs(core::compactCount(m.total));
+        const QString amount = chart::amount(*built.data, m.total);
         const QString name = !onDiamond.count(&m) ? m.label
             : m.current                           ? QStringLiteral("◆ ") + m.label
                                                   : QStringLiteral("• ") + m.label;

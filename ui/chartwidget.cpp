@@ -44,7 +44,17 @@ ChartWidget::ChartWidget(QWidget* parent)
             m_presetDesigns.push_back(std::move(*d));
     }
 
+    m_metricCombo = new QComboBox(this);
+    m_metricCombo->setObjectName(QStringLiteral("chartMetric"));
+    m_metricCombo->setToolTip(tr("What the curve shows: the parameter count, or memory in bytes at the Sizing "
+                                 "tab's formats, context and batch"));
+    m_metricCombo->addItem(tr("Parameters"), static_cast<int>(core::SizingMetric::Parameters));
+    m_metricCombo->addItem(tr("Weights memory"), static_cast<int>(core::SizingMetric::Weights));
+    m_metricCombo->addItem(tr("KV cache"), static_cast<int>(core::SizingMetric::KvCache));
+    m_metricCombo->addItem(tr("Weights + KV cache"), static_cast<int>(core::SizingMetric::Inference));
+    m_metricCombo->addItem(tr("Training states"), static_cast<int>(core::SizingMetric::Training));
     m_xCombo = new QComboBox(this);
+    m_xCombo->setObjectName(QStringLiteral("chartX"));
     m_xCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_xCombo->setToolTip(tr("The hyperparameter on the horizontal axis; the others are held, derived ones follow"));
     m_logY = new QCheckBox(tr("Log y"), this);
@@ -59,17 +69,19 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_export->setText(tr("Export…"));
     m_export->setToolTip(tr("Save the chart as PNG, SVG or PDF"));
 
-    auto* controls = new QHBoxLayout;
+    // The selectors, then the switches and Export: one row, or two when the row does not fit
+    // (zoomed): see placeControls().
+    m_controls = new QVBoxLayout;
+    m_controls->setSpacing(2);
+    m_controlRows = { new QHBoxLayout, new QHBoxLayout };
+    for (QHBoxLayout* row : m_controlRows)
+        m_controls->addLayout(row);
+    auto* metricLabel = new QLabel(tr("&y:"), this);
+    metricLabel->setBuddy(m_metricCombo);
     auto* xLabel = new QLabel(tr("&x:"), this);
     xLabel->setBuddy(m_xCombo);
-    controls->addWidget(xLabel);
-    controls->addWidget(m_xCombo);
-    controls->addWidget(m_logY);
-    controls->addWidget(m_logX);
-    controls->addWidget(m_breakdown);
-    controls->addWidget(m_presets);
-    controls->addStretch();
-    controls->addWidget(m_export);
+    m_controlWidgets
+        = { metricLabel, m_metricCombo, xLabel, m_xCombo, m_logY, m_logX, m_breakdown, m_presets, m_export };
 
     m_plot = new QCustomPlot(this);
     // Small: the layout keeps the plot's share at any size, and at 300 % zoom the chart tab
@@ -103,7 +115,7 @@ ChartWidget::ChartWidget(QWidget* parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(controls);
+    layout->addLayout(m_controls);
     layout->addWidget(m_plot, 1);
     layout->addWidget(m_status);
     layout->addWidget(m_detailsButton);
@@ -118,8 +130,13 @@ ChartWidget::ChartWidget(QWidget* parent)
         const QString x = m_xCombo->currentData().toString();
         if (!x.isEmpty())
             m_spec.x = x.toStdString();
+        updateControlRows();
         scheduleRebuild();
     });
+    updateControlWidths();
+    placeControls(false);
+    connect(m_metricCombo, &QComboBox::currentIndexChanged, this,
+        [this] { setMetric(static_cast<core::SizingMetric>(m_metricCombo->currentData().toInt())); });
     for (QCheckBox* box : { m_logY, m_logX, m_breakdown, m_presets })
         connect(box, &QCheckBox::toggled, this, &ChartWidget::scheduleRebuild);
     connect(m_export, &QToolButton::clicked, this, &ChartWidget::exportWithDialog);
@@ -134,6 +151,37 @@ void ChartWidget::setDesign(const core::Design& design)
     m_spec.design = design;
     updateXChoices();
     scheduleRebuild();
+}
+
+void ChartWidget::setSizingOptions(const core::SizingOptions& options)
+{
+    const core::SizingMetric metric = m_spec.sizing.metric;
+    m_spec.sizing = options;
+    m_spec.sizing.metric = metric;
+    if (core::inBytes(metric))
+        scheduleRebuild();
+}
+
+void ChartWidget::setMetric(core::SizingMetric metric)
+{
+    if (metric == m_spec.sizing.metric)
+        return;
+    m_spec.sizing.metric = metric;
+    {
+        const QSignalBlocker blocker(m_metricCombo);
+        m_metricCombo->setCurrentIndex(std::max(0, m_metricCombo->findData(static_cast<int>(metric))));
+    }
+    updateXChoices();
+    scheduleRebuild();
+}
+
+bool ChartWidget::setX(const QString& x)
+{
+    const int index = m_xCombo->findData(x);
+    if (index < 0)
+        return false;
+    m_xCombo->setCurrentIndex(index);
+    return true;
 }
 
 void ChartWidget::scheduleRebuild()
@@ -164,9 +212,13 @@ void ChartWidget::showEvent(QShowEvent* event)
 
 void ChartWidget::updateXChoices()
 {
+    // The context is an axis only for memory: the parameter count does not depend on it.
+    const bool context = core::inBytes(m_spec.sizing.metric);
     QStringList names;
     for (const auto& s : m_spec.design.symbols)
         names << qs(s.name);
+    if (context)
+        names << qs(std::string(core::kContextAxis));
     QStringList shown;
     for (int i = 0; i < m_xCombo->count(); ++i)
         shown << m_xCombo->itemData(i).toString();
@@ -179,12 +231,15 @@ void ChartWidget::updateXChoices()
             = s.description.empty() ? qs(s.name) : QStringLiteral("%1 — %2").arg(qs(s.name), qs(s.description));
         m_xCombo->addItem(text, qs(s.name));
     }
+    if (context)
+        m_xCombo->addItem(tr("context — context length (tokens)"), qs(std::string(core::kContextAxis)));
     int index = m_xCombo->findData(qs(m_spec.x));
     if (index < 0)
         index = std::max(0, m_xCombo->findData(QStringLiteral("E")));
     m_xCombo->setCurrentIndex(index);
     if (index < m_xCombo->count())
         m_spec.x = m_xCombo->itemData(index).toString().toStdString();
+    updateControlRows(); // the selectors' texts changed: one row or two
 }
 
 ChartSpec ChartWidget::currentSpec() const
@@ -249,14 +304,77 @@ void ChartWidget::rebuildNow()
 void ChartWidget::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    updateControlRows();
     scheduleRebuild(); // marker labels are placed in pixels
+}
+
+void ChartWidget::updateControlWidths()
+{
+    // The selectors are as wide as their texts when there is room, and give way (eliding) when
+    // there is not: zoomed to 300 %, the controls alone made the window wider than the screen.
+    // The row itself never sets the window's width: below its texts' width it wraps in two
+    // (updateControlRows), and only a window too narrow for even that clips them.
+    const int least = fontMetrics().averageCharWidth() * 10;
+    m_metricCombo->setMinimumWidth(least);
+    m_xCombo->setMinimumWidth(least);
+    for (QWidget* w : { static_cast<QWidget*>(m_logY), static_cast<QWidget*>(m_logX),
+             static_cast<QWidget*>(m_breakdown), static_cast<QWidget*>(m_presets), static_cast<QWidget*>(m_export) })
+        w->setMinimumWidth(fontMetrics().averageCharWidth() * 4);
+}
+
+void ChartWidget::placeControls(bool wrapped)
+{
+    // One row: the selectors, the switches, a stretch, Export. Two: the selectors, then the rest.
+    m_wrapped = wrapped;
+    for (QHBoxLayout* row : m_controlRows) {
+        while (QLayoutItem* item = row->takeAt(0))
+            delete item; // the widgets stay, children of this widget
+    }
+    const std::size_t split = 4; // y label, y, x label, x
+    for (std::size_t i = 0; i + 1 < m_controlWidgets.size(); ++i) {
+        if (wrapped && i == split)
+            m_controlRows[0]->addStretch(1);
+        m_controlRows[wrapped && i >= split ? 1 : 0]->addWidget(m_controlWidgets[i]);
+    }
+    QHBoxLayout* last = m_controlRows[wrapped ? 1 : 0];
+    last->addStretch(1);
+    last->addWidget(m_controlWidgets.back());
+}
+
+void ChartWidget::updateControlRows()
+{
+    // One row while the switches and Export fit whole beside the two selectors at their least
+    // (the selectors elide first, capped to what is left); else two rows.
+    const int spacing = std::max(0, m_controlRows[0]->spacing());
+    int others = 0;
+    for (QWidget* w : m_controlWidgets)
+        if (w != m_metricCombo && w != m_xCombo)
+            others += w->sizeHint().width() + spacing;
+    const int least = m_metricCombo->minimumWidth() + m_xCombo->minimumWidth() + 2 * spacing;
+    const int room = width() - 16 - others;
+    const bool wrap = room < least;
+    if (wrap != m_wrapped)
+        placeControls(wrap);
+    const int metricHint = m_metricCombo->sizeHint().width(), xHint = m_xCombo->sizeHint().width();
+    if (!wrap && room < metricHint + xHint + 2 * spacing) {
+        const int metric = std::max(m_metricCombo->minimumWidth(), room * metricHint / (metricHint + xHint));
+        m_metricCombo->setMaximumWidth(metric);
+        m_xCombo->setMaximumWidth(std::max(m_xCombo->minimumWidth(), room - metric - 2 * spacing));
+    } else {
+        m_metricCombo->setMaximumWidth(QWIDGETSIZE_MAX);
+        m_xCombo->setMaximumWidth(QWIDGETSIZE_MAX);
+    }
 }
 
 void ChartWidget::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange) // zoom: the chart's fonts follow the widget's
+    if (event->type() == QEvent::FontChange) { // zoom: the chart's fonts follow the widget's
+        updateControlWidths();
+        // Measured once the new font has reached the controls (it is posted to them).
+        QTimer::singleShot(0, this, &ChartWidget::updateControlRows);
         scheduleRebuild();
+    }
 }
 
 void ChartWidget::showTooltip(QPoint pos)
@@ -267,6 +385,7 @@ void ChartWidget::showTooltip(QPoint pos)
     }
     const core::Sweep& s = m_data->sweep;
     const int px = std::max(12, QFontInfo(font()).pixelSize());
+    const auto unit = [this] { return core::inBytes(m_data->metric) ? QStringLiteral(" bytes") : QString(); };
     const QString style = QStringLiteral("<div style='font-size:%1px'>").arg(px);
     // A marker under the mouse first.
     for (const Marker& m : m_data->markers) {
@@ -275,9 +394,9 @@ void ChartWidget::showTooltip(QPoint pos)
         if (QLineF(p, pos).length() <= px) {
             QToolTip::showText(m_plot->mapToGlobal(pos),
                 style
-                    + QStringLiteral("<b>%1</b><br>%2 = %3<br>total <b>%4</b> (%5)</div>")
-                          .arg(m.label.toHtmlEscaped(), qs(s.x), grouped(m.x), grouped(m.total),
-                              qs(core::compactCount(m.total))),
+                    + QStringLiteral("<b>%1</b><br>%2 = %3<br>total <b>%4</b>%5 (%6)</div>")
+                          .arg(m.label.toHtmlEscaped(), qs(s.x), grouped(m.x), grouped(m.total), unit(),
+                              chart::amount(*m_data, m.total)),
                 m_plot);
             return;
         }
@@ -293,8 +412,8 @@ void ChartWidget::showTooltip(QPoint pos)
         --it;
     const core::SweepPoint& p = *it;
     QString html = style
-        + QStringLiteral("<b>%1 = %2</b><br>total <b>%3</b> (%4)")
-              .arg(qs(s.x), grouped(p.x), grouped(p.total), qs(core::compactCount(p.total)));
+        + QStringLiteral("<b>%1 = %2</b><br>total <b>%3</b>%4 (%5)")
+              .arg(qs(s.x), grouped(p.x), grouped(p.total), unit(), chart::amount(*m_data, p.total));
     html += QStringLiteral("<table>");
     for (std::size_t c = 0; c < core::kComponentCount; ++c) {
         if (!s.present[c])
@@ -303,7 +422,7 @@ void ChartWidget::showTooltip(QPoint pos)
         html += QStringLiteral("<tr><td><span style='color:%1'>■</span> %2</td><td align=right>&nbsp;%3</td>"
                                "<td align=right>&nbsp;%4%</td></tr>")
                     .arg(componentColor(static_cast<core::Component>(c)).name(),
-                        qs(std::string(core::componentLabel(static_cast<core::Component>(c)))), grouped(p.parts[c]),
+                        chart::partLabel(*m_data, c).toHtmlEscaped(), grouped(p.parts[c]),
                         QString::number(share, 'f', 1));
     }
     html += QStringLiteral("</table></div>");

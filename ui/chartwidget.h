@@ -11,11 +11,14 @@
 #include <QVector>
 #include <QWidget>
 
+#include <array>
 #include <memory>
 #include <vector>
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
+class QVBoxLayout;
 class QCustomPlot;
 class QLabel;
 class QTimer;
@@ -36,6 +39,15 @@ public:
     /// Call after every change, including each slider step: rebuilds are throttled (at most one
     /// per 30 ms while shown) and skipped while hidden.
     void setDesign(const core::Design& design);
+    /// The formats, context and batch memory is plotted at (the Sizing panel's); the metric
+    /// itself is chosen on the chart.
+    void setSizingOptions(const core::SizingOptions& options);
+    /// What is plotted: parameters or a memory figure (also the chart's own selector).
+    void setMetric(core::SizingMetric metric);
+    core::SizingMetric metric() const { return m_spec.sizing.metric; }
+    /// The x axis: a hyperparameter's symbol, or "context" when plotting memory.
+    bool setX(const QString& x);
+    QString x() const { return QString::fromStdString(m_spec.x); }
 
     /// Runs a pending rebuild now, shown or not (screenshots, tests): no waiting on the throttle.
     void flush();
@@ -70,6 +82,9 @@ private:
     void rebuild();
     void rebuildNow();
     void updateXChoices();
+    void updateControlWidths();
+    void placeControls(bool wrapped);
+    void updateControlRows();
     ChartSpec currentSpec() const;
     void showTooltip(QPoint pos);
 
@@ -79,6 +94,11 @@ private:
     std::vector<core::Design> m_presetDesigns;
     QCustomPlot* m_plot = nullptr;
     QComboBox* m_xCombo = nullptr;
+    QComboBox* m_metricCombo = nullptr;
+    QVBoxLayout* m_controls = nullptr;
+    std::array<QHBoxLayout*, 2> m_controlRows {};
+    std::vector<QWidget*> m_controlWidgets; ///< in their order on the row, Export last
+    bool m_wrapped = false;
     QCheckBox* m_logY = nullptr;
     QCheckBox* m_logX = nullptr;
     QCheckBox* m_breakdown = nullptr;

@@ -22,6 +22,7 @@
 
 #ifdef PARAMSCOPE_HAVE_CHART
 #include "chartwidget.h"
+#include "sizingpanel.h"
 #endif
 
 #include <QAction>
@@ -153,6 +154,14 @@ MainWindow::MainWindow(QWidget* parent)
     auto* placeholder = new QLabel(tr("The growth chart appears here."), this);
     placeholder->setAlignment(Qt::AlignCenter);
     m_tabs->addTab(placeholder, tr("Growth chart"));
+#endif
+    // Memory and compute, beside the chart; it idles while another tab is up.
+    m_sizing = new SizingPanel(m_document, this);
+    m_tabs->addTab(m_sizing, tr("Sizing"));
+#ifdef PARAMSCOPE_HAVE_CHART
+    connect(m_sizing, &SizingPanel::chartOptionsChanged, chart,
+        [this, chart] { chart->setSizingOptions(m_sizing->chartOptions()); });
+    chart->setSizingOptions(m_sizing->chartOptions());
 #endif
     auto* editorScroll = new QScrollArea(this);
     editorScroll->setWidget(m_editor);
@@ -480,11 +489,15 @@ void MainWindow::createActions()
     });
     QAction* chartTab = make(QStringLiteral("showChart"), tr("&Chart / Tree"), QKeySequence(Qt::CTRL | Qt::Key_J),
         tr("Switch between the architecture tree and the growth chart"));
-    connect(chartTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(1 - m_tabs->currentIndex()); });
+    connect(
+        chartTab, &QAction::triggered, this, [this] { m_tabs->setCurrentIndex(m_tabs->currentIndex() == 1 ? 0 : 1); });
+    QAction* sizingTab = make(QStringLiteral("showSizing"), tr("&Sizing"), QKeySequence(Qt::CTRL | Qt::Key_M),
+        tr("Show memory and compute: weights, KV cache, training, FLOPs, what fits on a device"));
+    connect(sizingTab, &QAction::triggered, this, &MainWindow::showSizing);
     for (QAction* a : { zoomIn, zoomOut, zoomReset })
         view->addAction(a);
     view->addSeparator();
-    for (QAction* a : { expand, collapse, chartTab })
+    for (QAction* a : { expand, collapse, chartTab, sizingTab })
         view->addAction(a);
 
     QToolBar* tools = addToolBar(tr("Edit"));
@@ -704,6 +717,11 @@ void MainWindow::balanceColumns()
 void MainWindow::showChart(bool chart)
 {
     m_tabs->setCurrentIndex(chart ? 1 : 0);
+}
+
+void MainWindow::showSizing()
+{
+    m_tabs->setCurrentWidget(m_sizing);
 }
 
 bool MainWindow::selectPath(const QString& path)

@@ -22,6 +22,7 @@ class Document;
 class HyperparameterPanel;
 class LectureTools;
 class ModuleEditor;
+class SizingPanel;
 class SummaryWidget;
 class WeightsCheck;
 
@@ -46,6 +47,9 @@ public:
     double zoom() const { return m_zoom; }
     /// Shows the growth chart (true) or the architecture tree.
     void showChart(bool chart);
+    /// Shows the Sizing tab (memory and compute).
+    void showSizing();
+    SizingPanel* sizingPanel() const { return m_sizing; }
     /// Selects (and shows) the module at dotted @p path ("transformer.h.*.attn").
     bool selectPath(const QString& path);
 
@@ -117,6 +121,7 @@ private:
     QListWidget* m_presets;
     QTabWidget* m_tabs;
     QWidget* m_chart = nullptr;
+    SizingPanel* m_sizing = nullptr;
     QSplitter* m_mainSplitter;
     QSplitter* m_leftSplitter;
     QSplitter* m_treeSplitter;
