@@ -232,7 +232,8 @@ const SizingConventions& sizingConventions()
 {
     static const SizingConventions conventions { kWeightsConvention, kKvConvention, kKvUncompressedConvention,
         kTrainingConvention, kFitConvention, kForwardFormula, kForwardConvention, kTrainingFlopsFormula,
-        kTrainingFlopsConvention, kOptimalFormula, kOptimalConvention, kUnits };
+        kTrainingFlopsConvention, kOptimalFormula, kOptimalConvention, kUnits, kCrossConvention, kStateConvention,
+        kCrossFlopsFormula, kCrossFlopsConvention };
     return conventions;
 }
 

@@ -92,6 +92,10 @@ struct SizingConventions {
     const char* optimalFormula;
     const char* optimal;
     const char* units;
+    const char* crossCache; ///< an encoder-decoder's cross-attention cache
+    const char* state; ///< state-space layers' state per sequence
+    const char* crossFlopsFormula;
+    const char* crossFlops;
 };
 const SizingConventions& sizingConventions();
 /// Which training states ZeRO stage @p stage shards ("ZeRO-1 shards the optimizer states (12 B/param)").

@@ -106,6 +106,7 @@ private slots:
     void followsZoom();
     void memoryChartSequence();
     void chartControlsFitTheScreenZoomed();
+    void crossAttentionAndStateRows();
 
 private:
     QFont m_font;
@@ -449,6 +450,42 @@ void TestSizingPanel::chartControlsFitTheScreenZoomed()
         }
     }
     w.setZoom(1.0);
+}
+
+// Issue 15's caches in the panel: T5's cross-attention keys and values of the encoder's states,
+// Mamba's state per sequence instead of a KV cache.
+void TestSizingPanel::crossAttentionAndStateRows()
+{
+    const QString data = QStringLiteral(PARAMSCOPE_TEST_DATA "/hf-beyond/");
+    {
+        MainWindow w;
+        SizingPanel* panel = openSizing(w, data + QStringLiteral("google-t5__t5-base.json"));
+        QVERIFY(panel);
+        // T5 has no P: the panel starts at 512 tokens (T5's training length) instead of no figures.
+        QVERIFY(panel->errorText(QStringLiteral("context")).isEmpty());
+        QCOMPARE(panel->contextSpin()->value(), 512);
+        // 12 decoder layers × (k: 12 heads × d_kv 64 + v: the same) × 2 bytes, per encoder token.
+        const qint64 perToken = qint64(12) * (768 + 768) * 2;
+        QCOMPARE(panel->figureText(QStringLiteral("kv.crossPerToken")), grouped(perToken));
+        QCOMPARE(panel->figureText(QStringLiteral("kv.cross")), grouped(perToken * 512));
+        // Self-attention of the decoder per generated token: the same 12 × 1,536 × 2.
+        QCOMPARE(panel->figureText(QStringLiteral("kv.perToken")), grouped(perToken));
+        // Cross-attention FLOPs: 2 · 12 decoder layers · 512 encoder tokens · d_attn 768.
+        QCOMPARE(panel->figureText(QStringLiteral("flops.crossAttentionTerm")), grouped(qint64(2) * 12 * 512 * 768));
+    }
+    {
+        MainWindow w;
+        SizingPanel* panel = openSizing(w, data + QStringLiteral("state-spaces__mamba-130m-hf.json"));
+        QVERIFY(panel);
+        typeInto(panel->contextSpin(), QStringLiteral("2048"));
+        // 24 layers × (conv state: d_inner 1,536 × kernel 4 + SSM state: 1,536 × 16) × 2 bytes,
+        // whatever the context; no KV cache.
+        const qint64 state = qint64(24) * (1536 * 4 + 1536 * 16) * 2;
+        QCOMPARE(panel->figureText(QStringLiteral("kv.statePerSequence")), grouped(state));
+        typeInto(panel->batchSpin(), QStringLiteral("3"));
+        QCOMPARE(panel->figureText(QStringLiteral("kv.state")), grouped(state * 3));
+        QCOMPARE(panel->figureText(QStringLiteral("kv.perToken")), QStringLiteral("0"));
+    }
 }
 
 QTEST_MAIN(TestSizingPanel)

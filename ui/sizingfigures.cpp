@@ -20,7 +20,8 @@ QString digits(core::Count n)
 SizingRow bytesRow(QString key, QString label, core::Count bytes, QString note = {})
 {
     return { std::move(key), std::move(label), digits(bytes), QStringLiteral("bytes"),
-        QStringLiteral("%1 · %2").arg(qs(core::binaryBytesText(bytes)), qs(core::decimalBytesText(bytes))), std::move(note) };
+        QStringLiteral("%1 · %2").arg(qs(core::binaryBytesText(bytes)), qs(core::decimalBytesText(bytes))),
+        std::move(note) };
 }
 
 SizingRow countRow(QString key, QString label, core::Count n, QString unit, QString note = {})
@@ -81,6 +82,12 @@ std::vector<SizingSection> sizingSections(const core::MemoryReport& m, const cor
     }
     for (std::size_t i = 0; i < m.attention.size(); ++i) {
         const core::AttentionGroup& g = m.attention[i];
+        if (g.cache == 0 && g.uncompressed == 0) {
+            // An encoder's self-attention (T5, BART): it reads the whole input once and keeps nothing.
+            kv.rows.push_back(detailRow(QStringLiteral("kv.layers.%1").arg(i),
+                QStringLiteral("%1: %2 layers, nothing cached").arg(qs(g.path), digits(g.layers))));
+            continue;
+        }
         QString text
             = QStringLiteral("%1: %2 × %3 values per token").arg(qs(g.path), digits(g.layers), digits(g.cache));
         if (g.uncompressed != g.cache)
@@ -92,6 +99,32 @@ std::vector<SizingSection> sizingSections(const core::MemoryReport& m, const cor
     if (m.attention.empty())
         kv.rows.push_back(
             detailRow(QStringLiteral("kv.layers"), QStringLiteral("No decoder attention layer: no cache")));
+    if (!m.cross.empty()) {
+        kv.rows.push_back(bytesRow(QStringLiteral("kv.crossPerToken"),
+            QStringLiteral("Cross-attention, per encoder token"), m.crossPerToken, QStringLiteral("once per input")));
+        kv.rows.push_back(
+            bytesRow(QStringLiteral("kv.cross"), QStringLiteral("Cross-attention, at ") + at, m.crossBytes));
+        for (std::size_t i = 0; i < m.cross.size(); ++i) {
+            const core::AttentionGroup& g = m.cross[i];
+            kv.rows.push_back(detailRow(QStringLiteral("kv.crossLayers.%1").arg(i),
+                QStringLiteral("%1: %2 × %3 values per encoder token")
+                    .arg(qs(g.path), digits(g.layers), digits(g.cache))));
+        }
+        kv.convention += QStringLiteral(". Cross-attention: ") + qs(conventions.crossCache);
+    }
+    if (!m.states.empty()) {
+        kv.rows.push_back(bytesRow(QStringLiteral("kv.statePerSequence"), QStringLiteral("SSM state, per sequence"),
+            m.statePerSequence, QStringLiteral("whatever the context")));
+        kv.rows.push_back(bytesRow(
+            QStringLiteral("kv.state"), QStringLiteral("SSM state, batch %1").arg(digits(m.batch)), m.stateBytes));
+        for (std::size_t i = 0; i < m.states.size(); ++i) {
+            const core::StateGroup& g = m.states[i];
+            kv.rows.push_back(detailRow(QStringLiteral("kv.stateLayers.%1").arg(i),
+                QStringLiteral("%1: %2 × %3 values per sequence")
+                    .arg(qs(g.path), digits(g.layers), digits(g.elements))));
+        }
+        kv.convention += QStringLiteral(". SSM state: ") + qs(conventions.state);
+    }
     out.push_back(std::move(kv));
 
     const core::TrainingMemory& t = m.training;
@@ -125,6 +158,12 @@ std::vector<SizingSection> sizingSections(const core::MemoryReport& m, const cor
                     f.sparse ? QStringLiteral("active non-embedding") : QStringLiteral("non-embedding"))));
     compute.rows.push_back(countRow(QStringLiteral("flops.attentionTerm"), QStringLiteral("  2·n_layer·n_ctx·d_attn"),
         f.attentionTerm, QStringLiteral("FLOPs")));
+    if (!fr.cross.empty()) {
+        compute.rows.push_back(countRow(QStringLiteral("flops.crossAttentionTerm"),
+            QStringLiteral("  ") + qs(conventions.crossFlopsFormula), f.crossAttentionTerm, QStringLiteral("FLOPs"),
+            QStringLiteral("n_enc = %1").arg(digits(f.context))));
+        compute.convention += QStringLiteral(" Cross-attention: ") + qs(conventions.crossFlops) + QLatin1Char('.');
+    }
     compute.rows.push_back(countRow(QStringLiteral("flops.tokens"),
         f.tokensGiven ? QStringLiteral("Training tokens") : QStringLiteral("Training tokens (compute-optimal)"),
         f.tokens, QStringLiteral("tokens")));

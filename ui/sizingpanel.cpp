@@ -33,6 +33,9 @@ QString qs(const std::string& s)
     return QString::fromStdString(s);
 }
 
+/// The context of a design without P until one is chosen.
+constexpr Count kContextWithoutP = 512;
+
 /// Slider positions for a context or a batch: 1, 2, 3, 4, 6, 8, 12, 16 … (powers of two and one
 /// and a half times them) up to 2^40. The spin box beside takes any value.
 const std::vector<Count>& ladder()
@@ -486,9 +489,11 @@ void SizingPanel::recompute()
     }
     const core::Evaluation& e = m_document->evaluation();
     if (!m_contextSet) {
-        // The context follows P, the design's own, until it is chosen here.
+        // The context follows P, the design's own, until it is chosen here. A design without P
+        // (T5's relative positions, Mamba) starts at 512 tokens, T5's own training length, rather
+        // than showing no figures at all; the figures' headings say the context used.
         const int p = design.symbolIndex("P");
-        std::optional<Count> context;
+        std::optional<Count> context = kContextWithoutP;
         if (p >= 0)
             context = e.symbols[static_cast<std::size_t>(p)];
         if (context != m_options.context) {
