@@ -1263,34 +1263,4 @@ Diagram buildDiagram(const core::CountedRef& counted, const QString& name)
     return d;
 }
 
-QColor diagramColor(Component c)
-{
-    // The growth chart's colours, so that a component looks the same in both.
-    switch (c) {
-    case Component::Embeddings:
-        return QColor(0x4e, 0x79, 0xa7);
-    case Component::Attention:
-        return QColor(0xf2, 0x8e, 0x2b);
-    case Component::Mlp:
-        return QColor(0x59, 0xa1, 0x4f);
-    case Component::Experts:
-        return QColor(0x9c, 0x75, 0x5f);
-    case Component::Norms:
-        return QColor(0xb0, 0x7a, 0xa1);
-    case Component::LmHead:
-        return QColor(0xe1, 0x57, 0x59);
-    case Component::Vision:
-        return QColor(0x76, 0xb7, 0xb2);
-    case Component::Projector:
-        return QColor(0xed, 0xc9, 0x48);
-    case Component::CrossAttention:
-        return QColor(0xff, 0x9d, 0xa7);
-    case Component::Ssm:
-        return QColor(0x8c, 0xd1, 0x7d);
-    case Component::Other:
-        break;
-    }
-    return QColor(0xba, 0xb0, 0xac);
-}
-
 } // namespace paramscope::ui

@@ -73,7 +73,4 @@ struct Diagram {
 /// sizes, so the layout is the same on any screen and in any export.
 Diagram buildDiagram(const core::CountedRef& counted, const QString& name);
 
-/// The colour of a component (the growth chart's).
-QColor diagramColor(core::Component c);
-
 } // namespace paramscope::ui

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "diagramrender.h"
 
+#include "chartrender.h" // componentColor: a component looks the same in the chart and the diagram
+
 #include <QFileInfo>
 #include <QImage>
 #include <QPageSize>
@@ -133,7 +135,7 @@ QTransform paintDiagram(QPainter& p, const Diagram& d, const QRectF& target, con
         drawText(p, QRectF(pos.x() - 150, pos.y() - 4, 300, 22), text, font(15, true), Qt::AlignHCenter);
     }
     for (const DiagramArrow& a : d.arrows)
-        drawArrow(p, a, a.dashed ? diagramColor(core::Component::LmHead) : dim);
+        drawArrow(p, a, a.dashed ? componentColor(core::Component::LmHead) : dim);
 
     for (const DiagramBox& b : d.boxes) {
         const bool selected = b.node >= 0 && b.node == style.selected;
@@ -147,7 +149,7 @@ QTransform paintDiagram(QPainter& p, const Diagram& d, const QRectF& target, con
                 QPointF(b.rect.center().x(), b.rect.center().y() + 8));
             continue;
         }
-        const QColor base = diagramColor(b.component);
+        const QColor base = componentColor(b.component);
         // The larger its share, the deeper the colour: a glance shows where the parameters are.
         const double depth = b.tied ? 0.08 : 0.16 + 0.7 * std::sqrt(std::clamp(b.fraction, 0.0, 1.0));
         const QColor fill = mix(page, base, depth);
