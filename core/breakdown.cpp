@@ -28,6 +28,7 @@ constexpr std::array<ComponentInfo, kComponentCount> kComponents { {
     { Component::Projector, "projector", "Projector" },
     { Component::CrossAttention, "cross_attention", "Cross-attention" },
     { Component::Ssm, "ssm", "SSM mixer" },
+    { Component::Audio, "audio", "Audio tower" },
     { Component::Other, "other", "Other" },
 } };
 
@@ -47,7 +48,7 @@ bool contains(const std::string& haystack, std::string_view needle)
 /// Components that own everything beneath them, whatever it is called.
 bool isSticky(Component c)
 {
-    return c == Component::Vision || c == Component::Projector || c == Component::LmHead;
+    return c == Component::Vision || c == Component::Audio || c == Component::Projector || c == Component::LmHead;
 }
 
 /// What a node's own name, type and kind say, if anything.
@@ -60,6 +61,8 @@ std::optional<Component> inferred(const Module& m)
     if (says("vision_tower") || says("vision_model") || says("visionmodel") || says("vision_encoder")
         || name == "visual")
         return Component::Vision;
+    if (says("audio_tower") || says("audio_model") || says("audiomodel") || says("audio_encoder"))
+        return Component::Audio;
     if (says("projector"))
         return Component::Projector;
     if (name == "lm_head" || name == "embed_out")

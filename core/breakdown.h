@@ -25,16 +25,17 @@ enum class Component {
     Projector,
     CrossAttention,
     Ssm,
+    Audio,
     Other
 };
-inline constexpr std::size_t kComponentCount = 11;
+inline constexpr std::size_t kComponentCount = 12;
 
 /// "embeddings", "attention", "mlp", "experts", "norms", "lm_head", "vision", "projector",
-/// "cross_attention", "ssm", "other": the names Module::role takes. parseComponent() is its inverse
+/// "cross_attention", "ssm", "audio", "other": the names Module::role takes. parseComponent() is its inverse
 /// (also "lm head", "ffn", …).
 std::string_view componentName(Component c);
 /// "Embeddings", "Attention", "MLP", "Experts", "Norms", "LM head", "Vision tower", "Projector",
-/// "Cross-attention", "SSM mixer", "Other".
+/// "Cross-attention", "SSM mixer", "Audio tower", "Other".
 std::string_view componentLabel(Component c);
 std::optional<Component> parseComponent(std::string_view role);
 

@@ -44,6 +44,8 @@ QColor componentColor(Component c)
         return QColor(0xff, 0x9d, 0xa7);
     case Component::Ssm:
         return QColor(0x8c, 0xd1, 0x7d);
+    case Component::Audio:
+        return QColor(0x49, 0x98, 0x94);
     case Component::Other:
         break;
     }
