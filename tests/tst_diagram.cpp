@@ -188,10 +188,42 @@ private slots:
         QVERIFY(vision->rect.right() < d.frames.front().rect.left());
     }
 
+    void gemma4Inputs()
+    {
+        // Gemma 4 E2B: the image and the audio encoder, each with its projector, and the per-layer
+        // inputs, all in the column beside the text model; each feeds it with an arrow of its own.
+        const Diagram d = diagramOf("gemma-4-e2b");
+        auto titled = [&](const char* title) {
+            for (const DiagramBox& b : d.boxes)
+                if (b.title == QLatin1String(title))
+                    return &b;
+            return static_cast<const DiagramBox*>(nullptr);
+        };
+        const DiagramBox* vision = titled("vision_tower");
+        const DiagramBox* audio = titled("audio_tower");
+        const DiagramBox* embedAudio = titled("embed_audio");
+        const DiagramBox* table = titled("embed_tokens_per_layer");
+        QVERIFY(vision && audio && embedAudio && table);
+        QCOMPARE(audio->component, paramscope::core::Component::Audio);
+        QCOMPARE(audio->kind, Kind::Vision);
+        QVERIFY(vision->rect.bottom() < audio->rect.top());
+        QVERIFY(audio->rect.bottom() < embedAudio->rect.top());
+        QVERIFY(embedAudio->rect.bottom() < table->rect.top());
+        for (const DiagramBox* b : { audio, embedAudio, table })
+            QVERIFY(b->rect.right() < d.frames.front().rect.left());
+        QStringList arrows;
+        for (const auto& a : d.arrows)
+            if (!a.label.isEmpty())
+                arrows << a.label;
+        arrows.sort();
+        QCOMPARE(arrows.join(u','), QStringLiteral("audio tokens,image tokens,per-layer inputs,tied"));
+    }
+
     void geometry_data()
     {
         QTest::addColumn<QByteArray>("source");
-        for (const char* p : { "gpt2", "bert-base", "llama-3-8b", "mixtral-8x7b", "gemma-3-4b", "deepseek-v3" })
+        for (const char* p :
+            { "gpt2", "bert-base", "llama-3-8b", "mixtral-8x7b", "gemma-3-4b", "deepseek-v3", "gemma-4-e2b" })
             QTest::newRow(p) << QByteArray(p);
         for (const char* p : { "google-t5__t5-base.json", "facebook__bart-base.json", "facebook__mbart-large-cc25.json",
                  "google__umt5-small.json", "google__flan-t5-small.json" })

@@ -175,6 +175,19 @@ private:
     QString mlpDetailExperts(const Module& m) const;
     const Module* mainBlock() const;
     const Module* topOf(Component c) const;
+    /// An input beside the text model: an encoder's tower and its projector into the text width, or
+    /// the per-layer inputs that feed every layer (Gemma 4 E2B's table, projection and norm).
+    struct SideInput {
+        QString label; ///< what goes in: "image", "audio", "token ids"
+        QString arrow; ///< what comes out: "image tokens", "per-layer inputs"
+        bool intoBlock = false; ///< joins the repeated block rather than the token embeddings
+        std::vector<std::pair<const Module*, DiagramBox::Kind>> chain;
+    };
+    /// The image input (a vision tower and/or a projector), the audio one and the per-layer inputs,
+    /// those present, outside @p block.
+    std::vector<SideInput> sideInputs(const Module* block) const;
+    /// @p b's chips for the tower @p m: its largest repeated block, and what lies outside it.
+    void towerChips(const Module& m, DiagramBox& b) const;
     double height(const DiagramBox& b, double width) const;
     /// @p copiesOf: the nodes whose copies are counted (one of a box's several modules); empty: @p nodes.
     QString shareOver(const std::vector<const Module*>& nodes, const std::vector<const Module*>& copiesOf = {}) const;
@@ -298,7 +311,7 @@ const Module* Builder::mainBlock() const
         if (!m->isRepeated() || m->isLeaf())
             continue;
         const Component k = kind(*m);
-        if (k == Component::Vision || k == Component::Projector)
+        if (k == Component::Vision || k == Component::Audio || k == Component::Projector)
             continue;
         // Not a list inside a layer (experts): only blocks with no repeated ancestor.
         bool nested = false;
@@ -326,6 +339,85 @@ bool isNorm(const Module& m, Component k)
     return k == Component::Norms || m.kind == ModuleKind::LayerNorm || m.kind == ModuleKind::RMSNorm;
 }
 
+std::vector<Builder::SideInput> Builder::sideInputs(const Module* block) const
+{
+    // Projectors belong to the audio input when their name says so (Gemma 4's embed_audio), else
+    // to the image one.
+    const Module* imageProjector = nullptr;
+    const Module* audioProjector = nullptr;
+    for (const Module* m : m_c.design.nodes()) {
+        if (kind(*m) != Component::Projector || (m->parent && kind(*m->parent) == Component::Projector))
+            continue;
+        const Module*& slot = lower(m->name).find("audio") != std::string::npos ? audioProjector : imageProjector;
+        if (!slot)
+            slot = m;
+    }
+    std::vector<SideInput> out;
+    auto encoder = [&](QString label, const Module* tower, const Module* projector) {
+        SideInput in { label, label + QStringLiteral(" tokens"), false, {} };
+        if (tower)
+            in.chain.emplace_back(tower, DiagramBox::Kind::Vision);
+        if (projector)
+            in.chain.emplace_back(projector, DiagramBox::Kind::Projector);
+        out.push_back(std::move(in));
+    };
+    if (const Module* vision = topOf(Component::Vision); vision || imageProjector)
+        encoder(QStringLiteral("image"), vision, imageProjector);
+    if (const Module* audio = topOf(Component::Audio))
+        encoder(QStringLiteral("audio"), audio, audioProjector);
+    // Per-layer inputs: leaves beside the layer list named for them, in tree order.
+    SideInput perLayer { QStringLiteral("token ids"), QStringLiteral("per-layer inputs"), true, {} };
+    if (block && block->parent && block->parent->parent)
+        for (const auto& c : block->parent->parent->children) {
+            const std::string n = lower(c->name);
+            if (c->isLeaf() && (n.starts_with("per_layer") || n.starts_with("embed_tokens_per_layer")))
+                // A norm gets a box of two lines: the column is too narrow for its long name and formula
+                // on one (its component still colours it).
+                perLayer.chain.emplace_back(
+                    c.get(), c->kind == ModuleKind::Embedding ? DiagramBox::Kind::Embedding : DiagramBox::Kind::Other);
+        }
+    if (!perLayer.chain.empty())
+        out.push_back(std::move(perLayer));
+    return out;
+}
+
+void Builder::towerChips(const Module& m, DiagramBox& b) const
+{
+    const core::Design& design = m_c.design;
+    // The tower's own stack: the largest repeated block inside it.
+    const Module* layer = nullptr;
+    for (const Module* n : design.nodes()) {
+        bool inside = false;
+        for (const Module* p = n; p; p = p->parent)
+            inside = inside || p == &m;
+        if (inside && n->isRepeated() && (!layer || overall(*n) > overall(*layer)))
+            layer = n;
+    }
+    b.chips.clear();
+    std::function<void(const Module&)> collect = [&](const Module& n) {
+        for (const auto& c : n.children) {
+            if (c.get() == layer) {
+                b.chips.push_back({ {}, c->index, chipText(*c) });
+                continue;
+            }
+            bool holds = false;
+            for (const Module* p = layer; p; p = p->parent)
+                holds = holds || p == c.get();
+            if (holds || (!c->isLeaf() && c->children.size() > 0 && value(*c).count > 0 && &n == &m))
+                collect(*c);
+            else if (value(*c).count > 0)
+                b.chips.push_back({ {}, c->index, chipText(*c) });
+        }
+    };
+    collect(m);
+    if (layer) {
+        QStringList inner;
+        for (const auto& c : layer->children)
+            inner << label(*c);
+        b.detail = QStringLiteral("layers of ") + inner.join(QStringLiteral(", "));
+    }
+}
+
 /// A box's share over several nodes drawn as one (the runs of a layer list: T5's layer 0 and the
 /// others): "× 12 = 28.31M · 12.70 %".
 QString Builder::shareOver(const std::vector<const Module*>& nodes, const std::vector<const Module*>& copiesOf) const
@@ -345,7 +437,7 @@ QString Builder::shareOver(const std::vector<const Module*>& nodes, const std::v
 bool Builder::encoderDecoder() const
 {
     for (const Module* m : m_c.design.nodes())
-        if (kind(*m) == Component::CrossAttention && !topOf(Component::Vision) && !topOf(Component::Projector))
+        if (kind(*m) == Component::CrossAttention && sideInputs(nullptr).empty())
             return true;
     return false;
 }
@@ -832,9 +924,8 @@ Diagram Builder::run()
     d.subtitle = hp.join(QStringLiteral(" · ")).replace(QStringLiteral("; · "), QStringLiteral("   "));
 
     const Module* block = mainBlock();
-    const Module* vision = topOf(Component::Vision);
-    const Module* projector = topOf(Component::Projector);
-    const bool side = vision || projector;
+    const std::vector<SideInput> inputs = sideInputs(block);
+    const bool side = !inputs.empty();
     const double x0 = kMargin + (side ? kVisionWidth + 90 : 0);
     // The subtitle wraps onto a second line when it is long (Gemma 3's fifteen symbols).
     QFont subtitleFont;
@@ -851,8 +942,10 @@ Diagram Builder::run()
     std::vector<const Module*> before, after, embeddings;
     bool passed = false;
     std::function<void(const Module&)> walk = [&](const Module& m) {
-        if (&m == vision || &m == projector)
-            return;
+        for (const auto& in : inputs)
+            for (const auto& [n, k] : in.chain)
+                if (&m == n)
+                    return;
         bool holdsBlock = false;
         for (const Module* p = block; p; p = p->parent)
             holdsBlock = holdsBlock || p == &m;
@@ -1124,50 +1217,17 @@ Diagram Builder::run()
             }
     }
 
-    // The vision column: the tower, then the projector, feeding the text model's input.
-    if (side) {
-        double vy = top;
-        d.labels.push_back({ QPointF(kMargin + kVisionWidth / 2, vy + 4), QStringLiteral("image") });
+    // The input column: each encoder (image, audio), then its projector, feeding the text model's input.
+    double vy = top;
+    for (std::size_t n = 0; n < inputs.size(); ++n) {
+        const SideInput& in = inputs[n];
+        d.labels.push_back({ QPointF(kMargin + kVisionWidth / 2, vy + 4), in.label });
         vy += 34;
         std::optional<std::size_t> prevSide;
-        for (const Module* m : { vision, projector }) {
-            if (!m)
-                continue;
-            DiagramBox b = box(*m, m == vision ? DiagramBox::Kind::Vision : DiagramBox::Kind::Projector, true);
-            if (m == vision) {
-                // The tower's own stack: the largest repeated block inside it.
-                const Module* layer = nullptr;
-                for (const Module* n : design.nodes()) {
-                    bool inside = false;
-                    for (const Module* p = n; p; p = p->parent)
-                        inside = inside || p == m;
-                    if (inside && n->isRepeated() && (!layer || overall(*n) > overall(*layer)))
-                        layer = n;
-                }
-                b.chips.clear();
-                std::function<void(const Module&)> collect = [&](const Module& n) {
-                    for (const auto& c : n.children) {
-                        if (c.get() == layer) {
-                            b.chips.push_back({ {}, c->index, chipText(*c) });
-                            continue;
-                        }
-                        bool holds = false;
-                        for (const Module* p = layer; p; p = p->parent)
-                            holds = holds || p == c.get();
-                        if (holds || (!c->isLeaf() && c->children.size() > 0 && value(*c).count > 0 && &n == m))
-                            collect(*c);
-                        else if (value(*c).count > 0)
-                            b.chips.push_back({ {}, c->index, chipText(*c) });
-                    }
-                };
-                collect(*m);
-                if (layer) {
-                    QStringList inner;
-                    for (const auto& c : layer->children)
-                        inner << label(*c);
-                    b.detail = QStringLiteral("layers of ") + inner.join(QStringLiteral(", "));
-                }
-            }
+        for (const auto& [m, k] : in.chain) {
+            DiagramBox b = box(*m, k, true);
+            if (k == DiagramBox::Kind::Vision)
+                towerChips(*m, b);
             // A narrow column: the class goes under the name ("multi_modal_projector" is long enough).
             b.detail = qs(m->type) + (b.detail.isEmpty() ? QString() : QStringLiteral(" · ") + b.detail);
             b.title = label(*m);
@@ -1182,15 +1242,20 @@ Diagram Builder::run()
             prevSide = i;
         }
         if (prevSide) {
-            // Image tokens take the place of the image placeholders among the token embeddings.
+            // An encoder's tokens take the place of their placeholders among the token embeddings;
+            // per-layer inputs enter the block. Each input has a lane of its own.
             const QRectF from = d.boxes[*prevSide].rect;
-            const double joinY = embeddings.empty() ? top + 60 : embedRowY;
-            d.arrows.push_back({ { QPointF(from.right(), from.center().y()), QPointF(x0 - 45, from.center().y()),
-                                     QPointF(x0 - 45, joinY), QPointF(x0, joinY) },
-                false, QStringLiteral("image tokens") });
+            const double lane = x0 - 80 + 18 * static_cast<double>(n); // left of the tied head's lane (x0 - 22)
+            const double joinY = in.intoBlock && !d.frames.empty()
+                ? d.frames.front().rect.top() + 40
+                : (embeddings.empty() ? top + 60 : embedRowY) + 12 * static_cast<double>(n);
+            d.arrows.push_back({ { QPointF(from.right(), from.center().y()), QPointF(lane, from.center().y()),
+                                     QPointF(lane, joinY), QPointF(x0, joinY) },
+                false, in.arrow });
         }
-        y = std::max(y, vy);
+        vy += kGap;
     }
+    y = std::max(y, vy);
     d.size = QSizeF(x0 + kMainWidth + kMargin, y + kMargin);
     return d;
 }
