@@ -88,6 +88,15 @@ bool isBufferName(std::string_view last)
     return std::find(kNames.begin(), kNames.end(), last) != kNames.end();
 }
 
+/// Gemma 4's persistent buffers, stored in its checkpoints: each decoder layer's layer_scalar, the
+/// vision tower's standardisation and the clip bounds of Gemma4ClippableLinear.
+bool isGemma4BufferName(std::string_view last)
+{
+    static constexpr std::array<std::string_view, 7> kNames { "layer_scalar", "std_bias", "std_scale", "input_min",
+        "input_max", "output_min", "output_max" };
+    return std::find(kNames.begin(), kNames.end(), last) != kNames.end();
+}
+
 /// Tensors quantisation methods store beside (or instead of) a weight.
 bool isQuantSuffix(std::string_view suffix)
 {
@@ -545,6 +554,23 @@ private:
             ++m_out.nodes[static_cast<std::size_t>(m->index)].problems;
     }
 
+    /// Whether @p rest names the key/value projection or norm of @p attention, an attention that
+    /// has none because it attends with an earlier layer's (Gemma 4's KV-sharing layers, whose
+    /// checkpoints may store them anyway).
+    bool sharesKeysAndValues(const Module& attention, const std::vector<std::string_view>& rest) const
+    {
+        if (!m_design.root->type.starts_with("Gemma4") || attention.role != "attention" || rest.size() != 2
+            || (rest[0] != "k_proj" && rest[0] != "v_proj" && rest[0] != "k_norm"))
+            return false;
+        bool queries = false;
+        for (const auto& c : attention.children) {
+            if (c->name == "k_proj")
+                return false;
+            queries = queries || c->name == "q_proj";
+        }
+        return queries;
+    }
+
     std::string notBuiltText(const Hit& h) const
     {
         const std::string list = h.node && !h.node->name.empty() ? h.node->name : "this list";
@@ -569,6 +595,13 @@ private:
                 -1);
             return;
         }
+        if (!m_gguf && m_design.root->type.starts_with("Gemma4") && isGemma4BufferName(last)) {
+            explain(Finding::Kind::Buffer, t,
+                "Gemma 4's persistent buffers (layer_scalar, clip bounds, "
+                "standardisation): not parameters",
+                -1);
+            return;
+        }
         std::optional<Hit> found = m_gguf ? walkGguf(parts) : std::optional<Hit>(walkHf(parts));
         if (!found) {
             problem(Finding::Kind::Unexpected, t.name, "not a tensor of the class", t.count, -1);
@@ -584,6 +617,13 @@ private:
         if (!node.isLeaf()) {
             if (h.rest.size() == 1 && h.rest[0] == "bias" && node.role == "attention") {
                 explain(Finding::Kind::Buffer, t, "causal-mask buffers: not parameters", index);
+                return;
+            }
+            if (sharesKeysAndValues(node, h.rest)) {
+                explain(Finding::Kind::NotBuilt, t,
+                    "keys and values of a layer that reuses an earlier layer's (num_kv_shared_layers): the class "
+                    "drops them on loading",
+                    index);
                 return;
             }
             problem(Finding::Kind::Unexpected, t.name,
