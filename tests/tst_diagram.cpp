@@ -217,6 +217,8 @@ private slots:
                 arrows << a.label;
         arrows.sort();
         QCOMPARE(arrows.join(u','), QStringLiteral("audio tokens,image tokens,per-layer inputs,tied"));
+        // A literal repeat is not spelled twice ("4 × … (4 = 4)").
+        QCOMPARE(d.frames.front().label, QStringLiteral("4 × period of 5 layers"));
     }
 
     void geometry_data()

@@ -626,7 +626,7 @@ void Builder::layOutEncoderDecoder(Diagram& d, double top) const
         DiagramFrame frame;
         frame.node = block->index;
         frame.label = QStringLiteral("%1 × %2").arg(qs(core::groupDigits(layers)), qs(block->type));
-        if (!block->repeat.isEmpty() && s.runs.size() == 1)
+        if (!block->repeat.isEmpty() && !block->repeat.constantValue() && s.runs.size() == 1)
             frame.label += QStringLiteral("   (%1 = %2)").arg(qs(block->repeat.text())).arg(layers);
         frame.detail = QStringLiteral("%1 each").arg(qs(core::groupDigits(value(*block).each)));
         for (const Module* r : s.runs)
@@ -1056,7 +1056,7 @@ Diagram Builder::run()
         DiagramFrame frame;
         frame.node = block->index;
         frame.label = QStringLiteral("%1 × %2").arg(qs(core::groupDigits(v.repeat)), qs(block->type));
-        if (!block->repeat.isEmpty())
+        if (!block->repeat.isEmpty() && !block->repeat.constantValue()) // "(L = 12)", not "(4 = 4)"
             frame.label += QStringLiteral("   (%1 = %2)").arg(qs(block->repeat.text())).arg(v.repeat);
         frame.detail
             = QStringLiteral("%1 each · %2 in all · %3")
