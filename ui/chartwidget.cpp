@@ -87,6 +87,9 @@ ChartWidget::ChartWidget(QWidget* parent)
     // Small: the layout keeps the plot's share at any size, and at 300 % zoom the chart tab
     // must not make the window taller than the user made it.
     m_plot->setMinimumSize(240, 160);
+    // The plot also changes size without the widget doing so (the status line and the details
+    // button below it come and go with a rebuild): its picture is laid out in pixels, so anew.
+    m_plot->installEventFilter(this);
     m_plot->setMouseTracking(true);
     // Replotted on every slider step: the faster polyline path (no visible difference at these widths).
     m_plot->setPlottingHint(QCP::phFastPolylines, true);
@@ -299,6 +302,13 @@ void ChartWidget::rebuildNow()
                   .arg(qs(s.x))
                   .arg(s.skipped.front().x)
                   .arg(qs(s.skipped.front().reason)));
+}
+
+bool ChartWidget::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_plot && event->type() == QEvent::Resize && m_data && m_layout.size != m_plot->size())
+        scheduleRebuild();
+    return QWidget::eventFilter(watched, event);
 }
 
 void ChartWidget::resizeEvent(QResizeEvent* event)

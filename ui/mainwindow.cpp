@@ -641,6 +641,9 @@ bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QS
     auto* chart = static_cast<ChartWidget*>(m_chart);
     for (int round = 0; round < 4 && chart->rebuildPending(); ++round) {
         chart->flush();
+        // Its status line and details button may have changed the plot's size, which asks for
+        // another rebuild: lay the window out now to know.
+        QApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         QApplication::processEvents();
     }
 #endif
