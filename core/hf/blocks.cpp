@@ -346,6 +346,19 @@ Result<SparseLayers> declareSparseLayers(
     return e;
 }
 
+namespace {
+
+/// transformers' layer_type_validation: a layer_types list has one entry per layer.
+Status checkListLength(const std::string& field, std::size_t size, Count layers)
+{
+    if (static_cast<Count>(size) != layers)
+        return Error { field,
+            "lists " + std::to_string(size) + " layers; num_hidden_layers is " + std::to_string(layers) };
+    return Ok {};
+}
+
+} // namespace
+
 Result<std::optional<LayerPattern>> readLayerTypes(
     HfConfig& config, Count layers, const std::vector<std::string>& kinds)
 {
@@ -359,9 +372,8 @@ Result<std::optional<LayerPattern>> readLayerTypes(
     if (!list.is_array())
         return Error { field, "expected a list of layer types (" + known + ")" };
     // The length first: a list cannot be longer than the file, so the loop below is bounded by it.
-    if (static_cast<Count>(list.size()) != layers)
-        return Error { field,
-            "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
+    if (auto st = checkListLength(field, list.size(), layers); !st)
+        return st.error();
     LayerPattern pattern;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const auto k = std::find(kinds.begin(), kinds.end(), list[i].is_string() ? list[i].get<std::string>() : "");
@@ -375,25 +387,27 @@ Result<std::optional<LayerPattern>> readLayerTypes(
     return std::optional<LayerPattern>(std::move(pattern));
 }
 
+std::string listedLayersWhy(const HfConfig& config)
+{
+    return config.name("layer_types")
+        + " lists every layer, so it holds for this layer count only (import the config again to change it)";
+}
+
 Result<SlidingWindows> readSlidingWindows(
     HfConfig& config, std::optional<Count> windowDefault, Count layers, const char* patternField, Count patternDefault)
 {
     SlidingWindows w;
     const nlohmann::json& j = config.json();
-    if (config.has("sliding_window") && j["sliding_window"].is_null())
-        return w;
-    if (!config.has("sliding_window") && !windowDefault)
-        return w;
-    auto window = config.integer("sliding_window", windowDefault, 1);
-    if (!window)
-        return window.error();
-    w.window = *window;
+    // The list first, whatever the window: transformers validates it in any case, and a list of
+    // another length is refused even when it repeats a period (the rule it gives would fit any L).
+    std::vector<int> kinds;
     if (config.hasValue("layer_types")) {
         const std::string field = config.name("layer_types");
         const auto& list = j["layer_types"];
         if (!list.is_array())
             return Error { field, "expected a list of \"sliding_attention\" / \"full_attention\"" };
-        std::vector<int> kinds;
+        if (auto st = checkListLength(field, list.size(), layers); !st)
+            return st.error();
         for (std::size_t i = 0; i < list.size(); ++i) {
             const auto& t = list[i];
             if (t == "sliding_attention")
@@ -404,31 +418,39 @@ Result<SlidingWindows> readSlidingWindows(
                 return Error { field + "/" + std::to_string(i),
                     "unknown layer type " + t.dump() + " (sliding_attention, full_attention)" };
         }
+        w.listed = true;
+    }
+    if (config.has("sliding_window") && j["sliding_window"].is_null())
+        return w;
+    if (!config.has("sliding_window") && !windowDefault)
+        return w;
+    auto window = config.integer("sliding_window", windowDefault, 1);
+    if (!window)
+        return window.error();
+    w.window = *window;
+    if (w.listed) {
         const auto firstFull = std::find(kinds.begin(), kinds.end(), SlidingWindows::kFull);
         if (firstFull == kinds.end())
             return w; // every layer windowed
-        if (std::find(kinds.begin(), kinds.end(), SlidingWindows::kSliding) == kinds.end())
-            return SlidingWindows {}; // every layer full: nothing is windowed
-        // Periodic (layer l full exactly when (l + 1) % n == 0): a rule in L, as the config class
-        // writes it. Otherwise the list's runs, built per run (never per layer).
+        if (std::find(kinds.begin(), kinds.end(), SlidingWindows::kSliding) == kinds.end()) {
+            w.window = 0; // every layer full: nothing is windowed
+            return w;
+        }
+        // Periodic (layer l full exactly when (l + 1) % n == 0): the rule, one run, as the config
+        // class writes it. Otherwise the list's runs, built per run (never per layer).
         const Count every = (firstFull - kinds.begin()) + 1;
         bool periodic = true;
         for (std::size_t i = 0; i < kinds.size() && periodic; ++i)
             periodic = (kinds[i] == SlidingWindows::kFull) == ((static_cast<Count>(i) + 1) % every == 0);
         if (periodic) {
-            // The rule holds for any layer count (as `--set num_hidden_layers` needs), so the list's
-            // length is not checked against it.
             w.fullEvery = every;
             return w;
         }
-        if (static_cast<Count>(list.size()) != layers)
-            return Error { field,
-                "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
         LayerPattern pattern;
         for (int k : kinds) {
             pattern.append(k, 1);
             if (pattern.size() > kMaxLayerRuns)
-                return Error { field,
+                return Error { config.name("layer_types"),
                     "makes more than " + std::to_string(kMaxLayerRuns)
                         + " runs of sliding and full layers (the limit)" };
         }
@@ -444,6 +466,12 @@ Result<SlidingWindows> readSlidingWindows(
         w.fullEvery = patternDefault;
     }
     return w;
+}
+
+void fixListedLayers(Design& design, const HfConfig& config, const SlidingWindows& w)
+{
+    if (w.listed)
+        fixSymbol(design, "L", listedLayersWhy(config));
 }
 
 void setWindow(Module& attention, const SlidingWindows& w, int kind)

@@ -164,6 +164,10 @@ Result<SparseLayers> declareSparseLayers(
 Result<std::optional<LayerPattern>> readLayerTypes(
     HfConfig& config, Count layers, const std::vector<std::string>& kinds);
 
+/// Why a `layer_types` list fixes L: it names every layer, and transformers refuses a list of another
+/// length (layer_type_validation), so the pattern holds for this layer count only.
+std::string listedLayersWhy(const HfConfig& config);
+
 /// Which layers of a decoder attend through a sliding window, for the KV cache (no parameters).
 struct SlidingWindows {
     Count window = 0; ///< tokens a windowed layer holds; 0: no layer is windowed
@@ -171,17 +175,27 @@ struct SlidingWindows {
     /// A layer_types list that follows no such period: per-layer kinds (kSliding or kFull) as runs,
     /// whose literal repeats fix L. Empty otherwise.
     std::vector<LayerRun> runs;
+    /// The config lists every layer (layer_types, of length L): the stack holds for this layer count
+    /// only, so L is fixed (fixListedLayers) and a one-run stack repeats literally (repeat()).
+    bool listed = false;
     static constexpr int kFull = 0;
     static constexpr int kSliding = 1;
+
+    /// How many copies a one-run stack has: "L", or L's value when the layers are listed.
+    std::string repeat(Count layers) const { return listed ? std::to_string(layers) : "L"; }
 };
 
 /// Reads sliding_window (@p windowDefault when absent; null means none), then the pattern: a
-/// `layer_types` list ("sliding_attention" / "full_attention"; one with no period must list @p layers) when
+/// `layer_types` list ("sliding_attention" / "full_attention", one entry per layer: @p layers) when
 /// the config has one, else @p patternField (every n-th layer full; Gemma 3's
 /// sliding_window_pattern) with @p patternDefault, or @p fullEvery when there is no such field
-/// (Gemma 2 alternates). A list that is periodic becomes fullEvery, so L stays a hyperparameter.
+/// (Gemma 2 alternates). A list is checked whatever the window (transformers validates it so); a
+/// periodic one becomes fullEvery (one run), one with no period runs. Either way it sets listed.
 Result<SlidingWindows> readSlidingWindows(
     HfConfig& config, std::optional<Count> windowDefault, Count layers, const char* patternField, Count patternDefault);
+
+/// Fixes L when @p w says the config lists every layer, saying why (listedLayersWhy()).
+void fixListedLayers(Design& design, const HfConfig& config, const SlidingWindows& w);
 
 /// Marks @p attention's KV cache as windowed per @p w; @p kind is the layer's run kind when
 /// @p w has runs (kFull leaves it unwindowed).

@@ -206,9 +206,7 @@ Result<Design> buildQwen35(HfConfig& config, const std::string& modelType, const
     };
     addLayerRuns(*language->add(moduleList("layers")), runs, layer);
     if (*types)
-        fixSymbol(d, "L",
-            text.name("layer_types") + " lists every layer, so it holds for this layer count only (import the config "
-                + "again to change it)");
+        fixSymbol(d, "L", listedLayersWhy(text));
     language->add(rmsNorm("norm", p + "RMSNorm", "E"));
 
     if (head) {
