@@ -742,6 +742,14 @@ private slots:
         // 2^29 periods of (linear dense, linear routed, linear dense, full routed).
         next["decoder_sparse_step"] = 2;
         QTest::newRow("qwen3_next step 2") << QByteArray::fromStdString(next.dump()) << qint64(0);
+        // A full-attention layer every 2^40 layers and every layer routed: one kind per run, so the
+        // rule's period (2^40 layers in two runs) is never walked layer by layer. (Small sizes: a
+        // period of 2^40 Qwen3-Next-80B layers, though repeated 0 times here, overflows 64 bits.)
+        nlohmann::json sparse
+            = smallNext({ { "num_hidden_layers", layers }, { "full_attention_interval", Count(1) << 40 } });
+        QTest::newRow("qwen3_next interval 2^40") << QByteArray::fromStdString(sparse.dump()) << qint64(0);
+        sparse["mlp_only_layers"] = { 3 };
+        QTest::newRow("qwen3_next interval 2^40 listed") << QByteArray::fromStdString(sparse.dump()) << qint64(0);
         // And with mlp_only_layers, which fixes L: runs around the four listed layers and two
         // repeated periods between them, 14 entries of about 25 nodes (388 nodes), whatever L.
         next["mlp_only_layers"] = { 0, 5, 1000001, layers - 1 };

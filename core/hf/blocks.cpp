@@ -324,10 +324,12 @@ std::optional<LayerCycle> LayerCycle::product(
     const LayerCycle& a, const LayerCycle& b, Count length, std::size_t maxRuns)
 {
     // Walks both cycles boundary by boundary. Adjacent runs of a cycle differ in kind, so (nearly)
-    // every boundary starts a new run of the product: the walk stops soon after maxRuns.
+    // every boundary starts a new run of the product: the walk stops soon after maxRuns. A cycle of
+    // one kind has no boundary at all (else a period of one layer would be walked layer by layer).
     std::vector<std::pair<int, Count>> out;
     std::size_t i = 0, j = 0;
-    Count leftA = a.m_runs[0].second, leftB = b.m_runs[0].second;
+    Count leftA = a.m_runs.size() == 1 ? length : a.m_runs[0].second;
+    Count leftB = b.m_runs.size() == 1 ? length : b.m_runs[0].second;
     for (Count at = 0; at < length;) {
         const Count n = std::min({ leftA, leftB, length - at });
         const int kind = 2 * a.m_runs[i].first + b.m_runs[j].first;
