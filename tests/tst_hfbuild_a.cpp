@@ -332,35 +332,59 @@ private slots:
 
     void badInput_data()
     {
-        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("config");
+        QTest::addColumn<QString>("field"); // dotted: "text_config.layer_types"
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("string width") << "hidden_size"
-                                      << "\"768\""
-                                      << "hidden_size: expected an integer";
-        QTest::newRow("fraction") << "intermediate_size"
-                                  << "14336.5"
-                                  << "intermediate_size: expected an integer";
-        QTest::newRow("zero layers") << "num_hidden_layers"
-                                     << "0"
-                                     << "num_hidden_layers: 0 must be positive";
-        QTest::newRow("negative heads") << "num_attention_heads"
-                                        << "-4"
-                                        << "num_attention_heads: -4 must be positive";
-        QTest::newRow("bool tie") << "tie_word_embeddings"
-                                  << "1"
-                                  << "tie_word_embeddings: expected true or false";
+        const auto row = [](const char* tag, const char* config, const char* field, const std::string& value,
+                             const char* expected) {
+            QTest::newRow(tag) << QString::fromLatin1(config) << QString::fromLatin1(field)
+                               << QString::fromStdString(value) << QString::fromLatin1(expected);
+        };
+        const char* mistral = "mistralai__Mistral-7B-v0.1.json";
+        row("string width", mistral, "hidden_size", "\"768\"", "hidden_size: expected an integer");
+        row("fraction", mistral, "intermediate_size", "14336.5", "intermediate_size: expected an integer");
+        row("zero layers", mistral, "num_hidden_layers", "0", "num_hidden_layers: 0 must be positive");
+        row("negative heads", mistral, "num_attention_heads", "-4", "num_attention_heads: -4 must be positive");
+        row("bool tie", mistral, "tie_word_embeddings", "1", "tie_word_embeddings: expected true or false");
+        // A layer_types list names every layer: transformers' layer_type_validation refuses one of
+        // another length, even when it repeats a period (the rule would hold for any length).
+        const auto periodic = [](int layers, int every) {
+            nlohmann::json list = nlohmann::json::array();
+            for (int l = 0; l < layers; ++l)
+                list.push_back((l + 1) % every == 0 ? "full_attention" : "sliding_attention");
+            return list.dump();
+        };
+        // Gemma 2 2B: 26 layers alternating sliding and full.
+        row("gemma2 periodic list too short", "google__gemma-2-2b.json", "layer_types", periodic(24, 2),
+            "layer_types: lists 24 layers; num_hidden_layers is 26");
+        row("gemma2 periodic list too long", "google__gemma-2-2b.json", "layer_types", periodic(28, 2),
+            "layer_types: lists 28 layers; num_hidden_layers is 26");
+        // Gemma 3 4B: 34 text layers, five sliding then a full one.
+        row("gemma3 periodic list too short", "google__gemma-3-4b-pt.json", "text_config.layer_types", periodic(30, 6),
+            "text_config.layer_types: lists 30 layers; num_hidden_layers is 34");
+        row("gemma3 periodic list too long", "google__gemma-3-4b-pt.json", "text_config.layer_types", periodic(36, 6),
+            "text_config.layer_types: lists 36 layers; num_hidden_layers is 34");
+        // Mistral 7B: 32 layers, every one windowed.
+        row("mistral list too short", mistral, "layer_types",
+            nlohmann::json(std::vector<std::string>(31, "sliding_attention")).dump(),
+            "layer_types: lists 31 layers; num_hidden_layers is 32");
     }
     void badInput()
     {
+        QFETCH(QString, config);
         QFETCH(QString, field);
         QFETCH(QString, value);
         QFETCH(QString, expected);
-        auto j = mistral7b();
-        j[field.toStdString()] = nlohmann::json::parse(value.toStdString());
-        auto d = inlineConfig(j);
-        QVERIFY(!d.ok());
-        const QString message = QString::fromStdString(d.error().text());
+        auto text = readFile(fixture(qPrintable(config)));
+        QVERIFY(text.ok());
+        auto j = nlohmann::json::parse(*text);
+        nlohmann::json* at = &j;
+        const QStringList parts = field.split(QLatin1Char('.'));
+        for (const QString& part : parts.mid(0, parts.size() - 1))
+            at = &(*at)[part.toStdString()];
+        (*at)[parts.last().toStdString()] = nlohmann::json::parse(value.toStdString());
+        const QString message = failure(j);
         QVERIFY2(message.contains(expected), qPrintable(message));
     }
 

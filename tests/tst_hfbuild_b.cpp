@@ -246,6 +246,31 @@ private slots:
         QCOMPARE(e.active - (e.total - e.nonEmbedding), withoutInput);
     }
 
+    void gptOssListFixesLayers()
+    {
+        // gpt-oss-20b lists its 24 layers (sliding, full, …): one run with the rule "every second
+        // layer full" for the KV cache, but L is fixed, since transformers refuses a list of another
+        // length (layer_type_validation): --set num_hidden_layers says why instead of building a
+        // model the class would not.
+        Design d = load(dataPath("hf-extra/openai__gpt-oss-20b.json"));
+        QCOMPARE(d.find("model.layers")->children.size(), std::size_t(1));
+        QCOMPARE(d.find("model.layers.*.self_attn")->kv.fullEvery.text(), std::string("2"));
+        QVERIFY(!d.symbol("L"));
+        auto st = applySetting(d, "num_hidden_layers", 36);
+        QVERIFY(!st.ok());
+        QVERIFY2(
+            st.error().text().find("layer_types lists every layer") != std::string::npos, st.error().text().c_str());
+        // Without the list, the class's rule keeps L a hyperparameter.
+        auto text = readFile(dataPath("hf-extra/openai__gpt-oss-20b.json"));
+        QVERIFY(text.ok());
+        nlohmann::json j = nlohmann::json::parse(*text);
+        j.erase("layer_types");
+        auto rule = inlineConfig(j);
+        QVERIFY(rule.ok());
+        QVERIFY(rule->symbol("L"));
+        QCOMPARE(evaluated(*rule).total, evaluated(d).total);
+    }
+
     void setByField()
     {
         // OPT-125m with 24 layers: 12 more layers of 7,087,872 (4·(768² + 768) + 2·768·3072 + 3072
@@ -280,6 +305,20 @@ private slots:
         QTest::newRow("more experts per token than experts")
             << QByteArray(R"({"model_type": "gpt_oss", "num_local_experts": 4, "num_experts_per_tok": 8})")
             << QStringLiteral("experts");
+        // gpt-oss-20b: 24 layers, sliding and full alternating. A list of another length is refused
+        // as transformers' layer_type_validation refuses it, even though it repeats a period.
+        auto oss = readFile(dataPath("hf-extra/openai__gpt-oss-20b.json"));
+        if (!oss)
+            qFatal("%s", oss.error().text().c_str());
+        for (const int layers : { 22, 26 }) {
+            nlohmann::json j = nlohmann::json::parse(*oss);
+            j["layer_types"].clear();
+            for (int l = 0; l < layers; ++l)
+                j["layer_types"].push_back(l % 2 == 0 ? "sliding_attention" : "full_attention");
+            QTest::newRow(layers < 24 ? "gpt_oss periodic list too short" : "gpt_oss periodic list too long")
+                << QByteArray::fromStdString(j.dump())
+                << QStringLiteral("layer_types: lists %1 layers; num_hidden_layers is 24").arg(layers);
+        }
     }
     void badInput()
     {

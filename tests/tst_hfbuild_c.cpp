@@ -37,6 +37,35 @@ nlohmann::json readConfig(const char* file)
     return nlohmann::json::parse(*text);
 }
 
+/// A small Qwen3-Next for hand derivations: E 16, H 4, K 2, D 4, F 32; linear attention with 2 key
+/// heads and 4 value heads of 4, kernel 4; 4 experts (2 per token) of width 8, a shared expert of 8.
+nlohmann::json smallNext(const nlohmann::json& extra)
+{
+    nlohmann::json j = { { "model_type", "qwen3_next" }, { "vocab_size", 100 }, { "hidden_size", 16 },
+        { "num_attention_heads", 4 }, { "num_key_value_heads", 2 }, { "head_dim", 4 }, { "intermediate_size", 32 },
+        { "linear_num_key_heads", 2 }, { "linear_num_value_heads", 4 }, { "linear_key_head_dim", 4 },
+        { "linear_value_head_dim", 4 }, { "linear_conv_kernel_dim", 4 }, { "num_experts", 4 },
+        { "num_experts_per_tok", 2 }, { "moe_intermediate_size", 8 }, { "shared_expert_intermediate_size", 8 },
+        { "full_attention_interval", 4 }, { "tie_word_embeddings", false } };
+    j.update(extra);
+    return j;
+}
+
+/// A Qwen3NextDecoderLayer as one letter: its token mixer (l linear, F full) then its MLP (R routed,
+/// d dense), so "lR" is a linear-attention layer with experts.
+std::string nextLayer(const Module& m)
+{
+    std::string s(1, m.children[0]->name == "linear_attn" ? 'l' : 'F');
+    s += m.children[1]->type == "Qwen3NextSparseMoeBlock" ? 'R' : 'd';
+    return s;
+}
+
+/// hugeLayerCounts' bound on the tree's nodes: a layer's subtree per run, never per layer.
+std::size_t maxNodes(const char* tag)
+{
+    return QByteArray(tag).endsWith("listed") ? 500 : 200;
+}
+
 } // namespace
 
 class TestHfBuildC : public QObject {
@@ -343,6 +372,133 @@ private slots:
         QCOMPARE(evaluated(set).total, evaluated(next).total + perPeriod);
     }
 
+    void nextSparseStep()
+    {
+        // decoder_sparse_step 2 and mlp_only_layers [5] over 8 layers, every fourth layer full.
+        // Qwen3NextDecoderLayer: layer l is full attention when (l + 1) % 4 == 0 (3, 7), and has the
+        // sparse MoE block when l is not listed, num_experts > 0 and (l + 1) % 2 == 0 (1, 3, 7; 5
+        // is listed), else Qwen3NextMLP(intermediate_size). The stack, in order:
+        //   lD lR lD FR lD lD lD FR  →  runs 1, 1, 1, 1, 3 (layers 4-6), 1.
+        // By hand, from modeling_qwen3_next.py:
+        //   Gated DeltaNet: key_dim 2·4 = 8, value_dim 4·4 = 16; conv1d (2·8 + 16)·1·4 = 128 (no
+        //   bias), in_proj_qkvz 16·(2·8 + 2·16) = 768, in_proj_ba 16·2·4 = 128, dt_bias and A_log
+        //   4 + 4, norm (gated, over a value head) 4, out_proj 16·16 = 256: 1,292.
+        //   Gated attention: q_proj 16·2·4·4 = 512, k_proj and v_proj 2·16·2·4 = 256, o_proj
+        //   16·16 = 256, q_norm and k_norm 4 + 4: 1,032.
+        //   Sparse MoE: router 4·16 = 64, experts 4·3·16·8 = 1,536, shared expert 3·16·8 = 384,
+        //   shared_expert_gate 16: 2,000 (active: 64 + 2·384 + 384 + 16 = 1,232).
+        //   Dense MLP: 3·16·32 = 1,536. Norms: input and post-attention 2·16 = 32.
+        //   So lD 1,292 + 1,536 + 32 = 2,860; lR 1,292 + 2,000 + 32 = 3,324; FR 1,032 + 2,000 + 32
+        //   = 3,064. Embedding and lm_head (untied) 2·100·16, final norm 16: 3,216.
+        const Count lD = 2860, lR = 3324, FR = 3064, outer = 3216, moeInactive = 2000 - 1232;
+        const nlohmann::json listed
+            = smallNext({ { "num_hidden_layers", 8 }, { "decoder_sparse_step", 2 }, { "mlp_only_layers", { 5 } } });
+        auto d = inlineConfig(listed);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        const Counted c = counted(std::move(*d));
+        QCOMPARE(c.evaluation.total, outer + 5 * lD + lR + 2 * FR);
+        QCOMPARE(c.evaluation.total, Count(26968));
+        QCOMPARE(c.evaluation.active, c.evaluation.total - 3 * moeInactive);
+        const Module* layers = c.design.find("model.layers");
+        std::string repeats, kinds;
+        for (const auto& run : layers->children) {
+            repeats += run->repeat.text() + " ";
+            kinds += nextLayer(*run) + " ";
+        }
+        QCOMPARE(repeats, std::string("1 1 1 1 3 1 "));
+        QCOMPARE(kinds, std::string("ld lR ld FR ld FR "));
+        QCOMPARE(layers->children[4]->children[1]->type, std::string("Qwen3NextMLP"));
+        QCOMPARE(at(c, "model.layers.*.mlp.gate_proj").each, Count(16 * 32)); // the dense MLP's width is F
+        // The list pins the stack to 8 layers: L is fixed, and --set says why.
+        QVERIFY(!c.design.symbol("L"));
+        Design set = c.design;
+        auto st = applySetting(set, "num_hidden_layers", 16);
+        QVERIFY(!st.ok());
+        QVERIFY2(st.error().text().find("mlp_only_layers") != std::string::npos, st.error().text().c_str());
+
+        // Without the list the two rules repeat together every lcm(4, 2) = 4 layers (lD lR lD FR):
+        // periods in L, so L stays a hyperparameter; L = 12 is three periods, L = 10 is refused.
+        const nlohmann::json rule = smallNext({ { "num_hidden_layers", 8 }, { "decoder_sparse_step", 2 } });
+        auto r = inlineConfig(rule);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().text().c_str());
+        const Module* stack = r->find("model.layers");
+        QCOMPARE(stack->children.size(), std::size_t(1));
+        QCOMPARE(stack->children[0]->repeat.text(), std::string("L/4"));
+        QCOMPARE(stack->children[0]->children.size(), std::size_t(4));
+        const Count period = 2 * lD + lR + FR;
+        QCOMPARE(evaluated(*r).total, outer + 2 * period);
+        QVERIFY(applySetting(*r, "num_hidden_layers", 12).ok());
+        QCOMPARE(evaluated(*r).total, outer + 3 * period);
+        QVERIFY(applySetting(*r, "num_hidden_layers", 10).ok());
+        const QString refused = failure(rule) + QString::fromStdString(evaluate(*r).error().text());
+        QVERIFY2(refused.contains(QStringLiteral("full_attention_interval = 4 and decoder_sparse_step = 2 repeat "
+                                                 "together every 4 layers")),
+            qPrintable(refused));
+        // 2^31 layers: 2^29 periods, counted by multiplication on a tree of a few dozen nodes.
+        Design huge = *r;
+        QVERIFY(applySetting(huge, "num_hidden_layers", Count(1) << 31).ok());
+        QCOMPARE(evaluated(huge).total, outer + (Count(1) << 29) * period);
+        QCOMPARE(evaluated(huge).active, outer + (Count(1) << 29) * (period - 2 * moeInactive));
+        QVERIFY(huge.nodes().size() < 100);
+        // Importing 10 layers gives 2 periods and lD lR after them, as the class builds them.
+        auto ten = inlineConfig(smallNext({ { "num_hidden_layers", 10 }, { "decoder_sparse_step", 2 } }));
+        QVERIFY(ten.ok());
+        QCOMPARE(evaluated(*ten).total, outer + 2 * period + lD + lR);
+    }
+
+    void nextLayerOrder()
+    {
+        // The stack as built (runs and periods expanded) against Qwen3NextDecoderLayer's rule applied
+        // layer by layer, for layer counts, intervals, steps and lists (with layer_types too).
+        for (Count layers = 1; layers <= 13; ++layers) {
+            for (Count every : { 1, 2, 3, 4 }) {
+                for (Count step : { 1, 2, 3 }) {
+                    std::vector<std::vector<Count>> lists { {}, { 0 }, { layers - 1 }, { 1, 2, 20 } };
+                    std::vector<Count> even;
+                    for (Count l = 0; l < layers; l += 2)
+                        even.push_back(l);
+                    lists.push_back(even);
+                    for (const auto& dense : lists) {
+                        for (const bool typed : { false, true }) {
+                            nlohmann::json j
+                                = smallNext({ { "num_hidden_layers", layers }, { "full_attention_interval", every },
+                                    { "decoder_sparse_step", step }, { "mlp_only_layers", dense } });
+                            std::string rule;
+                            for (Count l = 0; l < layers; ++l) {
+                                const bool full = (l + 1) % every == 0;
+                                if (typed)
+                                    j["layer_types"].push_back(full ? "full_attention" : "linear_attention");
+                                const bool isListed = std::find(dense.begin(), dense.end(), l) != dense.end();
+                                rule += full ? 'F' : 'l';
+                                rule += !isListed && (l + 1) % step == 0 ? 'R' : 'd';
+                            }
+                            auto d = inlineConfig(j);
+                            QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+                            const std::string built
+                                = expandedLayers(*d, evaluated(*d), "model.layers", "Qwen3NextDecoderLayer", nextLayer);
+                            QVERIFY2(built == rule,
+                                qPrintable(QString::fromStdString(j.dump() + ": " + built + " vs " + rule)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    void nextWithoutExperts()
+    {
+        // num_experts 0: every MLP is a Qwen3NextMLP, whatever the step; the expert fields shape
+        // nothing and are no hyperparameters. By hand (smallNext): 6 lD and 2 Fd layers, Fd =
+        // 1,032 + 1,536 + 32 = 2,600.
+        auto d = inlineConfig(
+            smallNext({ { "num_hidden_layers", 8 }, { "num_experts", 0 }, { "decoder_sparse_step", 2 } }));
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
+        QCOMPARE(evaluated(*d).total, Count(3216 + 6 * 2860 + 2 * 2600));
+        for (const char* x : { "X", "Xk", "Fx", "Fs" })
+            QVERIFY2(!d->symbol(x), x);
+        QVERIFY(d->symbol("L"));
+    }
+
     void gemma4Layers()
     {
         // Gemma 4 31B: layers 5, 11, …, 59 full (10 of 60). A sliding layer's attention: q_proj
@@ -499,8 +655,30 @@ private slots:
         j["linear_num_key_heads"] = 5;
         row("next key heads", j, "linear_num_key_heads must divide linear_num_value_heads");
         j = readConfig(kQwenNext);
-        j["decoder_sparse_step"] = 2;
-        row("next sparse step", j, "decoder_sparse_step: only 1");
+        j["decoder_sparse_step"] = 0;
+        row("next sparse step 0", j, "decoder_sparse_step: 0 must be positive");
+        j = readConfig(kQwenNext);
+        j["full_attention_interval"] = 0;
+        row("next interval 0", j, "full_attention_interval: 0 must be positive");
+        // Interval 4 and step 10007 (a prime) repeat together every 40028 layers, in 20016 runs.
+        j = readConfig(kQwenNext);
+        j["decoder_sparse_step"] = 10007;
+        row("next period too long", j,
+            "decoder_sparse_step: with full_attention_interval = 4 and decoder_sparse_step = 10007 makes more than "
+            "10000 runs of layers in one period (40028 layers; the limit)");
+        j = readConfig(kQwenNext);
+        j["decoder_sparse_step"] = Count(1) << 62;
+        j["full_attention_interval"] = (Count(1) << 62) - 1;
+        row("next period beyond 2^63", j,
+            "decoder_sparse_step: with full_attention_interval = 4611686018427387903 "
+            "and decoder_sparse_step = 4611686018427387904 makes more than 10000 runs "
+            "of layers in one period (beyond 2^63 layers; the limit)");
+        j = readConfig(kQwenNext);
+        j["mlp_only_layers"] = "0";
+        row("next mlp_only_layers", j, "mlp_only_layers: expected a list");
+        j = readConfig(kQwenNext);
+        j["layer_types"] = std::vector<std::string>(47, "linear_attention");
+        row("next list length", j, "layer_types: lists 47 layers; num_hidden_layers is 48");
         j = readConfig(kGemma4);
         j["text_config"]["layer_types"][0] = "chunked_attention";
         row("gemma4 layer type", j, "text_config.layer_types/0: unknown layer type");
@@ -560,6 +738,22 @@ private slots:
         nlohmann::json next = readConfig(kQwenNext);
         next["num_hidden_layers"] = layers;
         QTest::newRow("qwen3_next") << QByteArray::fromStdString(next.dump()) << qint64(0);
+        // Qwen3-Next with decoder_sparse_step 2: the two rules repeat together every 4 layers,
+        // 2^29 periods of (linear dense, linear routed, linear dense, full routed).
+        next["decoder_sparse_step"] = 2;
+        QTest::newRow("qwen3_next step 2") << QByteArray::fromStdString(next.dump()) << qint64(0);
+        // A full-attention layer every 2^40 layers and every layer routed: one kind per run, so the
+        // rule's period (2^40 layers in two runs) is never walked layer by layer. (Small sizes: a
+        // period of 2^40 Qwen3-Next-80B layers, though repeated 0 times here, overflows 64 bits.)
+        nlohmann::json sparse
+            = smallNext({ { "num_hidden_layers", layers }, { "full_attention_interval", Count(1) << 40 } });
+        QTest::newRow("qwen3_next interval 2^40") << QByteArray::fromStdString(sparse.dump()) << qint64(0);
+        sparse["mlp_only_layers"] = { 3 };
+        QTest::newRow("qwen3_next interval 2^40 listed") << QByteArray::fromStdString(sparse.dump()) << qint64(0);
+        // And with mlp_only_layers, which fixes L: runs around the four listed layers and two
+        // repeated periods between them, 14 entries of about 25 nodes (388 nodes), whatever L.
+        next["mlp_only_layers"] = { 0, 5, 1000001, layers - 1 };
+        QTest::newRow("qwen3_next step 2 listed") << QByteArray::fromStdString(next.dump()) << qint64(0);
     }
     void hugeLayerCounts()
     {
@@ -571,7 +765,7 @@ private slots:
         timer.start();
         auto d = inlineConfig(nlohmann::json::parse(json.toStdString()));
         QVERIFY2(d.ok(), d.ok() ? "" : d.error().text().c_str());
-        QVERIFY(d->nodes().size() < 200);
+        QVERIFY(d->nodes().size() < maxNodes(QTest::currentDataTag()));
         auto e = evaluate(*d);
         QVERIFY2(e.ok(), e.ok() ? "" : e.error().text().c_str());
         QVERIFY(timer.elapsed() < 5000);

@@ -214,6 +214,25 @@ private slots:
             qwenMoe({ { "mlp_only_layers", { 0, 3 } }, { "decoder_sparse_step", 2 }, { "num_hidden_layers", 8 } }));
         row("qwen3_moe one expert", qwenMoe({ { "num_experts", 1 }, { "num_experts_per_tok", 1 } }));
         row("qwen3_moe no experts", qwenMoe({ { "num_experts", 0 }, { "num_hidden_layers", 3 } }));
+        // Qwen3-Next: full_attention_interval and decoder_sparse_step repeat together (every 6 layers
+        // here); a list (mlp_only_layers, layer_types) fixes L.
+        const nlohmann::json next = { { "model_type", "qwen3_next" }, { "vocab_size", 100 }, { "hidden_size", 16 },
+            { "num_attention_heads", 4 }, { "num_key_value_heads", 2 }, { "head_dim", 4 }, { "intermediate_size", 32 },
+            { "linear_num_key_heads", 2 }, { "linear_num_value_heads", 4 }, { "linear_key_head_dim", 4 },
+            { "linear_value_head_dim", 4 }, { "num_experts", 4 }, { "num_experts_per_tok", 2 },
+            { "moe_intermediate_size", 8 }, { "shared_expert_intermediate_size", 8 }, { "full_attention_interval", 3 },
+            { "decoder_sparse_step", 2 }, { "num_hidden_layers", 7 } };
+        row("qwen3_next interval 3, step 2, L 7", next);
+        auto nextListed = next;
+        nextListed["mlp_only_layers"] = { 1, 9 };
+        row("qwen3_next mlp_only_layers [1, 9], L 7", nextListed);
+        auto nextTyped = next;
+        nextTyped["layer_types"] = { "linear_attention", "full_attention", "full_attention", "linear_attention",
+            "linear_attention", "linear_attention", "full_attention" };
+        row("qwen3_next layer_types, L 7", nextTyped);
+        auto nextDense = next;
+        nextDense["num_experts"] = 0;
+        row("qwen3_next no experts", nextDense);
         row("opt without word_embed_proj_dim", { { "model_type", "opt" }, { "num_hidden_layers", 2 } });
         row("llama head_dim 1", { { "model_type", "llama" }, { "num_hidden_layers", 2 }, { "head_dim", 1 } });
         row("mixtral", { { "model_type", "mixtral" }, { "num_hidden_layers", 2 } });

@@ -407,11 +407,16 @@ private slots:
             (g.window > 0 ? windowed : full) += g.layers;
         QCOMPARE(windowed, 2LL);
         QCOMPARE(full, 2LL);
-        // A periodic list is the rule in L, one run: L stays a hyperparameter.
+        // A periodic list is built as the rule (one run, every second layer full), but L is fixed
+        // all the same: transformers refuses a layer_types list of another length, so a listed
+        // pattern holds for its layer count only (before, L stayed free and `--set
+        // num_hidden_layers` gave a model the class would refuse to build).
         config["layer_types"] = { "sliding_attention", "full_attention", "sliding_attention", "full_attention" };
         auto periodic = paramscope::test::inlineConfig(config);
         QVERIFY(periodic);
-        QVERIFY(periodic->symbol("L"));
+        QVERIFY(!periodic->symbol("L"));
+        QCOMPARE(periodic->find("model.layers")->children.size(), std::size_t(1));
+        QCOMPARE(periodic->find("model.layers")->children[0]->repeat.text(), std::string("4"));
         // A list with no period that does not match the layer count is refused, naming the field.
         config["layer_types"] = { "sliding_attention", "full_attention", "full_attention" };
         auto bad = paramscope::test::inlineConfig(config);

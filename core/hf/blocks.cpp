@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "blocks.h"
 
+#include "checked.h"
 #include "overrides.h"
 #include "reader.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace paramscope::core::hf {
 
@@ -251,12 +253,178 @@ void addLayerRuns(
     }
 }
 
-Result<SparseLayers> declareSparseLayers(
-    Design& d, HfConfig& config, Count layers, const SparseDefaults& defaults, bool literal)
+LayerCycle::LayerCycle(int kind)
+    : LayerCycle(std::vector<std::pair<int, Count>> { { kind, 1 } })
+{
+}
+
+LayerCycle::LayerCycle(const std::vector<std::pair<int, Count>>& runs)
+{
+    m_starts.push_back(0);
+    for (const auto& [kind, count] : runs) {
+        if (count <= 0)
+            continue;
+        if (!m_runs.empty() && m_runs.back().first == kind) {
+            m_runs.back().second += count; // a period's runs sum to at most the stack's length
+        } else {
+            m_runs.emplace_back(kind, count);
+            m_starts.push_back(m_starts.back());
+        }
+        m_starts.back() += count;
+    }
+    if (m_runs.size() <= 1) { // one kind (or none given): a period of one layer, never walked layer by layer
+        const int kind = m_runs.empty() ? 0 : m_runs[0].first;
+        m_runs = { { kind, 1 } };
+        m_starts = { 0, 1 };
+    }
+}
+
+LayerCycle LayerCycle::every(Count n, int base, int special)
+{
+    return LayerCycle(std::vector<std::pair<int, Count>> { { base, n - 1 }, { special, 1 } });
+}
+
+std::size_t LayerCycle::runAt(Count offset) const
+{
+    // The last run starting at or before offset (m_starts[0] = 0 <= offset < period()).
+    const auto it = std::upper_bound(m_starts.begin(), m_starts.end() - 1, offset);
+    return static_cast<std::size_t>(it - m_starts.begin()) - 1;
+}
+
+int LayerCycle::kindAt(Count layer) const
+{
+    return m_runs[runAt(layer % period())].first;
+}
+
+void LayerCycle::appendSlice(LayerPattern& pattern, Count from, Count to) const
+{
+    for (std::size_t i = runAt(from); i < m_runs.size() && m_starts[i] < to; ++i)
+        pattern.append(m_runs[i].first, std::min(to, m_starts[i + 1]) - std::max(from, m_starts[i]));
+}
+
+void LayerCycle::appendTo(LayerPattern& pattern, Count from, Count to) const
+{
+    if (from >= to)
+        return;
+    const Count p = period();
+    if (const Count offset = from % p; offset != 0 || to - from < p) {
+        // The partial period at the start (the differences below stay within [0, L]).
+        const Count end = to - from >= p - offset ? p : offset + (to - from);
+        appendSlice(pattern, offset, end);
+        from += end - offset;
+    }
+    const Count whole = (to - from) / p;
+    pattern.appendPeriod(m_runs, whole);
+    from += whole * p; // at most to
+    if (from < to)
+        appendSlice(pattern, 0, to - from);
+}
+
+std::optional<LayerCycle> LayerCycle::product(
+    const LayerCycle& a, const LayerCycle& b, Count length, std::size_t maxRuns)
+{
+    // Walks both cycles boundary by boundary. Adjacent runs of a cycle differ in kind, so (nearly)
+    // every boundary starts a new run of the product: the walk stops soon after maxRuns. A cycle of
+    // one kind has no boundary at all (else a period of one layer would be walked layer by layer).
+    std::vector<std::pair<int, Count>> out;
+    std::size_t i = 0, j = 0;
+    Count leftA = a.m_runs.size() == 1 ? length : a.m_runs[0].second;
+    Count leftB = b.m_runs.size() == 1 ? length : b.m_runs[0].second;
+    for (Count at = 0; at < length;) {
+        const Count n = std::min({ leftA, leftB, length - at });
+        const int kind = 2 * a.m_runs[i].first + b.m_runs[j].first;
+        if (!out.empty() && out.back().first == kind)
+            out.back().second += n;
+        else
+            out.emplace_back(kind, n);
+        if (out.size() > maxRuns)
+            return std::nullopt;
+        at += n;
+        if ((leftA -= n) == 0) {
+            i = (i + 1) % a.m_runs.size();
+            leftA = a.m_runs[i].second;
+        }
+        if ((leftB -= n) == 0) {
+            j = (j + 1) % b.m_runs.size();
+            leftB = b.m_runs[j].second;
+        }
+    }
+    return LayerCycle(out);
+}
+
+Result<std::vector<LayerRun>> layerRuns(DesignBuilder& b, const HfConfig& config, const LayerRule& rule, Count layers)
+{
+    const LayerCycle& cycle = rule.cycle;
+    const Count q = cycle.period();
+    if (!rule.literal) {
+        if (q == 1)
+            return std::vector<LayerRun> { { cycle.kindAt(0), "L", {} } };
+        // Whole cycles as periods in L, then the first L mod q layers of one: expressed in L for
+        // every L with this remainder, which a check requires.
+        const Count rest = layers % q;
+        const std::string n = std::to_string(q), rs = std::to_string(rest);
+        const std::string periods = rest == 0 ? "L/" + n : "(L - " + rs + ")/" + n;
+        LayerRun period { 0, periods, {} };
+        for (const auto& [kind, count] : cycle.runs())
+            period.period.push_back({ kind, std::to_string(count), {} });
+        std::vector<LayerRun> runs { std::move(period) };
+        LayerPattern tail;
+        cycle.appendTo(tail, 0, rest);
+        for (auto& run : tail.runs())
+            runs.push_back(std::move(run));
+        const std::string layersField = config.name("num_hidden_layers");
+        const std::string divisor = rule.together ? n : rule.names;
+        const std::string why = rule.together ? rule.names + " repeat together every " + n + " layers"
+                                              : "the layer pattern repeats every " + n + " layers";
+        b.check(periods,
+            rest == 0 ? layersField + " must be a multiple of " + divisor + ": " + why
+                    + " (import the config again for another layer count)"
+                      : layersField + " must leave the remainder " + rs + " when divided by " + divisor + ": " + why
+                    + " and this import ends with " + rs + " of them (import the config again for another remainder)");
+        return runs;
+    }
+    // Literal: the cycle up to each listed dense layer, that layer, and so on, built per run.
+    const auto& listed = rule.dense;
+    const auto dense = [&](Count l) { return cycle.kindAt(l) - cycle.kindAt(l) % 2; };
+    LayerPattern pattern;
+    Count from = 0;
+    for (std::size_t i = 0; i < listed.size();) {
+        cycle.appendTo(pattern, from, listed[i]);
+        pattern.append(dense(listed[i]), 1);
+        from = listed[i] + 1;
+        // Listed layers an equal gap apart, with the same layers between each two (the gap a
+        // multiple of the cycle), make one period repeated: list(range(0, 100000, 2)) is two runs.
+        std::size_t j = i + 1;
+        if (j < listed.size()) {
+            const Count gap = listed[j] - listed[i];
+            while (j + 1 < listed.size() && listed[j + 1] - listed[j] == gap)
+                ++j;
+            LayerPattern between;
+            cycle.appendTo(between, from, from + gap - 1);
+            auto group = between.plainRuns();
+            if (j > i + 1 && gap % q == 0 && (gap == 1 || !group.empty())) {
+                group.emplace_back(dense(listed[i]), 1); // the same kind for each: gap % q == 0
+                pattern.appendPeriod(group, static_cast<Count>(j - i));
+                from = listed[j] + 1;
+                ++j;
+            } else {
+                j = i + 1;
+            }
+        }
+        i = j;
+        if (pattern.size() > kMaxLayerRuns)
+            return Error { rule.denseField,
+                "makes more than " + std::to_string(kMaxLayerRuns) + " runs of dense and routed layers (the limit)" };
+    }
+    cycle.appendTo(pattern, from, layers);
+    return pattern.runs();
+}
+
+Result<SparseLayers> declareSparseLayers(Design& d, HfConfig& config, Count layers, const SparseDefaults& defaults,
+    bool literal, const std::optional<OtherKinds>& other)
 {
     HfReader r(config, d);
     SparseLayers e;
-    e.runs = { { SparseLayers::kDense, "L", {} } };
     // Transformers v5 renames num_experts to num_local_experts (attribute_map): read either.
     const char* expertsField
         = !config.hasValue("num_experts") && config.hasValue("num_local_experts") ? "num_local_experts" : "num_experts";
@@ -267,84 +435,70 @@ Result<SparseLayers> declareSparseLayers(
     std::vector<Count> listed = r.integers("mlp_only_layers");
     if (r.error())
         return *r.error();
-    if (experts == 0)
-        return e; // every layer dense, whatever the pattern
-    e.any = true;
-    // Qwen3MoeDecoderLayer: experts unless listed in mlp_only_layers or off the sparse step, i.e.
-    // layer l is routed when (l + 1) % step == 0. Negative indices never match a layer; those
-    // beyond the stack do once it grows.
+    // Qwen3MoeDecoderLayer (and Qwen3NextDecoderLayer): experts unless listed in mlp_only_layers or
+    // off the sparse step, i.e. layer l is routed when (l + 1) % step == 0. X = 0: every layer dense,
+    // whatever the pattern. Negative indices never match a layer; those beyond the stack do once
+    // it grows, so any list pins the layer count.
+    e.any = experts > 0;
     std::erase_if(listed, [](Count l) { return l < 0; });
-    if (listed.empty() && !literal) {
-        if (step == 1) {
-            e.runs = { { SparseLayers::kRouted, "L", {} } };
-            return e;
-        }
-        // Periods of step - 1 dense layers then a routed one, and L mod step dense layers after the
-        // last: expressed in L for every L with this remainder, which a check requires.
-        const Count rest = layers % step;
-        const std::string s = std::to_string(step), rs = std::to_string(rest);
-        const std::string periods = rest == 0 ? "L/" + s : "(L - " + rs + ")/" + s;
-        e.runs = { { 0, periods,
-            { { SparseLayers::kDense, std::to_string(step - 1), {} }, { SparseLayers::kRouted, "1", {} } } } };
-        if (rest > 0)
-            e.runs.push_back({ SparseLayers::kDense, rs, {} });
-        const std::string layersField = config.name("num_hidden_layers"),
-                          stepField = config.name("decoder_sparse_step");
-        r.builder().check(periods,
-            rest == 0 ? layersField + " must be a multiple of " + stepField + " = " + s
-                    + ": the dense/routed pattern repeats every " + s
-                    + " layers (import the config again for another layer count)"
-                      : layersField + " must leave the remainder " + rs + " when divided by " + stepField + " = " + s
-                    + ": the dense/routed pattern repeats every " + s + " layers and this import ends with " + rs
-                    + (rest == 1 ? " dense layer" : " dense layers")
-                    + " (import the config again for another remainder)");
-        return e;
-    }
+    if (!e.any)
+        listed.clear();
     const bool byList = !listed.empty();
-    // An explicit list pins the pattern to this layer count: L is fixed. The runs between listed
-    // layers follow the step, built per run (never per layer).
+    LayerRule rule;
+    rule.literal = literal || byList;
+    const LayerCycle mlp = e.any ? LayerCycle::every(step, SparseLayers::kDense, SparseLayers::kRouted)
+                                 : LayerCycle(SparseLayers::kDense);
+    const LayerCycle mixed = other ? other->cycle : LayerCycle(0);
+    const std::string stepNames = config.name("decoder_sparse_step") + " = " + std::to_string(step);
+    if (other && mixed.period() > 1 && mlp.period() > 1) {
+        rule.names = other->names + " and " + stepNames;
+        rule.together = true;
+    } else {
+        rule.names = other && mixed.period() > 1 ? other->names : stepNames;
+    }
+    // The two patterns repeat together every lcm of their periods; a literal stack needs no more
+    // than its own length.
+    const Count g = std::gcd(mixed.period(), mlp.period());
+    const auto lcm = checkedMul(mixed.period() / g, mlp.period());
+    Count length = lcm.value_or(-1);
+    if (rule.literal && (!lcm || *lcm > layers))
+        length = layers;
+    const std::string tooMany = "makes more than " + std::to_string(kMaxLayerRuns) + " runs of layers in one period ("
+        + (lcm ? std::to_string(*lcm) + " layers" : "beyond 2^63 layers") + "; the limit)";
+    if (length < 0)
+        return Error { config.name("decoder_sparse_step"), "with " + rule.names + " " + tooMany };
+    auto cycle = LayerCycle::product(mixed, mlp, length, kMaxLayerRuns);
+    if (!cycle)
+        return Error { config.name("decoder_sparse_step"), "with " + rule.names + " " + tooMany };
+    rule.cycle = std::move(*cycle);
     std::erase_if(listed, [&](Count l) { return l >= layers; });
     std::sort(listed.begin(), listed.end());
     listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
-    LayerPattern pattern;
-    Count from = 0;
-    for (std::size_t i = 0; i < listed.size();) {
-        pattern.appendRule(from, listed[i], step, step - 1, SparseLayers::kRouted, SparseLayers::kDense);
-        pattern.append(SparseLayers::kDense, 1);
-        from = listed[i] + 1;
-        // Listed layers an equal gap apart, with the same layers between each two (the gap a
-        // multiple of the step), make one period repeated: list(range(0, 100000, 2)) is two runs.
-        std::size_t j = i + 1;
-        if (j < listed.size()) {
-            const Count gap = listed[j] - listed[i];
-            while (j + 1 < listed.size() && listed[j + 1] - listed[j] == gap)
-                ++j;
-            LayerPattern between;
-            between.appendRule(from, from + gap - 1, step, step - 1, SparseLayers::kRouted, SparseLayers::kDense);
-            auto group = between.plainRuns();
-            if (j > i + 1 && gap % step == 0 && (gap == 1 || !group.empty())) {
-                group.emplace_back(SparseLayers::kDense, 1);
-                pattern.appendPeriod(group, static_cast<Count>(j - i));
-                from = listed[j] + 1;
-                ++j;
-            } else {
-                j = i + 1;
-            }
-        }
-        i = j;
-        if (pattern.size() > kMaxLayerRuns)
-            return Error { config.name("mlp_only_layers"),
-                "makes more than " + std::to_string(kMaxLayerRuns) + " runs of dense and routed layers (the limit)" };
-    }
-    pattern.appendRule(from, layers, step, step - 1, SparseLayers::kRouted, SparseLayers::kDense);
-    e.runs = pattern.runs();
-    e.fixLayers = true;
-    if (!byList)
-        return e; // literal at the caller's request, which says why
-    e.why = config.name("mlp_only_layers") + " lists dense layers by index, so the dense/routed pattern holds for "
-        + "this layer count only (import the config again to change it)";
+    rule.dense = std::move(listed);
+    rule.denseField = config.name("mlp_only_layers");
+    auto runs = layerRuns(r.builder(), config, rule, layers);
+    if (!runs)
+        return runs.error();
+    e.runs = std::move(*runs);
+    e.fixLayers = rule.literal;
+    if (byList) // else literal at the caller's request, which says why
+        e.why = config.name("mlp_only_layers") + " lists dense layers by index, so the dense/routed pattern holds "
+            + "for this layer count only (import the config again to change it)";
     return e;
 }
+
+namespace {
+
+/// transformers' layer_type_validation: a layer_types list has one entry per layer.
+Status checkListLength(const std::string& field, std::size_t size, Count layers)
+{
+    if (static_cast<Count>(size) != layers)
+        return Error { field,
+            "lists " + std::to_string(size) + " layers; num_hidden_layers is " + std::to_string(layers) };
+    return Ok {};
+}
+
+} // namespace
 
 Result<std::optional<LayerPattern>> readLayerTypes(
     HfConfig& config, Count layers, const std::vector<std::string>& kinds)
@@ -359,9 +513,8 @@ Result<std::optional<LayerPattern>> readLayerTypes(
     if (!list.is_array())
         return Error { field, "expected a list of layer types (" + known + ")" };
     // The length first: a list cannot be longer than the file, so the loop below is bounded by it.
-    if (static_cast<Count>(list.size()) != layers)
-        return Error { field,
-            "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
+    if (auto st = checkListLength(field, list.size(), layers); !st)
+        return st.error();
     LayerPattern pattern;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const auto k = std::find(kinds.begin(), kinds.end(), list[i].is_string() ? list[i].get<std::string>() : "");
@@ -375,25 +528,27 @@ Result<std::optional<LayerPattern>> readLayerTypes(
     return std::optional<LayerPattern>(std::move(pattern));
 }
 
+std::string listedLayersWhy(const HfConfig& config)
+{
+    return config.name("layer_types")
+        + " lists every layer, so it holds for this layer count only (import the config again to change it)";
+}
+
 Result<SlidingWindows> readSlidingWindows(
     HfConfig& config, std::optional<Count> windowDefault, Count layers, const char* patternField, Count patternDefault)
 {
     SlidingWindows w;
     const nlohmann::json& j = config.json();
-    if (config.has("sliding_window") && j["sliding_window"].is_null())
-        return w;
-    if (!config.has("sliding_window") && !windowDefault)
-        return w;
-    auto window = config.integer("sliding_window", windowDefault, 1);
-    if (!window)
-        return window.error();
-    w.window = *window;
+    // The list first, whatever the window: transformers validates it in any case, and a list of
+    // another length is refused even when it repeats a period (the rule it gives would fit any L).
+    std::vector<int> kinds;
     if (config.hasValue("layer_types")) {
         const std::string field = config.name("layer_types");
         const auto& list = j["layer_types"];
         if (!list.is_array())
             return Error { field, "expected a list of \"sliding_attention\" / \"full_attention\"" };
-        std::vector<int> kinds;
+        if (auto st = checkListLength(field, list.size(), layers); !st)
+            return st.error();
         for (std::size_t i = 0; i < list.size(); ++i) {
             const auto& t = list[i];
             if (t == "sliding_attention")
@@ -404,31 +559,39 @@ Result<SlidingWindows> readSlidingWindows(
                 return Error { field + "/" + std::to_string(i),
                     "unknown layer type " + t.dump() + " (sliding_attention, full_attention)" };
         }
+        w.listed = true;
+    }
+    if (config.has("sliding_window") && j["sliding_window"].is_null())
+        return w;
+    if (!config.has("sliding_window") && !windowDefault)
+        return w;
+    auto window = config.integer("sliding_window", windowDefault, 1);
+    if (!window)
+        return window.error();
+    w.window = *window;
+    if (w.listed) {
         const auto firstFull = std::find(kinds.begin(), kinds.end(), SlidingWindows::kFull);
         if (firstFull == kinds.end())
             return w; // every layer windowed
-        if (std::find(kinds.begin(), kinds.end(), SlidingWindows::kSliding) == kinds.end())
-            return SlidingWindows {}; // every layer full: nothing is windowed
-        // Periodic (layer l full exactly when (l + 1) % n == 0): a rule in L, as the config class
-        // writes it. Otherwise the list's runs, built per run (never per layer).
+        if (std::find(kinds.begin(), kinds.end(), SlidingWindows::kSliding) == kinds.end()) {
+            w.window = 0; // every layer full: nothing is windowed
+            return w;
+        }
+        // Periodic (layer l full exactly when (l + 1) % n == 0): the rule, one run, as the config
+        // class writes it. Otherwise the list's runs, built per run (never per layer).
         const Count every = (firstFull - kinds.begin()) + 1;
         bool periodic = true;
         for (std::size_t i = 0; i < kinds.size() && periodic; ++i)
             periodic = (kinds[i] == SlidingWindows::kFull) == ((static_cast<Count>(i) + 1) % every == 0);
         if (periodic) {
-            // The rule holds for any layer count (as `--set num_hidden_layers` needs), so the list's
-            // length is not checked against it.
             w.fullEvery = every;
             return w;
         }
-        if (static_cast<Count>(list.size()) != layers)
-            return Error { field,
-                "lists " + std::to_string(list.size()) + " layers; num_hidden_layers is " + std::to_string(layers) };
         LayerPattern pattern;
         for (int k : kinds) {
             pattern.append(k, 1);
             if (pattern.size() > kMaxLayerRuns)
-                return Error { field,
+                return Error { config.name("layer_types"),
                     "makes more than " + std::to_string(kMaxLayerRuns)
                         + " runs of sliding and full layers (the limit)" };
         }
@@ -444,6 +607,12 @@ Result<SlidingWindows> readSlidingWindows(
         w.fullEvery = patternDefault;
     }
     return w;
+}
+
+void fixListedLayers(Design& design, const HfConfig& config, const SlidingWindows& w)
+{
+    if (w.listed)
+        fixSymbol(design, "L", listedLayersWhy(config));
 }
 
 void setWindow(Module& attention, const SlidingWindows& w, int kind)

@@ -128,6 +128,60 @@ private:
     std::vector<Run> m_runs;
 };
 
+/// Layer kinds that repeat every period() layers from layer 0, held as the runs of one period: the
+/// rule of a stack (every n-th layer full, every step-th routed) kept per run, never per layer.
+class LayerCycle {
+public:
+    /// One kind on every layer.
+    explicit LayerCycle(int kind = 0);
+    /// One period's (kind, count) runs (counts positive); adjacent runs of one kind merge, and a
+    /// single kind becomes a period of one layer.
+    explicit LayerCycle(const std::vector<std::pair<int, Count>>& runs);
+    /// Layer l is @p special when (l + 1) % @p n == 0, else @p base (Qwen3-MoE's decoder_sparse_step,
+    /// Qwen3-Next's full_attention_interval).
+    static LayerCycle every(Count n, int base, int special);
+    /// Layer l's kind 2·a(l) + b(l) (b's kinds are 0 or 1) over the first @p length layers, as a cycle
+    /// of that period (@p length: the periods' least common multiple, or the stack's length when that
+    /// is shorter). Built per run; nullopt when it has more than @p maxRuns runs.
+    static std::optional<LayerCycle> product(
+        const LayerCycle& a, const LayerCycle& b, Count length, std::size_t maxRuns);
+
+    Count period() const { return m_starts.back(); }
+    const std::vector<std::pair<int, Count>>& runs() const { return m_runs; }
+    int kindAt(Count layer) const;
+    /// Appends layers [@p from, @p to) to @p pattern: the partial period at each end run by run,
+    /// the whole periods between as one repeated group.
+    void appendTo(LayerPattern& pattern, Count from, Count to) const;
+
+private:
+    /// Appends layers [@p from, @p to) of one period (0 <= from < to <= period()).
+    void appendSlice(LayerPattern& pattern, Count from, Count to) const;
+    std::size_t runAt(Count offset) const;
+
+    std::vector<std::pair<int, Count>> m_runs;
+    std::vector<Count> m_starts; ///< run i starts at layer m_starts[i]; the last entry is the period
+};
+
+/// How a stack of layers is laid out, for layerRuns().
+struct LayerRule {
+    LayerCycle cycle; ///< the kinds, repeating from layer 0
+    /// What makes the cycle, for the check on L's remainder: "decoder_sparse_step = 2", or
+    /// "full_attention_interval = 4 and decoder_sparse_step = 2" (then `together`).
+    std::string names;
+    bool together = false;
+    /// Layers made dense whatever the cycle says (mlp_only_layers): sorted, distinct, each below L.
+    /// Kinds are then 2·a + kDense/kRouted (SparseLayers), and a listed layer's is 2·a + kDense.
+    std::vector<Count> dense;
+    std::string denseField; ///< the field `dense` comes from, named when it makes too many runs
+    bool literal = false; ///< L is fixed (a list pins the stack): runs of literal length
+};
+
+/// The runs of a stack of @p layers layers laid out per @p rule, built per run (O(runs), never per
+/// layer). Literal when the rule is; otherwise whole cycles as periods in L ("(L - r)/q") and the r
+/// layers after them, with a check (added through @p b) that L keeps this remainder, naming
+/// num_hidden_layers and rule.names. More than kMaxLayerRuns runs: an error naming the field.
+Result<std::vector<LayerRun>> layerRuns(DesignBuilder& b, const HfConfig& config, const LayerRule& rule, Count layers);
+
 /// Appends @p runs to @p list: a plain run becomes a repeated entry made by @p make (given the
 /// kind), a periodic one an unnamed repeated container ("period of 3 layers") holding its entries.
 void addLayerRuns(
@@ -138,7 +192,9 @@ struct SparseLayers {
     static constexpr int kDense = 0;
     static constexpr int kRouted = 1;
     bool any = false; ///< the stack holds routed layers (possibly none copied at this L)
-    std::vector<LayerRun> runs; ///< kDense / kRouted runs
+    /// kDense / kRouted runs; with another kind per layer (declareSparseLayers' @p other), runs of
+    /// 2·other + kDense / kRouted.
+    std::vector<LayerRun> runs;
     bool fixLayers = false; ///< the runs hold L's value, not L: L must be fixed
     std::string why; ///< why L is fixed
 };
@@ -150,19 +206,31 @@ struct SparseDefaults {
     Count width = 768; ///< moe_intermediate_size
 };
 
+/// A second kind each layer has, independent of dense/routed (Qwen3-Next's linear or full
+/// attention), for declareSparseLayers() to combine with it.
+struct OtherKinds {
+    LayerCycle cycle; ///< the kinds from layer 0; listed ones (layer_types) as a cycle of period L
+    std::string names; ///< the rule's field and value ("full_attention_interval = 4"), or the list's field
+};
+
 /// Declares X (num_experts, or num_local_experts as transformers v5 names it), Xk and Fx, and reads
 /// the stack: layer l is routed unless listed in mlp_only_layers or off decoder_sparse_step
 /// ((l + 1) % step != 0). A step gives periods in L (with a check keeping the remainder); a list
 /// fixes L, and so does @p literal (the caller's pattern pins the layer count; it gives the reason).
-/// X = 0 makes every layer dense.
-Result<SparseLayers> declareSparseLayers(
-    Design& d, HfConfig& config, Count layers, const SparseDefaults& defaults, bool literal = false);
+/// X = 0 makes every layer dense. With @p other, each layer's kind is 2·other + dense/routed, the
+/// two patterns repeating together (every least common multiple of their periods).
+Result<SparseLayers> declareSparseLayers(Design& d, HfConfig& config, Count layers, const SparseDefaults& defaults,
+    bool literal = false, const std::optional<OtherKinds>& other = std::nullopt);
 
 /// Reads a `layer_types` list: every entry one of @p kinds (an entry's kind is its index there), one
 /// entry per layer (@p layers), as runs built per run. Absent or null: nullopt. An unknown entry or a
 /// list of another length is an error naming the field.
 Result<std::optional<LayerPattern>> readLayerTypes(
     HfConfig& config, Count layers, const std::vector<std::string>& kinds);
+
+/// Why a `layer_types` list fixes L: it names every layer, and transformers refuses a list of another
+/// length (layer_type_validation), so the pattern holds for this layer count only.
+std::string listedLayersWhy(const HfConfig& config);
 
 /// Which layers of a decoder attend through a sliding window, for the KV cache (no parameters).
 struct SlidingWindows {
@@ -171,17 +239,27 @@ struct SlidingWindows {
     /// A layer_types list that follows no such period: per-layer kinds (kSliding or kFull) as runs,
     /// whose literal repeats fix L. Empty otherwise.
     std::vector<LayerRun> runs;
+    /// The config lists every layer (layer_types, of length L): the stack holds for this layer count
+    /// only, so L is fixed (fixListedLayers) and a one-run stack repeats literally (repeat()).
+    bool listed = false;
     static constexpr int kFull = 0;
     static constexpr int kSliding = 1;
+
+    /// How many copies a one-run stack has: "L", or L's value when the layers are listed.
+    std::string repeat(Count layers) const { return listed ? std::to_string(layers) : "L"; }
 };
 
 /// Reads sliding_window (@p windowDefault when absent; null means none), then the pattern: a
-/// `layer_types` list ("sliding_attention" / "full_attention"; one with no period must list @p layers) when
+/// `layer_types` list ("sliding_attention" / "full_attention", one entry per layer: @p layers) when
 /// the config has one, else @p patternField (every n-th layer full; Gemma 3's
 /// sliding_window_pattern) with @p patternDefault, or @p fullEvery when there is no such field
-/// (Gemma 2 alternates). A list that is periodic becomes fullEvery, so L stays a hyperparameter.
+/// (Gemma 2 alternates). A list is checked whatever the window (transformers validates it so); a
+/// periodic one becomes fullEvery (one run), one with no period runs. Either way it sets listed.
 Result<SlidingWindows> readSlidingWindows(
     HfConfig& config, std::optional<Count> windowDefault, Count layers, const char* patternField, Count patternDefault);
+
+/// Fixes L when @p w says the config lists every layer, saying why (listedLayersWhy()).
+void fixListedLayers(Design& design, const HfConfig& config, const SlidingWindows& w);
 
 /// Marks @p attention's KV cache as windowed per @p w; @p kind is the layer's run kind when
 /// @p w has runs (kFull leaves it unwindowed).

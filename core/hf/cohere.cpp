@@ -54,14 +54,11 @@ Result<Design> buildCohere(HfConfig& c, const std::string& modelType, const std:
         return layer;
     };
     auto* layers = model->add(moduleList("layers"));
-    if (windows.runs.empty()) {
-        layers->add(repeated(make(SlidingWindows::kSliding), "L"));
-    } else {
+    if (windows.runs.empty())
+        layers->add(repeated(make(SlidingWindows::kSliding), windows.repeat(s->L)));
+    else
         addLayerRuns(*layers, windows.runs, make);
-        fixSymbol(d, "L",
-            c.name("layer_types") + " lists sliding and full layers by index with no period, so the pattern "
-                + "holds for this layer count only (import the config again to change it)");
-    }
+    fixListedLayers(d, c, windows);
     model->add(norm("norm", "E"));
     if (lm)
         addLmHead(d, *d.root, tie, "model.embed_tokens");

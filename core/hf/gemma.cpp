@@ -46,7 +46,7 @@ Status buildText(Design& d, HfConfig& config, const TextFamily& f, Module& model
         embed->type = "Gemma3TextScaledWordEmbedding"; // its sqrt(E) scale is a buffer, not a parameter
     // Gemma 2 alternates sliding-window and global layers; Gemma 3 makes every sliding_window_pattern-th
     // layer global. Only the KV cache depends on it, so the layers stay one run unless a
-    // layer_types list follows no period.
+    // layer_types list follows no period; any list fixes L (it names every layer).
     SlidingWindows windows;
     if (p != "Gemma") {
         auto w = p == "Gemma2" ? readSlidingWindows(config, 4096, s->L, nullptr, 2)
@@ -70,14 +70,11 @@ Status buildText(Design& d, HfConfig& config, const TextFamily& f, Module& model
         return l;
     };
     Module* layers = model.add(moduleList("layers"));
-    if (windows.runs.empty()) {
-        layers->add(repeated(layer(SlidingWindows::kSliding), "L"));
-    } else {
+    if (windows.runs.empty())
+        layers->add(repeated(layer(SlidingWindows::kSliding), windows.repeat(s->L)));
+    else
         addLayerRuns(*layers, windows.runs, layer);
-        fixSymbol(d, "L",
-            config.name("layer_types") + " lists sliding and full layers by index with no period, so the pattern "
-                + "holds for this layer count only (import the config again to change it)");
-    }
+    fixListedLayers(d, config, windows);
     model.add(rmsNorm("norm", norm, "E"));
     return Ok {};
 }

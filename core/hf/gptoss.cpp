@@ -56,7 +56,8 @@ Result<Design> buildGptOss(HfConfig& c, const std::string& modelType, const std:
     mlp->add(std::move(experts));
     layer->add(rmsNorm("input_layernorm", "GptOssRMSNorm", "E"));
     layer->add(rmsNorm("post_attention_layernorm", "GptOssRMSNorm", "E"));
-    model->add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
+    model->add(moduleList("layers"))->add(repeated(std::move(layer), windows->repeat(s->L)));
+    fixListedLayers(d, c, *windows);
     model->add(rmsNorm("norm", "GptOssRMSNorm", "E"));
     if (lm)
         addLmHead(d, *d.root, tie, "model.embed_tokens");

@@ -132,9 +132,13 @@ Result<Design> buildLlama(HfConfig& config, const std::string& modelType, const 
     Module* model = baseModel(d, className, causal, "model", p + "Model");
     model->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto* layers = model->add(moduleList("layers"));
+    if (windows.listed) // Mistral's and Mixtral's one run; the list pins it to this layer count
+        for (auto& run : experts->runs)
+            run.repeat = windows.repeat(s->L);
     addLayerRuns(*layers, experts->runs, layer);
     if (experts->fixLayers)
         fixSymbol(d, "L", experts->why);
+    fixListedLayers(d, config, windows);
     if (experts->any && modelType == "qwen3_moe")
         r.builder().check("X/X",
             d.symbol("X")->field + " = 0 would make every layer dense, a different structure from this "

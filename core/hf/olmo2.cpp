@@ -64,9 +64,7 @@ Result<Design> buildOlmo2(HfConfig& c, const std::string& modelType, const std::
     };
     addLayerRuns(*model->add(moduleList("layers")), runs, layer);
     if (listed)
-        fixSymbol(d, "L",
-            c.name("layer_types") + " lists every layer, so it holds for this layer count only (import the config "
-                + "again to change it)");
+        fixSymbol(d, "L", listedLayersWhy(c));
     model->add(rmsNorm("norm", p + "RMSNorm", "E"));
     if (lm)
         addLmHead(d, *d.root, tie, "model.embed_tokens");

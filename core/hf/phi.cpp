@@ -79,7 +79,8 @@ Result<Design> buildPhi3(HfConfig& c, const std::string& className)
     mlp->add(linear("down_proj", "F", "E", false));
     layer->add(rmsNorm("input_layernorm", "Phi3RMSNorm", "E"));
     layer->add(rmsNorm("post_attention_layernorm", "Phi3RMSNorm", "E"));
-    model->add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
+    model->add(moduleList("layers"))->add(repeated(std::move(layer), windows->repeat(s->L)));
+    fixListedLayers(d, c, *windows);
     model->add(rmsNorm("norm", "Phi3RMSNorm", "E"));
     if (lm)
         addLmHead(d, *d.root, tie, "model.embed_tokens");

@@ -47,7 +47,8 @@ Result<Design> buildPhimoe(HfConfig& c, const std::string& modelType, const std:
     // nn.LayerNorm with weight and bias, although the config calls its epsilon rms_norm_eps.
     layer->add(layerNorm("input_layernorm", "E"));
     layer->add(layerNorm("post_attention_layernorm", "E"));
-    model->add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
+    model->add(moduleList("layers"))->add(repeated(std::move(layer), windows->repeat(s->L)));
+    fixListedLayers(d, c, *windows);
     model->add(layerNorm("norm", "E"));
     if (lm) {
         Module* head = d.root->add(linear("lm_head", "E", "V", headBias));

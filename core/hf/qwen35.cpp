@@ -123,51 +123,59 @@ Result<Design> buildQwen35(HfConfig& config, const std::string& modelType, const
     r.symbol("Dgv", "linear_value_head_dim", 128, "linear-attention value head dimension");
     r.symbol("Cg", "linear_conv_kernel_dim", 4, "linear-attention convolution kernel");
     const bool bias = r.flag("attention_bias", false);
-    if (f.moe) {
-        r.symbol("X", "num_experts", f.experts.experts, "experts per layer");
-        r.symbol("Xk", "num_experts_per_tok", f.experts.perToken, "experts per token");
-        r.symbol("Fx", "moe_intermediate_size", f.experts.width, "expert MLP width");
-        r.symbol("Fs", "shared_expert_intermediate_size", f.shared, "shared expert MLP width");
-        // Qwen3-Next reads Qwen3-MoE's dense-layer fields; only the all-routed stack every released
-        // config uses is built.
-        if (modelType == "qwen3_next") {
-            if (r.integer("decoder_sparse_step", 1) != 1)
-                return Error { text.name("decoder_sparse_step"), "only 1 (every layer routed) is supported" };
-            if (!r.integers("mlp_only_layers").empty())
-                return Error { text.name("mlp_only_layers"), "only an empty list (every layer routed) is supported" };
-        }
-    }
     if (r.error())
         return *r.error();
-    r.builder().check(
-        "Gv/Gk", text.name("linear_num_key_heads") + " must divide " + text.name("linear_num_value_heads"));
 
     // Which layers attend fully: layer_types (checked, fixing L), else every full_attention_interval-th.
     auto types = readLayerTypes(text, s->L, { "linear_attention", "full_attention" });
     if (!types)
         return types.error();
-    std::vector<LayerRun> runs;
+    OtherKinds attention;
     if (*types) {
-        runs = (*types)->runs();
+        attention = { LayerCycle((*types)->plainRuns()), text.name("layer_types") }; // one run per list run
     } else {
         const Count every = r.integer("full_attention_interval", 4);
-        if (r.error())
-            return *r.error();
-        const Count rest = s->L % every;
-        const std::string n = std::to_string(every),
-                          periods = rest == 0 ? "L/" + n : "(L - " + std::to_string(rest) + ")/" + n;
-        if (every == 1) {
-            runs = { { Full, "L", {} } };
-        } else {
-            runs = { { 0, periods, { { Linear, std::to_string(every - 1), {} }, { Full, "1", {} } } } };
-            if (rest > 0)
-                runs.push_back({ Linear, std::to_string(rest), {} });
-            r.builder().check(periods,
-                text.name("num_hidden_layers") + " must leave the remainder " + std::to_string(rest)
-                    + " when divided by " + text.name("full_attention_interval") + " = " + n
-                    + " (import the config again for another remainder)");
-        }
+        attention = { LayerCycle::every(every, Linear, Full),
+            text.name("full_attention_interval") + " = " + std::to_string(every) };
     }
+    if (r.error())
+        return *r.error();
+    // Each layer has two kinds, its token mixer and its MLP: runs of 2·mixer + dense/routed.
+    std::vector<LayerRun> runs;
+    bool routed = f.moe; // some layer holds experts
+    std::string fixedWhy = *types ? listedLayersWhy(text) : std::string();
+    if (modelType == "qwen3_next") {
+        // Qwen3NextDecoderLayer reads Qwen3-MoE's rule: experts unless listed in mlp_only_layers or
+        // off decoder_sparse_step, else a Qwen3NextMLP of intermediate_size.
+        auto sparse = declareSparseLayers(d, text, s->L, f.experts, types->has_value(), attention);
+        if (!sparse)
+            return sparse.error();
+        runs = std::move(sparse->runs);
+        routed = sparse->any;
+        if (fixedWhy.empty() && sparse->fixLayers)
+            fixedWhy = sparse->why;
+    } else {
+        if (f.moe) {
+            r.symbol("X", "num_experts", f.experts.experts, "experts per layer");
+            r.symbol("Xk", "num_experts_per_tok", f.experts.perToken, "experts per token");
+            r.symbol("Fx", "moe_intermediate_size", f.experts.width, "expert MLP width");
+        }
+        // Every MLP routed (Qwen3.5-MoE) or dense (Qwen3.5): the token mixers' pattern alone.
+        auto kinds = attention.cycle.runs();
+        for (auto& [kind, count] : kinds)
+            kind = 2 * kind + (f.moe ? SparseLayers::kRouted : SparseLayers::kDense);
+        const LayerRule rule { LayerCycle(kinds), attention.names, false, {}, {}, types->has_value() };
+        auto built = layerRuns(r.builder(), text, rule, s->L);
+        if (!built)
+            return built.error();
+        runs = std::move(*built);
+    }
+    if (routed)
+        r.symbol("Fs", "shared_expert_intermediate_size", f.shared, "shared expert MLP width");
+    if (r.error())
+        return *r.error();
+    r.builder().check(
+        "Gv/Gk", text.name("linear_num_key_heads") + " must divide " + text.name("linear_num_value_heads"));
 
     std::unique_ptr<Module> tower;
     if (f.vision) {
@@ -192,11 +200,11 @@ Result<Design> buildQwen35(HfConfig& config, const std::string& modelType, const
     language->add(leaf(ModuleKind::Embedding, "embed_tokens", { "V", "E" }));
     auto layer = [&](int kind) {
         auto l = container("", p + "DecoderLayer");
-        if (kind == Linear)
+        if (kind / 2 == Linear)
             l->add(gatedDeltaNet(p, modelType != "qwen3_next"));
         else
             l->add(gatedAttention(p, bias));
-        if (f.moe)
+        if (kind % 2 == SparseLayers::kRouted)
             l->add(sparseMoe(p, modelType == "qwen3_5_moe"));
         else
             l->add(gatedMlp("mlp", p + "MLP", "E", "F", false));
@@ -205,10 +213,16 @@ Result<Design> buildQwen35(HfConfig& config, const std::string& modelType, const
         return l;
     };
     addLayerRuns(*language->add(moduleList("layers")), runs, layer);
-    if (*types)
-        fixSymbol(d, "L",
-            text.name("layer_types") + " lists every layer, so it holds for this layer count only (import the config "
-                + "again to change it)");
+    if (!fixedWhy.empty())
+        fixSymbol(d, "L", fixedWhy);
+    if (modelType == "qwen3_next" && routed)
+        r.builder().check("X/X",
+            d.symbol("X")->field + " = 0 would make every layer dense, a different structure from this "
+                + "import's (import the config again instead)");
+    if (!routed) // X = 0: every MLP dense, the expert fields shape nothing
+        for (const char* x : { "X", "Xk", "Fx" })
+            if (int i = d.symbolIndex(x); i >= 0)
+                d.symbols.erase(d.symbols.begin() + i);
     language->add(rmsNorm("norm", p + "RMSNorm", "E"));
 
     if (head) {
@@ -226,7 +240,7 @@ Result<Design> buildQwen35(HfConfig& config, const std::string& modelType, const
             + ": the checkpoint also stores the multi-token-prediction head (mtp.*: a full-attention layer with its "
               "MLP, fc 2E → E and three norms), which "
             + className + " skips on loading; Hub totals include it");
-    if (f.moe)
+    if (routed)
         d.notes.push_back(modelType == "qwen3_5_moe"
                 ? "experts are two stacked tensors (gate_up_proj [X, 2·Fx, E], down_proj [X, E, Fx]), shown one "
                   "expert per copy; the count is the same"

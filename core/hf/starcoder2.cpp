@@ -34,7 +34,8 @@ Result<Design> buildStarcoder2(HfConfig& c, const std::string& modelType, const 
     layer->add(plainMlp("mlp", "Starcoder2MLP", "E", "F", bias, "c_fc", "c_proj"));
     layer->add(layerNorm("input_layernorm", "E"));
     layer->add(layerNorm("post_attention_layernorm", "E"));
-    model->add(moduleList("layers"))->add(repeated(std::move(layer), "L"));
+    model->add(moduleList("layers"))->add(repeated(std::move(layer), windows->repeat(s->L)));
+    fixListedLayers(d, c, *windows);
     model->add(layerNorm("norm", "E"));
     if (lm)
         addLmHead(d, *d.root, tie, "model.embed_tokens");
