@@ -637,17 +637,19 @@ bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QS
     // posted events (its queued replot, deferred column fits).
     QApplication::processEvents();
 #ifdef PARAMSCOPE_HAVE_CHART
-    // A rebuild can resize what is around the chart, which asks for another: a few rounds at most.
+    // A rebuild can resize what is around the chart (its status line, its details button), which
+    // asks for another: lay the window out, then rebuild while one is asked for, a few rounds at most.
     auto* chart = static_cast<ChartWidget*>(m_chart);
-    for (int round = 0; round < 4 && chart->rebuildPending(); ++round) {
-        chart->flush();
-        // Its status line and details button may have changed the plot's size, which asks for
-        // another rebuild: lay the window out now to know.
+    for (int round = 0; round < 4; ++round) {
         QApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
         QApplication::processEvents();
+        if (!chart->rebuildPending())
+            break;
+        chart->flush();
     }
-#endif
+#else
     QApplication::processEvents();
+#endif
     m_tree->doItemsLayout();
     const QPixmap pixmap = grab();
     if (!pixmap.save(file, "PNG")) {
