@@ -133,6 +133,98 @@ std::vector<TensorSpec> gemma4Tensors()
     return t;
 }
 
+/// openai/gpt-oss-20b's tensors as its model.safetensors.index.json names them, in its order: the
+/// experts in MXFP4 (U8 blocks [X, 2F, E/32, 16] and scales [X, 2F, E/32], down_proj likewise with
+/// E and F swapped), everything else BF16. Check of the dtypes: these tensors take 13,761,264,768
+/// bytes, the index's metadata.total_size.
+std::vector<TensorSpec> gptOss20bTensors()
+{
+    std::vector<TensorSpec> t { { "model.embed_tokens.weight", "BF16", { 201088, 2880 } } };
+    for (int l = 0; l < 24; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        t.push_back({ p + "input_layernorm.weight", "BF16", { 2880 } });
+        t.push_back({ p + "self_attn.o_proj.bias", "BF16", { 2880 } });
+        t.push_back({ p + "self_attn.o_proj.weight", "BF16", { 2880, 4096 } });
+        t.push_back({ p + "self_attn.q_proj.bias", "BF16", { 4096 } });
+        t.push_back({ p + "self_attn.k_proj.bias", "BF16", { 512 } });
+        t.push_back({ p + "self_attn.v_proj.bias", "BF16", { 512 } });
+        t.push_back({ p + "self_attn.q_proj.weight", "BF16", { 4096, 2880 } });
+        t.push_back({ p + "self_attn.k_proj.weight", "BF16", { 512, 2880 } });
+        t.push_back({ p + "self_attn.v_proj.weight", "BF16", { 512, 2880 } });
+        t.push_back({ p + "self_attn.sinks", "BF16", { 64 } });
+        t.push_back({ p + "mlp.router.bias", "BF16", { 32 } });
+        t.push_back({ p + "mlp.router.weight", "BF16", { 32, 2880 } });
+        t.push_back({ p + "mlp.experts.gate_up_proj_bias", "BF16", { 32, 5760 } });
+        t.push_back({ p + "mlp.experts.gate_up_proj_blocks", "U8", { 32, 5760, 90, 16 } });
+        t.push_back({ p + "mlp.experts.gate_up_proj_scales", "U8", { 32, 5760, 90 } });
+        t.push_back({ p + "mlp.experts.down_proj_bias", "BF16", { 32, 2880 } });
+        t.push_back({ p + "mlp.experts.down_proj_blocks", "U8", { 32, 2880, 90, 16 } });
+        t.push_back({ p + "mlp.experts.down_proj_scales", "U8", { 32, 2880, 90 } });
+        t.push_back({ p + "post_attention_layernorm.weight", "BF16", { 2880 } });
+    }
+    t.push_back({ "model.norm.weight", "BF16", { 2880 } });
+    t.push_back({ "lm_head.weight", "BF16", { 201088, 2880 } });
+    return t;
+}
+
+// gpt-oss-20b by hand, per layer: q_proj 4096·2880 + 4096 = 11,800,576, k_proj and v_proj 512·2880 +
+// 512 = 1,475,072 each, o_proj 2880·4096 + 2880 = 11,799,360, sinks 64; router 32·2880 + 32 = 92,192;
+// gate_up_proj blocks 32·5760·90·16 = 265,420,800 bytes of two values each = 530,841,600 (= 32·2880·5760),
+// down_proj blocks 32·2880·90·16 = 132,710,400 bytes = 265,420,800 values (= 32·2880·2880), expert
+// biases 32·(5760 + 2880) = 276,480, two norms 5,760: 823,186,976. 24 layers 19,756,487,424, plus
+// embed_tokens and the untied lm_head 201088·2880 = 579,133,440 each and the norm 2,880:
+// 20,914,757,184, the published total. The checkpoint stores every one of them separately (no tied
+// weight, no fused copy): nothing to subtract.
+constexpr Count kGptOss20bParams = 24 * Count(823'186'976) + 2 * Count(579'133'440) + 2'880;
+constexpr Count kGptOss20bScales = 24 * Count(32 * 5760 * 90 + 32 * 2880 * 90); // 597,196,800 bytes
+
+/// A small Qwen3-MoE: 4 experts of width Fx = 2 (2·Fx differs from E = 8, so the two orders of a
+/// stacked gate_up_proj differ).
+const char* kQwen3MoeConfig = R"({
+  "architectures": ["Qwen3MoeForCausalLM"], "model_type": "qwen3_moe",
+  "vocab_size": 16, "hidden_size": 8, "intermediate_size": 32, "moe_intermediate_size": 2,
+  "num_experts": 4, "num_experts_per_tok": 2, "num_hidden_layers": 2, "num_attention_heads": 2,
+  "num_key_value_heads": 1, "head_dim": 4, "decoder_sparse_step": 1, "mlp_only_layers": [],
+  "tie_word_embeddings": false
+})";
+// By hand, per layer: q_proj 8·(2·4) = 64, k_proj and v_proj 8·4 = 32 each, o_proj 64, q_norm and
+// k_norm 4 each: 200; router 8·4 = 32; 4 experts of gate, up and down 8·2 = 16 each: 192; two norms
+// 16: 440. Two layers 880; embed_tokens and lm_head 16·8 = 128 each, the norm 8.
+constexpr Count kQwen3MoeParams = 2 * 440 + 2 * 128 + 8; // 1,144
+
+/// kQwen3MoeConfig's checkpoint, its experts per expert (transformers v4) or stacked (v5:
+/// gate_up_proj [X, 2·Fx, E], down_proj [X, E, Fx]); @p gateUp gives the stacked gate_up_proj's shape.
+std::vector<TensorSpec> qwen3MoeTensors(bool fused, std::vector<std::int64_t> gateUp = { 4, 4, 8 })
+{
+    std::vector<TensorSpec> t { { "model.embed_tokens.weight", "BF16", { 16, 8 } } };
+    for (int l = 0; l < 2; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        t.push_back({ p + "self_attn.q_proj.weight", "BF16", { 8, 8 } });
+        t.push_back({ p + "self_attn.k_proj.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "self_attn.v_proj.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "self_attn.o_proj.weight", "BF16", { 8, 8 } });
+        t.push_back({ p + "self_attn.q_norm.weight", "BF16", { 4 } });
+        t.push_back({ p + "self_attn.k_norm.weight", "BF16", { 4 } });
+        t.push_back({ p + "mlp.gate.weight", "BF16", { 4, 8 } });
+        if (fused) {
+            t.push_back({ p + "mlp.experts.gate_up_proj", "BF16", gateUp });
+            t.push_back({ p + "mlp.experts.down_proj", "BF16", { 4, 8, 2 } });
+        } else {
+            for (int x = 0; x < 4; ++x) {
+                const std::string e = p + "mlp.experts." + std::to_string(x) + ".";
+                t.push_back({ e + "gate_proj.weight", "BF16", { 2, 8 } });
+                t.push_back({ e + "up_proj.weight", "BF16", { 2, 8 } });
+                t.push_back({ e + "down_proj.weight", "BF16", { 8, 2 } });
+            }
+        }
+        t.push_back({ p + "input_layernorm.weight", "BF16", { 8 } });
+        t.push_back({ p + "post_attention_layernorm.weight", "BF16", { 8 } });
+    }
+    t.push_back({ "model.norm.weight", "BF16", { 8 } });
+    t.push_back({ "lm_head.weight", "BF16", { 16, 8 } });
+    return t;
+}
+
 bool writeText(const QString& path, const char* text)
 {
     QFile f(path);
@@ -386,6 +478,160 @@ private slots:
         std::erase_if(broken, [](const TensorSpec& t) { return t.name == "model.layers.1.self_attn.k_proj.weight"; });
         QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), broken));
         QVERIFY(!check(gemma, dir.path().toStdString()).ok());
+    }
+
+    void gptOssMxfp4()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("model.safetensors"));
+        QVERIFY(writeSafetensors(file, gptOss20bTensors()));
+        const Counted oss = counted(dataPath("hf-extra/openai__gpt-oss-20b.json"));
+        QCOMPARE(oss.evaluation.total, Count(20'914'757'184));
+        QCOMPARE(kGptOss20bParams, Count(20'914'757'184));
+        const Verification v = check(oss, file.toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kGptOss20bParams);
+        QCOMPARE(v.fileTensors, Count(1 + 24 * 19 + 2));
+        // The scales are explained, one byte (value) per block of 32.
+        const Finding* scales
+            = findingNamed(v, Finding::Kind::QuantExtra, "model.layers.*.mlp.experts.gate_up_proj_scales");
+        QVERIFY(scales);
+        QCOMPARE(scales->tensors, Count(24));
+        QCOMPARE(scales->values, 24 * Count(32 * 5760 * 90));
+        QVERIFY(findingNamed(v, Finding::Kind::QuantExtra, "model.layers.*.mlp.experts.down_proj_scales"));
+        // Every value the file holds: the parameters and the scales.
+        QCOMPARE(v.fileValues, kGptOss20bParams + kGptOss20bScales);
+        // The experts' module: 32 copies per layer, all stored.
+        const Module* gateUp = oss.design.find("model.layers.*.mlp.experts.gate_up_proj");
+        QVERIFY(gateUp);
+        const NodeCheck& c = v.nodes[static_cast<std::size_t>(gateUp->index)];
+        QCOMPARE(c.formula, 24 * Count(32 * 2880 * 5760));
+        QCOMPARE(c.stored, c.formula);
+        // Bytes per dtype: the MXFP4 pairs as one format of 4.25 bits per value (16 bytes and a
+        // scale per 32 values), the rest BF16; together the index's total_size.
+        Count bytes = 0;
+        bool mxfp4 = false;
+        for (const auto& d : v.dtypes) {
+            bytes += d.bytes;
+            if (d.dtype == "MXFP4") {
+                mxfp4 = true;
+                QCOMPARE(d.tensors, Count(4 * 24));
+                QCOMPARE(d.values, 24 * Count(32 * 2880 * 5760 + 32 * 2880 * 2880));
+                QCOMPARE(d.bytes, 24 * Count(32 * 5760 * 90 * 17 + 32 * 2880 * 90 * 17));
+                QCOMPARE(d.bitsPerWeight, 4.25);
+            }
+            QVERIFY2(d.dtype == "MXFP4" || d.dtype == "BF16", d.dtype.c_str());
+        }
+        QVERIFY(mxfp4);
+        QCOMPARE(bytes, Count(13'761'264'768));
+        const std::string text = verifyText(oss, v);
+        QVERIFY2(
+            text.find("all 20,914,757,184 parameters of the class are in the file") != std::string::npos, text.c_str());
+    }
+
+    void gptOssMxfp4Broken_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("scales missing") << "drop model.layers.7.mlp.experts.down_proj_scales"
+                                        << int(Finding::Kind::Missing) << "model.layers.7.mlp.experts.down_proj_scales";
+        QTest::newRow("blocks missing") << "drop model.layers.3.mlp.experts.gate_up_proj_blocks"
+                                        << int(Finding::Kind::Missing)
+                                        << "model.layers.3.mlp.experts.gate_up_proj_blocks";
+        // Unpacked [32, 2880, 5760]: the class's order, not the blocks' [out, in].
+        QTest::newRow("blocks reshaped") << "reshape model.layers.5.mlp.experts.gate_up_proj_blocks"
+                                         << int(Finding::Kind::WrongShape)
+                                         << "model.layers.5.mlp.experts.gate_up_proj_blocks";
+    }
+    void gptOssMxfp4Broken()
+    {
+        QFETCH(QString, change);
+        QFETCH(int, kind);
+        QFETCH(QString, named);
+        auto tensors = gptOss20bTensors();
+        const std::string target = change.section(QLatin1Char(' '), 1).toStdString();
+        if (change.startsWith(QStringLiteral("drop")))
+            std::erase_if(tensors, [&](const TensorSpec& t) { return t.name == target; });
+        for (auto& t : tensors)
+            if (t.name == target) {
+                t.shape = { 32, 2880, 180, 16 };
+                for (auto& s : tensors)
+                    if (s.name == "model.layers.5.mlp.experts.gate_up_proj_scales")
+                        s.shape = { 32, 2880, 180 };
+            }
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("model.safetensors"));
+        QVERIFY(writeSafetensors(file, tensors));
+        const Counted oss = counted(dataPath("hf-extra/openai__gpt-oss-20b.json"));
+        const Verification v = check(oss, file.toStdString());
+        QVERIFY(!v.ok());
+        QVERIFY(v.matched < kGptOss20bParams);
+        bool found = false;
+        for (const auto& f : v.findings)
+            found = found || (f.isProblem() && int(f.kind) == kind && f.name == named.toStdString());
+        QVERIFY2(found, problems(v).c_str());
+        QVERIFY(!v.nodes[0].ok());
+    }
+
+    void fusedExperts_data()
+    {
+        QTest::addColumn<bool>("fused");
+        QTest::newRow("per expert (v4)") << false;
+        QTest::newRow("stacked (v5)") << true;
+    }
+    void fusedExperts()
+    {
+        QFETCH(bool, fused);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kQwen3MoeConfig));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), qwen3MoeTensors(fused)));
+        const Counted qwen = counted(dir.path().toStdString());
+        QCOMPARE(qwen.evaluation.total, kQwen3MoeParams);
+        const Verification v = check(qwen, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kQwen3MoeParams);
+        QCOMPARE(v.fileValues, kQwen3MoeParams);
+        // gate_up_proj stands for gate_proj and up_proj of every expert: half each.
+        for (const char* path : { "model.layers.*.mlp.experts.*.gate_proj", "model.layers.*.mlp.experts.*.up_proj",
+                 "model.layers.*.mlp.experts.*.down_proj" }) {
+            const Module* m = qwen.design.find(path);
+            QVERIFY2(m, path);
+            const NodeCheck& c = v.nodes[static_cast<std::size_t>(m->index)];
+            QCOMPARE(c.formula, Count(2 * 4 * 16));
+            QCOMPARE(c.stored, c.formula);
+        }
+    }
+
+    void fusedExpertsBroken()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kQwen3MoeConfig));
+        const Counted qwen = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // [X, E, 2·Fx]: gpt-oss's order, not Qwen3-MoE's.
+        QVERIFY(
+            writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), qwen3MoeTensors(true, { 4, 8, 4 })));
+        Verification v = check(qwen, dir.path().toStdString());
+        QVERIFY(!v.ok());
+        QVERIFY2(
+            findingNamed(v, Finding::Kind::WrongShape, "model.layers.0.mlp.experts.gate_up_proj"), problems(v).c_str());
+        QCOMPARE(v.matched, kQwen3MoeParams - 2 * 4 * 32);
+        // A layer without its stacked down_proj: each expert's down_proj is named missing.
+        auto tensors = qwen3MoeTensors(true);
+        std::erase_if(tensors, [](const TensorSpec& t) { return t.name == "model.layers.1.mlp.experts.down_proj"; });
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        v = check(qwen, dir.path().toStdString());
+        QVERIFY(!v.ok());
+        QVERIFY2(findingNamed(v, Finding::Kind::Missing, "model.layers.1.mlp.experts.3.down_proj.weight"),
+            problems(v).c_str());
+        // Stored both ways: the second copy of the values is named.
+        tensors = qwen3MoeTensors(true);
+        for (const auto& t : qwen3MoeTensors(false))
+            if (t.name.find(".experts.") != std::string::npos)
+                tensors.push_back(t);
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        v = check(qwen, dir.path().toStdString());
+        QVERIFY(!v.ok());
     }
 
     void tiedHeadStoredTwice()

@@ -107,6 +107,30 @@ bool isQuantSuffix(std::string_view suffix)
         || suffix.starts_with("nested_");
 }
 
+/// MXFP4 (gpt-oss's experts): a weight stored as `<name>_blocks` (U8 [..., n/32, 16], 32 four-bit
+/// values per block in 16 bytes) beside `<name>_scales` (U8 [..., n/32], one shared exponent per
+/// block). For each tensor of such a pair, the index of the other half; -1 for every other tensor.
+std::vector<std::ptrdiff_t> mxfp4Partners(const TensorList& list)
+{
+    std::vector<std::ptrdiff_t> partners(list.tensors.size(), -1);
+    if (list.format == TensorList::Format::Gguf)
+        return partners; // GGUF names MXFP4 as a ggml type of its own
+    std::unordered_map<std::string_view, std::size_t> scales;
+    for (std::size_t i = 0; i < list.tensors.size(); ++i)
+        if (const auto& t = list.tensors[i]; t.dtype == "U8" && t.name.ends_with("_scales"))
+            scales.emplace(std::string_view(t.name).substr(0, t.name.size() - 7), i);
+    for (std::size_t i = 0; i < list.tensors.size(); ++i) {
+        const auto& t = list.tensors[i];
+        if (t.dtype != "U8" || !t.name.ends_with("_blocks"))
+            continue;
+        if (auto it = scales.find(std::string_view(t.name).substr(0, t.name.size() - 7)); it != scales.end()) {
+            partners[i] = static_cast<std::ptrdiff_t>(it->second);
+            partners[it->second] = static_cast<std::ptrdiff_t>(i);
+        }
+    }
+    return partners;
+}
+
 /// GGUF's per-layer tensor names (llama.cpp's gguf-py constants) and the modules they may be, in
 /// order of preference, relative to a layer; "*" stands for the repeated entry of an expert list,
 /// whose copies GGUF stacks into one tensor. The first candidate the layer has is taken.
@@ -156,7 +180,7 @@ public:
     {
         prepare();
         for (std::size_t i = 0; i < m_list.tensors.size(); ++i)
-            match(m_list.tensors[i]);
+            match(m_list.tensors[i], i);
         findMissing();
         summarise();
     }
@@ -571,6 +595,143 @@ private:
         return queries;
     }
 
+    /// The stacked shape of @p leaf's weight under @p levels (a leading dimension per level stored
+    /// stacked) in the class's order.
+    std::vector<Count> stackedShape(const Module& leaf, const std::vector<Level>& levels) const
+    {
+        std::vector<Count> shape;
+        for (const Level& l : levels)
+            if (l.copy < 0)
+                shape.push_back(repeat(*l.module));
+        for (Count d : expectedShape(leaf, 0))
+            shape.push_back(d);
+        return shape;
+    }
+
+    /// An MXFP4 half (`<name>_blocks` or `<name>_scales`, U8) of a weight of the class: the blocks
+    /// stand for the weight's values (two per byte), the scales are explained. False when
+    /// @p t is not one (then it is matched like any other tensor).
+    bool matchMxfp4(const StoredTensor& t, std::size_t position)
+    {
+        const bool blocks = t.name.ends_with("_blocks");
+        if (m_gguf || t.dtype != "U8" || (!blocks && !t.name.ends_with("_scales")))
+            return false;
+        const std::string base = t.name.substr(0, t.name.size() - 7);
+        const Hit h = walkHf(split(base));
+        if (h.beyond || !h.node || !h.node->isLeaf())
+            return false;
+        const Module& node = *h.node;
+        const bool parameter = node.kind == ModuleKind::Parameter;
+        if (!(parameter ? h.rest.empty() : h.rest.size() == 1 && h.rest[0] == "weight"))
+            return false;
+        const std::ptrdiff_t partner = m_partners[position];
+        const std::string other = base + (blocks ? "_scales" : "_blocks");
+        if (!blocks) {
+            if (partner < 0) {
+                problem(Finding::Kind::Missing, other,
+                    "missing: the MXFP4 scales " + t.name + " have no blocks (the packed values of " + base + ")", 0,
+                    node.index);
+                return true;
+            }
+            const auto& packed = m_list.tensors[static_cast<std::size_t>(partner)].shape;
+            if (packed.empty() || t.shape != std::vector<Count>(packed.begin(), packed.end() - 1)) {
+                problem(Finding::Kind::WrongShape, t.name,
+                    "shape " + shapeText(t.shape) + " where its blocks " + shapeText(packed)
+                        + " need one scale per block",
+                    t.count, node.index);
+                return true;
+            }
+            explain(Finding::Kind::QuantExtra, t,
+                "MXFP4 block scales (one shared exponent per 32 values): not parameters", node.index);
+            return true;
+        }
+        // The blocks pack along the input dimension, which they keep last: [out, in/32, 16]. A
+        // Linear's weight is [out, in] already; gpt-oss's expert Parameters are [in, out] (its
+        // loader transposes the unpacked tensor), so their last two dimensions swap.
+        std::vector<Count> expected = stackedShape(node, h.levels);
+        if (parameter && expected.size() >= 2)
+            std::swap(expected[expected.size() - 1], expected[expected.size() - 2]);
+        std::vector<Count> unpacked;
+        bool packed = t.shape.size() >= 2 && t.shape.back() == 16;
+        if (packed) {
+            unpacked.assign(t.shape.begin(), t.shape.end() - 2);
+            const auto row = checkedMul(t.shape[t.shape.size() - 2], 32);
+            packed = row.has_value();
+            unpacked.push_back(row.value_or(0));
+        }
+        const auto values = checkedMul(t.count, 2);
+        const bool good = packed && values && unpacked == expected;
+        if (!good)
+            problem(Finding::Kind::WrongShape, t.name,
+                "MXFP4 blocks " + shapeText(t.shape)
+                    + (packed ? " unpack to " + shapeText(unpacked) : std::string(" do not end in blocks of 16 bytes"))
+                    + " where the class has " + shapeText(expected) + " ([out, in], 32 values per 16 bytes)",
+                t.count, node.index);
+        if (partner < 0)
+            problem(Finding::Kind::Missing, other, "missing: the MXFP4 blocks " + t.name + " have no scales", 0,
+                node.index);
+        NodeCheck& c = m_out.nodes[static_cast<std::size_t>(node.index)];
+        c.stored = add(c.stored, values.value_or(INT64_MAX));
+        if (good && partner >= 0)
+            m_out.matched = add(m_out.matched, *values);
+        cover(node, 0, h.levels, t.name);
+        return true;
+    }
+
+    /// transformers v5 stacks a layer's routed experts into `experts.gate_up_proj` [X, 2·Fx, E]
+    /// (every expert's gate_proj and up_proj) and `experts.down_proj` [X, E, Fx], each expert's
+    /// [out, in] weight stacked. Matched to a tree holding the experts as a list of gated MLPs
+    /// (the per-expert layout of older checkpoints). False when @p h is not such a place.
+    bool matchFusedExperts(const StoredTensor& t, const Hit& h)
+    {
+        if (m_gguf || h.rest.size() != 1 || (h.rest[0] != "gate_up_proj" && h.rest[0] != "down_proj"))
+            return false;
+        const Module* expert = nullptr;
+        for (const auto& c : h.node->children) {
+            if (!c->name.empty())
+                continue;
+            if (expert)
+                return false; // experts in runs of different kinds: no single stacked layout
+            expert = c.get();
+        }
+        if (!expert || isPeriod(*expert))
+            return false;
+        auto linear = [&](std::string_view a, std::string_view b) -> const Module* {
+            for (std::string_view n : { a, b })
+                if (const Module* m = namedChild(*expert, n); m && m->kind == ModuleKind::Linear && !m->bias)
+                    return m;
+            return nullptr;
+        };
+        std::vector<const Module*> parts;
+        if (h.rest[0] == "gate_up_proj")
+            parts = { linear("gate_proj", "w1"), linear("up_proj", "w3") };
+        else
+            parts = { linear("down_proj", "w2") };
+        if (std::find(parts.begin(), parts.end(), nullptr) != parts.end()
+            || (parts.size() == 2 && expectedShape(*parts[0], 0) != expectedShape(*parts[1], 0)))
+            return false;
+        std::vector<Level> levels = h.levels;
+        levels.push_back({ expert, -1 });
+        std::vector<Count> expected = stackedShape(*parts[0], levels);
+        if (expected.size() >= 2)
+            expected[expected.size() - 2]
+                = checkedMul(expected[expected.size() - 2], static_cast<Count>(parts.size())).value_or(INT64_MAX);
+        const Count share = t.count / static_cast<Count>(parts.size());
+        if (t.shape != expected)
+            problem(Finding::Kind::WrongShape, t.name,
+                "shape " + shapeText(t.shape) + " where the class's experts stack to " + shapeText(expected)
+                    + (parts.size() == 2 ? " (gate_proj and up_proj of every expert)" : " (every expert's down_proj)"),
+                t.count, parts[0]->index);
+        else
+            m_out.matched = add(m_out.matched, t.count);
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            NodeCheck& c = m_out.nodes[static_cast<std::size_t>(parts[i]->index)];
+            c.stored = add(c.stored, i == 0 ? t.count - share * static_cast<Count>(parts.size() - 1) : share);
+            cover(*parts[i], 0, levels, t.name);
+        }
+        return true;
+    }
+
     std::string notBuiltText(const Hit& h) const
     {
         const std::string list = h.node && !h.node->name.empty() ? h.node->name : "this list";
@@ -584,7 +745,7 @@ private:
         return text;
     }
 
-    void match(const StoredTensor& t)
+    void match(const StoredTensor& t, std::size_t position)
     {
         const auto parts = split(t.name);
         const std::string_view last = parts.back();
@@ -602,6 +763,8 @@ private:
                 -1);
             return;
         }
+        if (matchMxfp4(t, position))
+            return;
         std::optional<Hit> found = m_gguf ? walkGguf(parts) : std::optional<Hit>(walkHf(parts));
         if (!found) {
             problem(Finding::Kind::Unexpected, t.name, "not a tensor of the class", t.count, -1);
@@ -626,6 +789,8 @@ private:
                     index);
                 return;
             }
+            if (matchFusedExperts(t, h))
+                return;
             problem(Finding::Kind::Unexpected, t.name,
                 "not a tensor of the class (" + Design::path(node) + " has no " + join(h.rest, 0) + ")", t.count, -1);
             return;
@@ -838,6 +1003,7 @@ private:
     const TensorList& m_list;
     Verification& m_out;
     bool m_gguf = m_list.format == TensorList::Format::Gguf;
+    std::vector<std::ptrdiff_t> m_partners = mxfp4Partners(m_list);
     std::vector<Count> m_span, m_offset;
     const Module* m_layers = nullptr;
     int m_dropsBase = 0;
@@ -865,11 +1031,19 @@ Count Verification::problemCount() const
 std::vector<DtypeUse> dtypeUse(const TensorList& tensors)
 {
     std::map<std::string, DtypeUse> by;
-    for (const auto& t : tensors.tensors) {
-        DtypeUse& u = by[t.dtype];
-        u.dtype = t.dtype;
+    const auto partners = mxfp4Partners(tensors);
+    for (std::size_t i = 0; i < tensors.tensors.size(); ++i) {
+        const auto& t = tensors.tensors[i];
+        // An MXFP4 pair is one format: the blocks' values (two per byte), their bytes and the
+        // scales' bytes, so its bits per value (4.25) explain the file's size.
+        const bool mxfp4 = partners[i] >= 0;
+        DtypeUse& u = by[mxfp4 ? "MXFP4" : t.dtype];
+        u.dtype = mxfp4 ? "MXFP4" : t.dtype;
         u.tensors = add(u.tensors, 1);
-        u.values = add(u.values, t.count);
+        if (!mxfp4)
+            u.values = add(u.values, t.count);
+        else if (t.name.ends_with("_blocks"))
+            u.values = add(u.values, checkedMul(t.count, 2).value_or(INT64_MAX));
         u.bytes = add(u.bytes, t.bytes);
     }
     std::vector<DtypeUse> out;
@@ -889,6 +1063,11 @@ Verification verify(const Design& design, const Evaluation& evaluation, const Te
     v.formulaTotal = evaluation.total;
     v.fileTensors = static_cast<Count>(tensors.tensors.size());
     v.fileValues = tensors.totalValues();
+    // MXFP4 blocks hold two values per byte (their count is in bytes).
+    const auto partners = mxfp4Partners(tensors);
+    for (std::size_t i = 0; i < tensors.tensors.size(); ++i)
+        if (partners[i] >= 0 && tensors.tensors[i].name.ends_with("_blocks"))
+            v.fileValues = add(v.fileValues, tensors.tensors[i].count);
     v.fileBytes = tensors.fileBytes;
     v.dtypes = dtypeUse(tensors);
     Matcher(design, evaluation, tensors, v).run();

@@ -119,6 +119,8 @@ std::string dtypeLines(const std::vector<DtypeUse>& dtypes, bool gguf)
             if (auto t = ggmlTypeByName(d.dtype); t && t->blockValues > 1)
                 s += " (blocks of " + std::to_string(t->blockValues) + " values in " + std::to_string(t->blockBytes)
                     + " bytes)";
+        if (!gguf && d.dtype == "MXFP4")
+            s += " (blocks of 32 values in 16 bytes, plus a one-byte scale each)";
         s += "\n";
     }
     return s;
