@@ -634,6 +634,39 @@ private slots:
         QVERIFY(!v.ok());
     }
 
+    void fusedExpertsMixtralV5()
+    {
+        // transformers v5 saves Mixtral's block_sparse_moe as mlp, its experts' w1 and w3 stacked
+        // into gate_up_proj [X, 2F, E] and w2 into down_proj [X, E, F].
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), R"({
+          "architectures": ["MixtralForCausalLM"], "model_type": "mixtral", "vocab_size": 16,
+          "hidden_size": 8, "intermediate_size": 2, "num_hidden_layers": 1, "num_attention_heads": 2,
+          "num_key_value_heads": 1, "num_local_experts": 2, "num_experts_per_tok": 1,
+          "tie_word_embeddings": false})"));
+        // By hand: q_proj and o_proj 8·8 = 64 each, k_proj and v_proj 8·4 = 32 each; the router 8·2 =
+        // 16; 2 experts of w1, w2, w3 8·2 = 16 each: 96; two norms 16; embed_tokens and lm_head 16·8 =
+        // 128 each, the norm 8.
+        constexpr Count kParams = 2 * 64 + 2 * 32 + 16 + 96 + 16 + 2 * 128 + 8; // 584
+        const std::vector<TensorSpec> tensors { { "model.embed_tokens.weight", "BF16", { 16, 8 } },
+            { "model.layers.0.self_attn.q_proj.weight", "BF16", { 8, 8 } },
+            { "model.layers.0.self_attn.k_proj.weight", "BF16", { 4, 8 } },
+            { "model.layers.0.self_attn.v_proj.weight", "BF16", { 4, 8 } },
+            { "model.layers.0.self_attn.o_proj.weight", "BF16", { 8, 8 } },
+            { "model.layers.0.mlp.gate.weight", "BF16", { 2, 8 } },
+            { "model.layers.0.mlp.experts.gate_up_proj", "BF16", { 2, 4, 8 } },
+            { "model.layers.0.mlp.experts.down_proj", "BF16", { 2, 8, 2 } },
+            { "model.layers.0.input_layernorm.weight", "BF16", { 8 } },
+            { "model.layers.0.post_attention_layernorm.weight", "BF16", { 8 } }, { "model.norm.weight", "BF16", { 8 } },
+            { "lm_head.weight", "BF16", { 16, 8 } } };
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        const Counted mixtral = counted(dir.path().toStdString());
+        QCOMPARE(mixtral.evaluation.total, kParams);
+        const Verification v = check(mixtral, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kParams);
+    }
+
     void tiedHeadStoredTwice()
     {
         QTemporaryDir dir;

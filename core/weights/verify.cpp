@@ -325,7 +325,10 @@ private:
         const Module* node = start;
         std::size_t i = from;
         for (; i < parts.size() && !node->isLeaf(); ++i) {
-            if (const Module* c = namedChild(*node, parts[i])) {
+            const Module* named = namedChild(*node, parts[i]);
+            if (!named && parts[i] == "mlp")
+                named = namedChild(*node, "block_sparse_moe"); // transformers v5 renames Mixtral's to mlp
+            if (const Module* c = named) {
                 if (c->isRepeated())
                     hit.levels.push_back({ c, -1 }); // a named repeated module is stored stacked
                 node = c;
