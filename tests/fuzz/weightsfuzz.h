@@ -3,7 +3,8 @@
 
 // Shared by fuzz_safetensors and fuzz_gguf: what a tensor list read from any input must satisfy,
 // and its match against small designs whose checkpoint names the seeds use (a GPT-2 and a
-// Llama-style model with GQA, a gated MLP and experts), so that matching runs on real names.
+// Llama-style model with GQA, a gated MLP and experts, and a gpt-oss whose
+// seed stores its experts in MXFP4), so that matching runs on real names.
 
 #include "fuzzutil.h"
 
@@ -26,6 +27,10 @@ inline const std::vector<core::Counted>& weightDesigns()
             R"({"model_type": "mixtral", "vocab_size": 8, "hidden_size": 4, "intermediate_size": 8,
                 "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1,
                 "num_local_experts": 2, "num_experts_per_tok": 1, "tie_word_embeddings": true})",
+            R"({"model_type": "gpt_oss", "vocab_size": 8, "hidden_size": 32, "intermediate_size": 32,
+                "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4,
+                "num_local_experts": 2, "num_experts_per_tok": 1, "layer_types": ["full_attention"],
+                "sliding_window": 4, "tie_word_embeddings": false})",
         };
         for (const char* c : configs) {
             auto d = core::loadText(c, "config.json");
