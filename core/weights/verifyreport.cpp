@@ -271,8 +271,15 @@ std::string inspectText(const TensorList& tensors)
         s += pad(name, 52) + pad(g.dtype, 9) + pad(g.sameShape ? shapeText(g.shape) : "(shapes vary)", 22)
             + pad(groupDigits(g.values), 16, true) + "\n";
     }
-    s += "\nBytes per dtype:\n" + dtypeLines(dtypeUse(tensors), tensors.format == TensorList::Format::Gguf);
-    s += "total: " + groupDigits(tensors.totalValues()) + " values\n";
+    const auto dtypes = dtypeUse(tensors);
+    s += "\nBytes per dtype:\n" + dtypeLines(dtypes, tensors.format == TensorList::Format::Gguf);
+    s += "total: " + groupDigits(tensors.totalValues()) + " values";
+    // The MXFP4 row counts its blocks' values, two per byte: the total counts their bytes.
+    for (const auto& d : dtypes)
+        if (d.dtype == "MXFP4" && tensors.format != TensorList::Format::Gguf)
+            s += " (" + groupDigits(checkedAdd(tensors.totalValues(), d.values / 2).value_or(INT64_MAX))
+                + " with the MXFP4 blocks' two values per byte)";
+    s += "\n";
     return s;
 }
 
