@@ -527,6 +527,13 @@ private slots:
         const std::string text = verifyText(oss, v);
         QVERIFY2(
             text.find("all 20,914,757,184 parameters of the class are in the file") != std::string::npos, text.c_str());
+        // inspect: the stored elements (bytes for the blocks), and the values they hold: the
+        // parameters and the scales, 20,914,757,184 + 597,196,800.
+        auto list = readCheckpoint(file.toStdString());
+        QVERIFY(list.ok());
+        const std::string listing = inspectText(*list);
+        QVERIFY2(listing.find("(21,511,953,984 with the MXFP4 blocks' two values per byte)") != std::string::npos,
+            listing.c_str());
     }
 
     void gptOssMxfp4Broken_data()
