@@ -639,6 +639,10 @@ private slots:
         QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
         v = check(qwen, dir.path().toStdString());
         QVERIFY(!v.ok());
+        bool again = false;
+        for (const auto& f : v.findings)
+            again = again || (f.isProblem() && f.text.find("stores again") != std::string::npos);
+        QVERIFY2(again, problems(v).c_str());
     }
 
     void fusedExpertsMixtralV5()
