@@ -86,7 +86,9 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_plot = new QCustomPlot(this);
     // Small: the layout keeps the plot's share at any size, and at 300 % zoom the chart tab
     // must not make the window taller than the user made it.
-    m_plot->setMinimumSize(240, 160);
+    // 120 px high: at 300 % on a 1080-row screen the tabs' minimum (this page's, shown or not) was
+    // what made the window taller than the screen.
+    m_plot->setMinimumSize(240, 120);
     // The plot also changes size without the widget doing so (the status line and the details
     // button below it come and go with a rebuild): its picture is laid out in pixels, so anew.
     m_plot->installEventFilter(this);

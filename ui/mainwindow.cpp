@@ -175,10 +175,19 @@ MainWindow::MainWindow(QWidget* parent)
     // Zoom changes fonts, never the window: the summary's long lines are clipped at the right
     // rather than widen the window past the screen.
     m_summary->setSizePolicy(QSizePolicy::Ignored, m_summary->sizePolicy().verticalPolicy());
+    // Whole when there is room; scrolled when the window is at its smallest, so that its height
+    // (notes, an error, at 300 %) never makes the window taller than the screen.
+    m_summaryScroll = new QScrollArea(this);
+    m_summaryScroll->setWidget(m_summary);
+    m_summaryScroll->setWidgetResizable(true);
+    m_summaryScroll->setFrameShape(QFrame::NoFrame);
+    m_summaryScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_summaryScroll->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_summary->installEventFilter(this); // its height decides the scroll area's minimum
     auto* right = new QWidget(this);
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addWidget(m_summary);
+    rightLayout->addWidget(m_summaryScroll);
     rightLayout->addWidget(m_treeSplitter, 1);
 
     m_mainSplitter->addWidget(m_leftSplitter);
@@ -622,6 +631,21 @@ bool MainWindow::applySetting(const QString& setting, QString* error)
         tr("Set %1").arg(setting),
         [name, value](core::Design& design) { return core::applySetting(design, name, value); },
         QStringLiteral("symbol:") + qs(name), error);
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_summary && (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize)) {
+        // The summary whole, up to a quarter of the screen's height; beyond that it scrolls.
+        const int width = m_summaryScroll->viewport()->width();
+        const int whole
+            = m_summary->hasHeightForWidth() ? m_summary->heightForWidth(width) : m_summary->sizeHint().height();
+        const int cap = screen() ? screen()->availableGeometry().height() / 4 : 270;
+        const int least = std::min(whole, cap);
+        if (m_summaryScroll->minimumHeight() != least)
+            m_summaryScroll->setMinimumHeight(least);
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 bool MainWindow::saveScreenshot(const QString& file, QSize size, double zoom, QString* error)

@@ -15,6 +15,8 @@ class QSplitter;
 class QTabWidget;
 class QTreeView;
 
+class QScrollArea;
+
 namespace paramscope::ui {
 
 class ArchitectureModel;
@@ -71,6 +73,7 @@ public:
     QString selectedText(bool formulaOnly = false) const;
 
 protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -116,6 +119,7 @@ private:
     QTreeView* m_tree;
     HyperparameterPanel* m_panel;
     SummaryWidget* m_summary;
+    QScrollArea* m_summaryScroll = nullptr;
     ModuleEditor* m_editor;
     WeightsCheck* m_weights;
     QListWidget* m_presets;

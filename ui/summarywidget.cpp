@@ -14,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QScreen>
 #include <QToolButton>
 
 #include <algorithm>
@@ -97,7 +98,7 @@ QString SummaryWidget::totalText() const
 
 QString SummaryWidget::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return m_error->isHidden() ? QString() : m_errorText;
 }
 
 void SummaryWidget::changeEvent(QEvent* event)
@@ -168,13 +169,44 @@ void SummaryWidget::updateNotes()
         m_notes->setWordWrap(false);
         const int width = std::max(80, m_notes->width());
         const QFontMetrics metrics(m_notes->font());
+        // Folded, the notes take at most a fourteenth of the screen's height (five lines at 100 %
+        // on 1080 rows, one at 300 %): with a long list at projector zoom the window outgrew the
+        // screen. The rest is one More away, and in the tooltip.
+        const int screenHeight = screen() ? screen()->availableGeometry().height() : 1080;
+        const int budget = std::max(1, screenHeight / 14 / std::max(1, metrics.lineSpacing()));
+        const auto shown = static_cast<qsizetype>(budget);
         QStringList lines;
-        for (const QString& note : m_noteLines) {
-            lines << metrics.elidedText(note, Qt::ElideRight, width);
-            elided = elided || lines.back() != note;
+        for (qsizetype i = 0; i < m_noteLines.size() && i < shown; ++i) {
+            QString note = m_noteLines[i];
+            if (i + 1 == shown && m_noteLines.size() > shown) {
+                const QString rest = tr(" (+%n more)", nullptr, static_cast<int>(m_noteLines.size() - shown));
+                note = metrics.elidedText(note, Qt::ElideRight, std::max(20, width - metrics.horizontalAdvance(rest)))
+                    + rest;
+                elided = true;
+            } else {
+                elided = elided || metrics.horizontalAdvance(note) > width;
+                note = metrics.elidedText(note, Qt::ElideRight, width);
+            }
+            lines << note;
         }
         m_notes->setText(lines.join(QLatin1Char('\n')));
+        // An error as long as a paragraph gets the same budget (it wrapped to four lines at 300 %),
+        // cut to one line beyond it: whole in the tooltip and behind More.
+        const QFontMetrics bold(m_error->font());
+        const int errorWidth = std::max(80, m_error->width());
+        const int errorLines
+            = bold.boundingRect(QRect(0, 0, errorWidth, 1 << 20), Qt::TextWordWrap, m_errorText).height()
+            / std::max(1, bold.lineSpacing());
+        const bool cut = errorLines > std::max(1, screenHeight / 14 / std::max(1, bold.lineSpacing()));
+        m_error->setWordWrap(!cut);
+        m_error->setText(cut ? bold.elidedText(m_errorText, Qt::ElideRight, errorWidth) : m_errorText);
+        elided = elided || cut;
     }
+    if (m_expanded) {
+        m_error->setWordWrap(true);
+        m_error->setText(m_errorText);
+    }
+    m_error->setToolTip(m_errorText.size() > 0 ? m_errorText.toHtmlEscaped() : QString());
     QStringList tip;
     for (const QString& note : m_noteLines)
         tip << note.toHtmlEscaped();
@@ -183,7 +215,7 @@ void SummaryWidget::updateNotes()
     // The button is there whenever something is cut, and to fold the notes back.
     m_moreNotes->setText(m_expanded ? tr("Less") : tr("More"));
     m_moreNotes->setToolTip(m_expanded ? tr("Show each note on one line") : tr("Show the notes whole"));
-    m_moreNotes->setVisible(!m_noteLines.isEmpty() && (elided || m_expanded));
+    m_moreNotes->setVisible((!m_noteLines.isEmpty() || !m_errorText.isEmpty()) && (elided || m_expanded));
 }
 
 void SummaryWidget::setWeightsCheck(WeightsCheck* check)
@@ -292,14 +324,10 @@ void SummaryWidget::refresh()
     for (const core::Note& n : d.allNotes())
         notes << qs(n.text);
     m_noteLines = notes;
+    const auto& error = m_document->error();
+    m_errorText = error ? tr("Invalid: %1 — showing the last valid counts.").arg(qs(error->text())) : QString();
+    m_error->setVisible(error.has_value());
     updateNotes();
-
-    if (const auto& error = m_document->error()) {
-        m_error->setText(tr("Invalid: %1 — showing the last valid counts.").arg(qs(error->text())));
-        m_error->show();
-    } else {
-        m_error->hide();
-    }
     if (!m_document->countsValid()) {
         m_total->setText(QStringLiteral("—"));
         m_compact->setText({});

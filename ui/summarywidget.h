@@ -63,6 +63,7 @@ private:
     QToolButton* m_moreNotes;
     QAction* m_copyNotes;
     QStringList m_noteLines;
+    QString m_errorText; ///< whole; the label may show it cut to a line when folded
     bool m_expanded = false;
     bool m_greyed = false;
 };
