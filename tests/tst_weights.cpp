@@ -225,6 +225,74 @@ std::vector<TensorSpec> qwen3MoeTensors(bool fused, std::vector<std::int64_t> ga
     return t;
 }
 
+/// A small Qwen3-VL-MoE (Qwen3VLMoeForConditionalGeneration): two text layers, each with four
+/// experts, and a one-block vision tower with one deepstack merger. Widths differ (E 8, 2·Fx 6, Fx 3,
+/// X 4) so that a swapped dimension shows.
+const char* kQwen3VlMoeConfig = R"({
+  "architectures": ["Qwen3VLMoeForConditionalGeneration"], "model_type": "qwen3_vl_moe",
+  "tie_word_embeddings": false,
+  "text_config": {"model_type": "qwen3_vl_moe_text", "vocab_size": 16, "hidden_size": 8,
+    "intermediate_size": 12, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1,
+    "head_dim": 4, "attention_bias": false, "decoder_sparse_step": 1, "mlp_only_layers": [],
+    "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 3},
+  "vision_config": {"model_type": "qwen3_vl_moe", "depth": 1, "hidden_size": 4, "num_heads": 2,
+    "intermediate_size": 6, "in_channels": 3, "patch_size": 2, "temporal_patch_size": 2,
+    "spatial_merge_size": 2, "out_hidden_size": 8, "num_position_embeddings": 4,
+    "deepstack_visual_indexes": [0]}
+})";
+// By hand. Vision (Ev 4, merged width Ev·Mv² = 16): patch_embed.proj 4·3·2·2·2 + 4 = 100; pos_embed
+// 4·4 = 16; the block's norm1, norm2 2·4 each, qkv 4·12 + 12 = 60, proj 4·4 + 4 = 20, linear_fc1
+// 4·6 + 6 = 30, linear_fc2 6·4 + 4 = 28: 154; merger norm 2·4, linear_fc1 16·16 + 16 = 272,
+// linear_fc2 16·8 + 8 = 136: 416; the deepstack merger's norm 2·16 = 32 with the same two: 440.
+// Vision 100 + 16 + 154 + 416 + 440 = 1,126. Text, per layer: q_proj and o_proj 8·8 = 64 each, k_proj
+// and v_proj 8·4 = 32 each, q_norm and k_norm 4 each: 200; the router 4·8 = 32; gate_up_proj
+// 4·6·8 = 192 and down_proj 4·8·3 = 96; two norms 8 each: 536, 1,072 for two. embed_tokens and lm_head
+// 16·8 = 128 each, the norm 8.
+constexpr Count kQwen3VlMoeParams = 1'126 + 2 * 536 + 2 * 128 + 8; // 2,462
+
+/// kQwen3VlMoeConfig's checkpoint with the stacked experts in the shapes given (every layer).
+std::vector<TensorSpec> qwen3VlMoeTensors(
+    const std::vector<std::int64_t>& gateUp, const std::vector<std::int64_t>& down)
+{
+    const std::string v = "model.visual.";
+    std::vector<TensorSpec> t { { v + "patch_embed.proj.weight", "BF16", { 4, 3, 2, 2, 2 } },
+        { v + "patch_embed.proj.bias", "BF16", { 4 } }, { v + "pos_embed.weight", "BF16", { 4, 4 } } };
+    for (const char* n : { "norm1", "norm2" })
+        for (const char* w : { "weight", "bias" })
+            t.push_back({ v + "blocks.0." + n + "." + w, "BF16", { 4 } });
+    const std::vector<std::pair<std::string, std::vector<std::int64_t>>> linears { { "blocks.0.attn.qkv", { 12, 4 } },
+        { "blocks.0.attn.proj", { 4, 4 } }, { "blocks.0.mlp.linear_fc1", { 6, 4 } },
+        { "blocks.0.mlp.linear_fc2", { 4, 6 } }, { "merger.linear_fc1", { 16, 16 } },
+        { "merger.linear_fc2", { 8, 16 } }, { "deepstack_merger_list.0.linear_fc1", { 16, 16 } },
+        { "deepstack_merger_list.0.linear_fc2", { 8, 16 } } };
+    for (const auto& [name, shape] : linears) {
+        t.push_back({ v + name + ".weight", "BF16", shape });
+        t.push_back({ v + name + ".bias", "BF16", { shape[0] } });
+    }
+    for (const char* w : { "weight", "bias" }) {
+        t.push_back({ v + "merger.norm." + w, "BF16", { 4 } });
+        t.push_back({ v + "deepstack_merger_list.0.norm." + w, "BF16", { 16 } });
+    }
+    t.push_back({ "model.language_model.embed_tokens.weight", "BF16", { 16, 8 } });
+    for (int l = 0; l < 2; ++l) {
+        const std::string p = "model.language_model.layers." + std::to_string(l) + ".";
+        t.push_back({ p + "self_attn.q_proj.weight", "BF16", { 8, 8 } });
+        t.push_back({ p + "self_attn.k_proj.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "self_attn.v_proj.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "self_attn.o_proj.weight", "BF16", { 8, 8 } });
+        t.push_back({ p + "self_attn.q_norm.weight", "BF16", { 4 } });
+        t.push_back({ p + "self_attn.k_norm.weight", "BF16", { 4 } });
+        t.push_back({ p + "mlp.gate.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "mlp.experts.gate_up_proj", "BF16", gateUp });
+        t.push_back({ p + "mlp.experts.down_proj", "BF16", down });
+        t.push_back({ p + "input_layernorm.weight", "BF16", { 8 } });
+        t.push_back({ p + "post_attention_layernorm.weight", "BF16", { 8 } });
+    }
+    t.push_back({ "model.language_model.norm.weight", "BF16", { 8 } });
+    t.push_back({ "lm_head.weight", "BF16", { 16, 8 } });
+    return t;
+}
+
 bool writeText(const QString& path, const char* text)
 {
     QFile f(path);
@@ -676,6 +744,68 @@ private slots:
         const Verification v = check(mixtral, dir.path().toStdString());
         QVERIFY2(v.ok(), problems(v).c_str());
         QCOMPARE(v.matched, kParams);
+    }
+
+    void qwen3VlMoeExperts_data()
+    {
+        QTest::addColumn<QList<qint64>>("gateUp");
+        QTest::addColumn<QList<qint64>>("down");
+        // transformers v5's own layout, [X, 2·Fx, E] and [X, E, Fx], and the grouped-GEMM layout
+        // transformers 4.57 saved (Qwen/Qwen3-VL-30B-A3B-Instruct's files), [X, E, 2·Fx] and
+        // [X, Fx, E], which v5's loader transposes (Transpose(1, 2) for qwen3_vl_moe).
+        QTest::newRow("v5") << QList<qint64> { 4, 6, 8 } << QList<qint64> { 4, 8, 3 };
+        QTest::newRow("grouped GEMM (4.57)") << QList<qint64> { 4, 8, 6 } << QList<qint64> { 4, 3, 8 };
+    }
+    void qwen3VlMoeExperts()
+    {
+        QFETCH(QList<qint64>, gateUp);
+        QFETCH(QList<qint64>, down);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kQwen3VlMoeConfig));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")),
+            qwen3VlMoeTensors({ gateUp.begin(), gateUp.end() }, { down.begin(), down.end() })));
+        const Counted qwen = counted(dir.path().toStdString());
+        QCOMPARE(qwen.evaluation.total, kQwen3VlMoeParams);
+        const Verification v = check(qwen, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kQwen3VlMoeParams);
+        QCOMPARE(v.fileValues, kQwen3VlMoeParams);
+        // Each stacked tensor stands for every expert of its layer.
+        const Module* m = qwen.design.find("model.language_model.layers.*.mlp.experts.gate_up_proj");
+        QVERIFY(m);
+        const NodeCheck& c = v.nodes[static_cast<std::size_t>(m->index)];
+        QCOMPARE(c.formula, Count(2 * 192));
+        QCOMPARE(c.stored, c.formula);
+    }
+
+    void qwen3VlMoeExpertsBroken_data()
+    {
+        QTest::addColumn<QList<qint64>>("gateUp");
+        QTest::addColumn<QList<qint64>>("down");
+        QTest::addColumn<QString>("named");
+        // A row too many, in either order: only the two exact layouts pass.
+        QTest::newRow("[X, 2Fx+1, E]") << QList<qint64> { 4, 7, 8 } << QList<qint64> { 4, 8, 3 }
+                                       << "model.language_model.layers.0.mlp.experts.gate_up_proj";
+        QTest::newRow("[X, E, 2Fx+1]") << QList<qint64> { 4, 8, 7 } << QList<qint64> { 4, 3, 8 }
+                                       << "model.language_model.layers.0.mlp.experts.gate_up_proj";
+        // The experts first moved behind the widths: not a swap of the last two.
+        QTest::newRow("[E, Fx, X]") << QList<qint64> { 4, 6, 8 } << QList<qint64> { 8, 3, 4 }
+                                    << "model.language_model.layers.0.mlp.experts.down_proj";
+    }
+    void qwen3VlMoeExpertsBroken()
+    {
+        QFETCH(QList<qint64>, gateUp);
+        QFETCH(QList<qint64>, down);
+        QFETCH(QString, named);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kQwen3VlMoeConfig));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")),
+            qwen3VlMoeTensors({ gateUp.begin(), gateUp.end() }, { down.begin(), down.end() })));
+        const Counted qwen = counted(dir.path().toStdString());
+        const Verification v = check(qwen, dir.path().toStdString());
+        QVERIFY(!v.ok());
+        QVERIFY2(findingNamed(v, Finding::Kind::WrongShape, named.toStdString()), problems(v).c_str());
+        QVERIFY(v.matched < kQwen3VlMoeParams);
     }
 
     void tiedHeadStoredTwice()

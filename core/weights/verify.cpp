@@ -826,9 +826,14 @@ private:
         for (Count d : expectedShape(node, role))
             expected.push_back(d);
         const bool tied = m_design.ties()[static_cast<std::size_t>(index)] >= 0 && role == 0;
-        if (t.shape != expected) {
+        const auto swapped = swappedOnLoading(node, h.levels, expected);
+        const bool good = t.shape == expected || (swapped && t.shape == *swapped);
+        if (!good) {
             problem(Finding::Kind::WrongShape, t.name,
-                "shape " + shapeText(t.shape) + " where the class has " + shapeText(expected), t.count, index);
+                "shape " + shapeText(t.shape) + " where the class has " + shapeText(expected)
+                    + (swapped ? " (or " + shapeText(*swapped) + ", the grouped-GEMM order transformers 4.57 saved)"
+                               : std::string()),
+                t.count, index);
         } else if (tied) {
             explain(Finding::Kind::TiedCopy, t,
                 "tied to " + node.tiedTo + ": the class counts the weight once, the file stores it twice", index);
@@ -838,9 +843,29 @@ private:
             return;
         NodeCheck& c = m_out.nodes[static_cast<std::size_t>(index)];
         c.stored = add(c.stored, t.count);
-        if (t.shape == expected)
+        if (good)
             m_out.matched = add(m_out.matched, t.count);
         cover(node, role, h.levels, t.name);
+    }
+
+    /// Qwen3-VL-MoE's stacked experts as transformers 4.57 saved them (the published checkpoints):
+    /// gate_up_proj [X, E, 2·Fx] and down_proj [X, Fx, E], the grouped-GEMM order. transformers v5
+    /// holds them as [X, 2·Fx, E] and [X, E, Fx] and its loader swaps the last two dimensions on
+    /// loading (conversion_mapping.py: Transpose(1, 2) for qwen3_vl_moe, whose check_dims keeps a
+    /// tensor already in v5's order). For such a Parameter stored stacked, @p expected with its last
+    /// two dimensions swapped; nothing for every other tensor: no other family's loader transposes
+    /// its experts (Qwen3.5-MoE, Gemma 4 and Llama 4 store the class's own order), so no other swap
+    /// passes.
+    std::optional<std::vector<Count>> swappedOnLoading(
+        const Module& node, const std::vector<Level>& levels, const std::vector<Count>& expected) const
+    {
+        if (m_gguf || node.kind != ModuleKind::Parameter || !node.parent || node.parent->type != "Qwen3VLMoeTextExperts"
+            || (node.name != "gate_up_proj" && node.name != "down_proj") || levels.empty()
+            || levels.back().module != node.parent || levels.back().copy >= 0 || expected.size() < 3)
+            return std::nullopt;
+        std::vector<Count> swapped = expected;
+        std::swap(swapped[swapped.size() - 1], swapped[swapped.size() - 2]);
+        return swapped;
     }
 
     /// The repeated modules from the root down to @p leaf (itself included).
