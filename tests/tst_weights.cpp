@@ -808,6 +808,52 @@ private slots:
         QVERIFY(v.matched < kQwen3VlMoeParams);
     }
 
+    void gemma4MoeExpertsNotSwapped()
+    {
+        // Gemma 4 also holds its experts stacked in v5's order, [X, 2·Fx, E] and [X, E, Fx], but its
+        // loader transposes nothing: the grouped-GEMM order that passes for Qwen3-VL-MoE fails here.
+        QByteArray config(kGemma4Config);
+        config.replace("\"tie_word_embeddings\": true",
+            "\"tie_word_embeddings\": true, \"enable_moe_block\": true, \"num_experts\": 2, \"top_k_experts\": 1, "
+            "\"moe_intermediate_size\": 3");
+        // By hand, per layer besides kGemma4Params: router.proj 8·2 = 16, its scale 8 and
+        // per_expert_scale 2; gate_up_proj 2·6·8 = 96, down_proj 2·8·3 = 48; three norms 8 each.
+        constexpr Count kParams = kGemma4Params + 3 * (16 + 8 + 2 + 96 + 48 + 24); // 3,012
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), config.constData()));
+        const Counted gemma = counted(dir.path().toStdString());
+        QCOMPARE(gemma.evaluation.total, kParams);
+        for (bool swapped : { false, true }) {
+            auto tensors = gemma4Tensors();
+            for (int l = 0; l < 3; ++l) {
+                const std::string p = "model.layers." + std::to_string(l) + ".";
+                tensors.push_back({ p + "router.proj.weight", "BF16", { 2, 8 } });
+                tensors.push_back({ p + "router.scale", "BF16", { 8 } });
+                tensors.push_back({ p + "router.per_expert_scale", "BF16", { 2 } });
+                tensors.push_back({ p + "experts.gate_up_proj", "BF16",
+                    swapped ? std::vector<std::int64_t> { 2, 8, 6 } : std::vector<std::int64_t> { 2, 6, 8 } });
+                tensors.push_back({ p + "experts.down_proj", "BF16",
+                    swapped ? std::vector<std::int64_t> { 2, 3, 8 } : std::vector<std::int64_t> { 2, 8, 3 } });
+                for (const char* n :
+                    { "post_feedforward_layernorm_1", "post_feedforward_layernorm_2", "pre_feedforward_layernorm_2" })
+                    tensors.push_back({ p + n + ".weight", "BF16", { 8 } });
+            }
+            QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+            const Verification v = check(gemma, dir.path().toStdString());
+            if (!swapped) {
+                QVERIFY2(v.ok(), problems(v).c_str());
+                QCOMPARE(v.matched, kParams);
+                continue;
+            }
+            QVERIFY(!v.ok());
+            QVERIFY2(
+                findingNamed(v, Finding::Kind::WrongShape, "model.layers.0.experts.gate_up_proj"), problems(v).c_str());
+            QVERIFY2(
+                findingNamed(v, Finding::Kind::WrongShape, "model.layers.2.experts.down_proj"), problems(v).c_str());
+            QCOMPARE(v.matched, kParams - 3 * (96 + 48));
+        }
+    }
+
     void tiedHeadStoredTwice()
     {
         QTemporaryDir dir;
