@@ -854,6 +854,69 @@ private slots:
         }
     }
 
+    void qwen25VlNames_data()
+    {
+        QTest::addColumn<bool>("legacy");
+        // Qwen/Qwen2.5-VL-*'s files, written before transformers v4.52, name the modules visual.* and
+        // model.layers.*; files written since name them as the class does, model.visual.* and
+        // model.language_model.layers.*.
+        QTest::newRow("before v4.52") << true;
+        QTest::newRow("since v4.52") << false;
+    }
+    void qwen25VlNames()
+    {
+        QFETCH(bool, legacy);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), R"({
+          "architectures": ["Qwen2_5_VLForConditionalGeneration"], "model_type": "qwen2_5_vl",
+          "tie_word_embeddings": false,
+          "text_config": {"model_type": "qwen2_5_vl_text", "vocab_size": 16, "hidden_size": 8,
+            "intermediate_size": 6, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1},
+          "vision_config": {"depth": 1, "hidden_size": 4, "intermediate_size": 6, "num_heads": 2,
+            "in_channels": 3, "patch_size": 2, "temporal_patch_size": 2, "spatial_merge_size": 2,
+            "out_hidden_size": 8}})"));
+        // By hand. Vision (Ev 4, merged 16): patch_embed.proj 4·3·2·2·2 = 96 (no bias); the block's
+        // norm1 and norm2 4 each, qkv 4·12 + 12 = 60, proj 4·4 + 4 = 20, gate_proj and up_proj 4·6 + 6 =
+        // 30 each, down_proj 6·4 + 4 = 28: 176; merger ln_q 4, mlp.0 16·16 + 16 = 272, mlp.2 16·8 + 8 =
+        // 136: 412. Text (D 4, one KV head): q_proj 8·8 + 8 = 72, k_proj and v_proj 8·4 + 4 = 36 each,
+        // o_proj 64, gate, up and down 8·6 = 48 each, two norms 8 each: 368; embed_tokens and lm_head
+        // 16·8 = 128 each, the norm 8.
+        constexpr Count kParams = 96 + 176 + 412 + 368 + 2 * 128 + 8; // 1,316
+        const std::string v = legacy ? "visual." : "model.visual.";
+        const std::string m = legacy ? "model." : "model.language_model.";
+        const std::vector<TensorSpec> tensors { { v + "patch_embed.proj.weight", "BF16", { 4, 3, 2, 2, 2 } },
+            { v + "blocks.0.norm1.weight", "BF16", { 4 } }, { v + "blocks.0.norm2.weight", "BF16", { 4 } },
+            { v + "blocks.0.attn.qkv.weight", "BF16", { 12, 4 } }, { v + "blocks.0.attn.qkv.bias", "BF16", { 12 } },
+            { v + "blocks.0.attn.proj.weight", "BF16", { 4, 4 } }, { v + "blocks.0.attn.proj.bias", "BF16", { 4 } },
+            { v + "blocks.0.mlp.gate_proj.weight", "BF16", { 6, 4 } },
+            { v + "blocks.0.mlp.gate_proj.bias", "BF16", { 6 } },
+            { v + "blocks.0.mlp.up_proj.weight", "BF16", { 6, 4 } }, { v + "blocks.0.mlp.up_proj.bias", "BF16", { 6 } },
+            { v + "blocks.0.mlp.down_proj.weight", "BF16", { 4, 6 } },
+            { v + "blocks.0.mlp.down_proj.bias", "BF16", { 4 } }, { v + "merger.ln_q.weight", "BF16", { 4 } },
+            { v + "merger.mlp.0.weight", "BF16", { 16, 16 } }, { v + "merger.mlp.0.bias", "BF16", { 16 } },
+            { v + "merger.mlp.2.weight", "BF16", { 8, 16 } }, { v + "merger.mlp.2.bias", "BF16", { 8 } },
+            { m + "embed_tokens.weight", "BF16", { 16, 8 } },
+            { m + "layers.0.self_attn.q_proj.weight", "BF16", { 8, 8 } },
+            { m + "layers.0.self_attn.q_proj.bias", "BF16", { 8 } },
+            { m + "layers.0.self_attn.k_proj.weight", "BF16", { 4, 8 } },
+            { m + "layers.0.self_attn.k_proj.bias", "BF16", { 4 } },
+            { m + "layers.0.self_attn.v_proj.weight", "BF16", { 4, 8 } },
+            { m + "layers.0.self_attn.v_proj.bias", "BF16", { 4 } },
+            { m + "layers.0.self_attn.o_proj.weight", "BF16", { 8, 8 } },
+            { m + "layers.0.mlp.gate_proj.weight", "BF16", { 6, 8 } },
+            { m + "layers.0.mlp.up_proj.weight", "BF16", { 6, 8 } },
+            { m + "layers.0.mlp.down_proj.weight", "BF16", { 8, 6 } },
+            { m + "layers.0.input_layernorm.weight", "BF16", { 8 } },
+            { m + "layers.0.post_attention_layernorm.weight", "BF16", { 8 } }, { m + "norm.weight", "BF16", { 8 } },
+            { "lm_head.weight", "BF16", { 16, 8 } } };
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        const Counted qwen = counted(dir.path().toStdString());
+        QCOMPARE(qwen.evaluation.total, kParams);
+        const Verification r = check(qwen, dir.path().toStdString());
+        QVERIFY2(r.ok(), problems(r).c_str());
+        QCOMPARE(r.matched, kParams);
+    }
+
     void tiedHeadStoredTwice()
     {
         QTemporaryDir dir;

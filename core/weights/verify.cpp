@@ -371,6 +371,15 @@ private:
     {
         const Module* root = m_design.root.get();
         Hit best = walk(root, parts, 0);
+        if (!best.beyond && best.node != root && !best.rest.empty())
+            if (const Module* text = legacyTextModel(*best.node)) {
+                // Qwen2.5-VL files written before transformers v4.52 (its published checkpoints)
+                // name the text model's modules model.layers.* (now model.language_model.layers.*);
+                // the loader renames them (qwen2_vl's WeightRenaming in v5's conversion_mapping.py).
+                Hit h = walk(text, parts, parts.size() - best.rest.size());
+                if (h.beyond || depth(h, parts.size()) > depth(best, parts.size()))
+                    return h;
+            }
         if (best.beyond || best.node != root)
             return best;
         // The file leaves out the base model's attribute ("h.0…" for "transformer.h.0…"), as
@@ -392,6 +401,15 @@ private:
                 return h;
         }
         return best;
+    }
+
+    /// The language_model of a Qwen2.5-VL base model @p m, whose older checkpoints leave it out of
+    /// the names; nothing for every other module.
+    const Module* legacyTextModel(const Module& m) const
+    {
+        if (m.type != "Qwen2_5_VLModel")
+            return nullptr;
+        return namedChild(m, "language_model");
     }
 
     /// A GGUF name (token_embd, blk.N.attn_q …) resolved to the module it stores.
