@@ -915,6 +915,14 @@ private slots:
         const Verification r = check(qwen, dir.path().toStdString());
         QVERIFY2(r.ok(), problems(r).c_str());
         QCOMPARE(r.matched, kParams);
+        // A tensor left out is named as the file names the others.
+        auto fewer = tensors;
+        std::erase_if(fewer, [&](const TensorSpec& t) { return t.name == m + "layers.0.self_attn.k_proj.weight"; });
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), fewer));
+        const Verification missing = check(qwen, dir.path().toStdString());
+        QVERIFY(!missing.ok());
+        QVERIFY2(findingNamed(missing, Finding::Kind::Missing, m + "layers.0.self_attn.k_proj.weight"),
+            problems(missing).c_str());
     }
 
     void tiedHeadStoredTwice()

@@ -377,8 +377,10 @@ private:
                 // name the text model's modules model.layers.* (now model.language_model.layers.*);
                 // the loader renames them (qwen2_vl's WeightRenaming in v5's conversion_mapping.py).
                 Hit h = walk(text, parts, parts.size() - best.rest.size());
-                if (h.beyond || depth(h, parts.size()) > depth(best, parts.size()))
+                if (h.beyond || depth(h, parts.size()) > depth(best, parts.size())) {
+                    ++m_legacyText;
                     return h;
+                }
             }
         if (best.beyond || best.node != root)
             return best;
@@ -938,9 +940,13 @@ private:
         std::string name;
         Count pending = 0;
         bool first = true;
+        // Named as the file names its text model's tensors: model.layers.* (Qwen2.5-VL before v4.52).
+        const bool legacy = m_legacyText > 0 && path.size() > 1 && legacyTextModel(*path[0]) == path[1];
         for (const Module* m : path) {
-            if (first && m_dropsBase > 0 && m->parent == m_design.root.get() && !m->isLeaf() && !m->name.empty()
-                && m->name != "lm_head") {
+            if (legacy && m == path[1])
+                continue;
+            if (first && !legacy && m_dropsBase > 0 && m->parent == m_design.root.get() && !m->isLeaf()
+                && !m->name.empty() && m->name != "lm_head") {
                 first = false;
                 continue; // the file leaves out the base model's prefix
             }
@@ -1053,6 +1059,7 @@ private:
     std::vector<Count> m_span, m_offset;
     const Module* m_layers = nullptr;
     int m_dropsBase = 0;
+    int m_legacyText = 0; ///< names matched through legacyTextModel()
     std::unordered_map<std::string, std::size_t> m_groups;
     std::vector<Finding> m_explained, m_problems;
     std::unordered_map<std::size_t, std::vector<Range>> m_covered;
