@@ -225,6 +225,74 @@ std::vector<TensorSpec> qwen3MoeTensors(bool fused, std::vector<std::int64_t> ga
     return t;
 }
 
+/// A small Qwen3-VL-MoE (Qwen3VLMoeForConditionalGeneration): two text layers, each with four
+/// experts, and a one-block vision tower with one deepstack merger. Widths differ (E 8, 2·Fx 6, Fx 3,
+/// X 4) so that a swapped dimension shows.
+const char* kQwen3VlMoeConfig = R"({
+  "architectures": ["Qwen3VLMoeForConditionalGeneration"], "model_type": "qwen3_vl_moe",
+  "tie_word_embeddings": false,
+  "text_config": {"model_type": "qwen3_vl_moe_text", "vocab_size": 16, "hidden_size": 8,
+    "intermediate_size": 12, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1,
+    "head_dim": 4, "attention_bias": false, "decoder_sparse_step": 1, "mlp_only_layers": [],
+    "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 3},
+  "vision_config": {"model_type": "qwen3_vl_moe", "depth": 1, "hidden_size": 4, "num_heads": 2,
+    "intermediate_size": 6, "in_channels": 3, "patch_size": 2, "temporal_patch_size": 2,
+    "spatial_merge_size": 2, "out_hidden_size": 8, "num_position_embeddings": 4,
+    "deepstack_visual_indexes": [0]}
+})";
+// By hand. Vision (Ev 4, merged width Ev·Mv² = 16): patch_embed.proj 4·3·2·2·2 + 4 = 100; pos_embed
+// 4·4 = 16; the block's norm1, norm2 2·4 each, qkv 4·12 + 12 = 60, proj 4·4 + 4 = 20, linear_fc1
+// 4·6 + 6 = 30, linear_fc2 6·4 + 4 = 28: 154; merger norm 2·4, linear_fc1 16·16 + 16 = 272,
+// linear_fc2 16·8 + 8 = 136: 416; the deepstack merger's norm 2·16 = 32 with the same two: 440.
+// Vision 100 + 16 + 154 + 416 + 440 = 1,126. Text, per layer: q_proj and o_proj 8·8 = 64 each, k_proj
+// and v_proj 8·4 = 32 each, q_norm and k_norm 4 each: 200; the router 4·8 = 32; gate_up_proj
+// 4·6·8 = 192 and down_proj 4·8·3 = 96; two norms 8 each: 536, 1,072 for two. embed_tokens and lm_head
+// 16·8 = 128 each, the norm 8.
+constexpr Count kQwen3VlMoeParams = 1'126 + 2 * 536 + 2 * 128 + 8; // 2,462
+
+/// kQwen3VlMoeConfig's checkpoint with the stacked experts in the shapes given (every layer).
+std::vector<TensorSpec> qwen3VlMoeTensors(
+    const std::vector<std::int64_t>& gateUp, const std::vector<std::int64_t>& down)
+{
+    const std::string v = "model.visual.";
+    std::vector<TensorSpec> t { { v + "patch_embed.proj.weight", "BF16", { 4, 3, 2, 2, 2 } },
+        { v + "patch_embed.proj.bias", "BF16", { 4 } }, { v + "pos_embed.weight", "BF16", { 4, 4 } } };
+    for (const char* n : { "norm1", "norm2" })
+        for (const char* w : { "weight", "bias" })
+            t.push_back({ v + "blocks.0." + n + "." + w, "BF16", { 4 } });
+    const std::vector<std::pair<std::string, std::vector<std::int64_t>>> linears { { "blocks.0.attn.qkv", { 12, 4 } },
+        { "blocks.0.attn.proj", { 4, 4 } }, { "blocks.0.mlp.linear_fc1", { 6, 4 } },
+        { "blocks.0.mlp.linear_fc2", { 4, 6 } }, { "merger.linear_fc1", { 16, 16 } },
+        { "merger.linear_fc2", { 8, 16 } }, { "deepstack_merger_list.0.linear_fc1", { 16, 16 } },
+        { "deepstack_merger_list.0.linear_fc2", { 8, 16 } } };
+    for (const auto& [name, shape] : linears) {
+        t.push_back({ v + name + ".weight", "BF16", shape });
+        t.push_back({ v + name + ".bias", "BF16", { shape[0] } });
+    }
+    for (const char* w : { "weight", "bias" }) {
+        t.push_back({ v + "merger.norm." + w, "BF16", { 4 } });
+        t.push_back({ v + "deepstack_merger_list.0.norm." + w, "BF16", { 16 } });
+    }
+    t.push_back({ "model.language_model.embed_tokens.weight", "BF16", { 16, 8 } });
+    for (int l = 0; l < 2; ++l) {
+        const std::string p = "model.language_model.layers." + std::to_string(l) + ".";
+        t.push_back({ p + "self_attn.q_proj.weight", "BF16", { 8, 8 } });
+        t.push_back({ p + "self_attn.k_proj.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "self_attn.v_proj.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "self_attn.o_proj.weight", "BF16", { 8, 8 } });
+        t.push_back({ p + "self_attn.q_norm.weight", "BF16", { 4 } });
+        t.push_back({ p + "self_attn.k_norm.weight", "BF16", { 4 } });
+        t.push_back({ p + "mlp.gate.weight", "BF16", { 4, 8 } });
+        t.push_back({ p + "mlp.experts.gate_up_proj", "BF16", gateUp });
+        t.push_back({ p + "mlp.experts.down_proj", "BF16", down });
+        t.push_back({ p + "input_layernorm.weight", "BF16", { 8 } });
+        t.push_back({ p + "post_attention_layernorm.weight", "BF16", { 8 } });
+    }
+    t.push_back({ "model.language_model.norm.weight", "BF16", { 8 } });
+    t.push_back({ "lm_head.weight", "BF16", { 16, 8 } });
+    return t;
+}
+
 bool writeText(const QString& path, const char* text)
 {
     QFile f(path);
@@ -676,6 +744,185 @@ private slots:
         const Verification v = check(mixtral, dir.path().toStdString());
         QVERIFY2(v.ok(), problems(v).c_str());
         QCOMPARE(v.matched, kParams);
+    }
+
+    void qwen3VlMoeExperts_data()
+    {
+        QTest::addColumn<QList<qint64>>("gateUp");
+        QTest::addColumn<QList<qint64>>("down");
+        // transformers v5's own layout, [X, 2·Fx, E] and [X, E, Fx], and the grouped-GEMM layout
+        // transformers 4.57 saved (Qwen/Qwen3-VL-30B-A3B-Instruct's files), [X, E, 2·Fx] and
+        // [X, Fx, E], which v5's loader transposes (Transpose(1, 2) for qwen3_vl_moe).
+        QTest::newRow("v5") << QList<qint64> { 4, 6, 8 } << QList<qint64> { 4, 8, 3 };
+        QTest::newRow("grouped GEMM (4.57)") << QList<qint64> { 4, 8, 6 } << QList<qint64> { 4, 3, 8 };
+    }
+    void qwen3VlMoeExperts()
+    {
+        QFETCH(QList<qint64>, gateUp);
+        QFETCH(QList<qint64>, down);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kQwen3VlMoeConfig));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")),
+            qwen3VlMoeTensors({ gateUp.begin(), gateUp.end() }, { down.begin(), down.end() })));
+        const Counted qwen = counted(dir.path().toStdString());
+        QCOMPARE(qwen.evaluation.total, kQwen3VlMoeParams);
+        const Verification v = check(qwen, dir.path().toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kQwen3VlMoeParams);
+        QCOMPARE(v.fileValues, kQwen3VlMoeParams);
+        // Each stacked tensor stands for every expert of its layer.
+        const Module* m = qwen.design.find("model.language_model.layers.*.mlp.experts.gate_up_proj");
+        QVERIFY(m);
+        const NodeCheck& c = v.nodes[static_cast<std::size_t>(m->index)];
+        QCOMPARE(c.formula, Count(2 * 192));
+        QCOMPARE(c.stored, c.formula);
+    }
+
+    void qwen3VlMoeExpertsBroken_data()
+    {
+        QTest::addColumn<QList<qint64>>("gateUp");
+        QTest::addColumn<QList<qint64>>("down");
+        QTest::addColumn<QString>("named");
+        // A row too many, in either order: only the two exact layouts pass.
+        QTest::newRow("[X, 2Fx+1, E]") << QList<qint64> { 4, 7, 8 } << QList<qint64> { 4, 8, 3 }
+                                       << "model.language_model.layers.0.mlp.experts.gate_up_proj";
+        QTest::newRow("[X, E, 2Fx+1]") << QList<qint64> { 4, 8, 7 } << QList<qint64> { 4, 3, 8 }
+                                       << "model.language_model.layers.0.mlp.experts.gate_up_proj";
+        // The experts first moved behind the widths: not a swap of the last two.
+        QTest::newRow("[E, Fx, X]") << QList<qint64> { 4, 6, 8 } << QList<qint64> { 8, 3, 4 }
+                                    << "model.language_model.layers.0.mlp.experts.down_proj";
+    }
+    void qwen3VlMoeExpertsBroken()
+    {
+        QFETCH(QList<qint64>, gateUp);
+        QFETCH(QList<qint64>, down);
+        QFETCH(QString, named);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kQwen3VlMoeConfig));
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")),
+            qwen3VlMoeTensors({ gateUp.begin(), gateUp.end() }, { down.begin(), down.end() })));
+        const Counted qwen = counted(dir.path().toStdString());
+        const Verification v = check(qwen, dir.path().toStdString());
+        QVERIFY(!v.ok());
+        QVERIFY2(findingNamed(v, Finding::Kind::WrongShape, named.toStdString()), problems(v).c_str());
+        QVERIFY(v.matched < kQwen3VlMoeParams);
+    }
+
+    void gemma4MoeExpertsNotSwapped()
+    {
+        // Gemma 4 also holds its experts stacked in v5's order, [X, 2·Fx, E] and [X, E, Fx], but its
+        // loader transposes nothing: the grouped-GEMM order that passes for Qwen3-VL-MoE fails here.
+        QByteArray config(kGemma4Config);
+        config.replace("\"tie_word_embeddings\": true",
+            "\"tie_word_embeddings\": true, \"enable_moe_block\": true, \"num_experts\": 2, \"top_k_experts\": 1, "
+            "\"moe_intermediate_size\": 3");
+        // By hand, per layer besides kGemma4Params: router.proj 8·2 = 16, its scale 8 and
+        // per_expert_scale 2; gate_up_proj 2·6·8 = 96, down_proj 2·8·3 = 48; three norms 8 each.
+        constexpr Count kParams = kGemma4Params + 3 * (16 + 8 + 2 + 96 + 48 + 24); // 3,012
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), config.constData()));
+        const Counted gemma = counted(dir.path().toStdString());
+        QCOMPARE(gemma.evaluation.total, kParams);
+        for (bool swapped : { false, true }) {
+            auto tensors = gemma4Tensors();
+            for (int l = 0; l < 3; ++l) {
+                const std::string p = "model.layers." + std::to_string(l) + ".";
+                tensors.push_back({ p + "router.proj.weight", "BF16", { 2, 8 } });
+                tensors.push_back({ p + "router.scale", "BF16", { 8 } });
+                tensors.push_back({ p + "router.per_expert_scale", "BF16", { 2 } });
+                tensors.push_back({ p + "experts.gate_up_proj", "BF16",
+                    swapped ? std::vector<std::int64_t> { 2, 8, 6 } : std::vector<std::int64_t> { 2, 6, 8 } });
+                tensors.push_back({ p + "experts.down_proj", "BF16",
+                    swapped ? std::vector<std::int64_t> { 2, 3, 8 } : std::vector<std::int64_t> { 2, 8, 3 } });
+                for (const char* n :
+                    { "post_feedforward_layernorm_1", "post_feedforward_layernorm_2", "pre_feedforward_layernorm_2" })
+                    tensors.push_back({ p + n + ".weight", "BF16", { 8 } });
+            }
+            QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+            const Verification v = check(gemma, dir.path().toStdString());
+            if (!swapped) {
+                QVERIFY2(v.ok(), problems(v).c_str());
+                QCOMPARE(v.matched, kParams);
+                continue;
+            }
+            QVERIFY(!v.ok());
+            QVERIFY2(
+                findingNamed(v, Finding::Kind::WrongShape, "model.layers.0.experts.gate_up_proj"), problems(v).c_str());
+            QVERIFY2(
+                findingNamed(v, Finding::Kind::WrongShape, "model.layers.2.experts.down_proj"), problems(v).c_str());
+            QCOMPARE(v.matched, kParams - 3 * (96 + 48));
+        }
+    }
+
+    void qwen25VlNames_data()
+    {
+        QTest::addColumn<bool>("legacy");
+        // Qwen/Qwen2.5-VL-*'s files, written before transformers v4.52, name the modules visual.* and
+        // model.layers.*; files written since name them as the class does, model.visual.* and
+        // model.language_model.layers.*.
+        QTest::newRow("before v4.52") << true;
+        QTest::newRow("since v4.52") << false;
+    }
+    void qwen25VlNames()
+    {
+        QFETCH(bool, legacy);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), R"({
+          "architectures": ["Qwen2_5_VLForConditionalGeneration"], "model_type": "qwen2_5_vl",
+          "tie_word_embeddings": false,
+          "text_config": {"model_type": "qwen2_5_vl_text", "vocab_size": 16, "hidden_size": 8,
+            "intermediate_size": 6, "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1},
+          "vision_config": {"depth": 1, "hidden_size": 4, "intermediate_size": 6, "num_heads": 2,
+            "in_channels": 3, "patch_size": 2, "temporal_patch_size": 2, "spatial_merge_size": 2,
+            "out_hidden_size": 8}})"));
+        // By hand. Vision (Ev 4, merged 16): patch_embed.proj 4·3·2·2·2 = 96 (no bias); the block's
+        // norm1 and norm2 4 each, qkv 4·12 + 12 = 60, proj 4·4 + 4 = 20, gate_proj and up_proj 4·6 + 6 =
+        // 30 each, down_proj 6·4 + 4 = 28: 176; merger ln_q 4, mlp.0 16·16 + 16 = 272, mlp.2 16·8 + 8 =
+        // 136: 412. Text (D 4, one KV head): q_proj 8·8 + 8 = 72, k_proj and v_proj 8·4 + 4 = 36 each,
+        // o_proj 64, gate, up and down 8·6 = 48 each, two norms 8 each: 368; embed_tokens and lm_head
+        // 16·8 = 128 each, the norm 8.
+        constexpr Count kParams = 96 + 176 + 412 + 368 + 2 * 128 + 8; // 1,316
+        const std::string v = legacy ? "visual." : "model.visual.";
+        const std::string m = legacy ? "model." : "model.language_model.";
+        const std::vector<TensorSpec> tensors { { v + "patch_embed.proj.weight", "BF16", { 4, 3, 2, 2, 2 } },
+            { v + "blocks.0.norm1.weight", "BF16", { 4 } }, { v + "blocks.0.norm2.weight", "BF16", { 4 } },
+            { v + "blocks.0.attn.qkv.weight", "BF16", { 12, 4 } }, { v + "blocks.0.attn.qkv.bias", "BF16", { 12 } },
+            { v + "blocks.0.attn.proj.weight", "BF16", { 4, 4 } }, { v + "blocks.0.attn.proj.bias", "BF16", { 4 } },
+            { v + "blocks.0.mlp.gate_proj.weight", "BF16", { 6, 4 } },
+            { v + "blocks.0.mlp.gate_proj.bias", "BF16", { 6 } },
+            { v + "blocks.0.mlp.up_proj.weight", "BF16", { 6, 4 } }, { v + "blocks.0.mlp.up_proj.bias", "BF16", { 6 } },
+            { v + "blocks.0.mlp.down_proj.weight", "BF16", { 4, 6 } },
+            { v + "blocks.0.mlp.down_proj.bias", "BF16", { 4 } }, { v + "merger.ln_q.weight", "BF16", { 4 } },
+            { v + "merger.mlp.0.weight", "BF16", { 16, 16 } }, { v + "merger.mlp.0.bias", "BF16", { 16 } },
+            { v + "merger.mlp.2.weight", "BF16", { 8, 16 } }, { v + "merger.mlp.2.bias", "BF16", { 8 } },
+            { m + "embed_tokens.weight", "BF16", { 16, 8 } },
+            { m + "layers.0.self_attn.q_proj.weight", "BF16", { 8, 8 } },
+            { m + "layers.0.self_attn.q_proj.bias", "BF16", { 8 } },
+            { m + "layers.0.self_attn.k_proj.weight", "BF16", { 4, 8 } },
+            { m + "layers.0.self_attn.k_proj.bias", "BF16", { 4 } },
+            { m + "layers.0.self_attn.v_proj.weight", "BF16", { 4, 8 } },
+            { m + "layers.0.self_attn.v_proj.bias", "BF16", { 4 } },
+            { m + "layers.0.self_attn.o_proj.weight", "BF16", { 8, 8 } },
+            { m + "layers.0.mlp.gate_proj.weight", "BF16", { 6, 8 } },
+            { m + "layers.0.mlp.up_proj.weight", "BF16", { 6, 8 } },
+            { m + "layers.0.mlp.down_proj.weight", "BF16", { 8, 6 } },
+            { m + "layers.0.input_layernorm.weight", "BF16", { 8 } },
+            { m + "layers.0.post_attention_layernorm.weight", "BF16", { 8 } }, { m + "norm.weight", "BF16", { 8 } },
+            { "lm_head.weight", "BF16", { 16, 8 } } };
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors));
+        const Counted qwen = counted(dir.path().toStdString());
+        QCOMPARE(qwen.evaluation.total, kParams);
+        const Verification r = check(qwen, dir.path().toStdString());
+        QVERIFY2(r.ok(), problems(r).c_str());
+        QCOMPARE(r.matched, kParams);
+        // A tensor left out is named as the file names the others.
+        auto fewer = tensors;
+        std::erase_if(fewer, [&](const TensorSpec& t) { return t.name == m + "layers.0.self_attn.k_proj.weight"; });
+        QVERIFY(writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), fewer));
+        const Verification missing = check(qwen, dir.path().toStdString());
+        QVERIFY(!missing.ok());
+        QVERIFY2(findingNamed(missing, Finding::Kind::Missing, m + "layers.0.self_attn.k_proj.weight"),
+            problems(missing).c_str());
     }
 
     void tiedHeadStoredTwice()

@@ -371,6 +371,17 @@ private:
     {
         const Module* root = m_design.root.get();
         Hit best = walk(root, parts, 0);
+        if (!best.beyond && best.node != root && !best.rest.empty())
+            if (const Module* text = legacyTextModel(*best.node)) {
+                // Qwen2.5-VL files written before transformers v4.52 (its published checkpoints)
+                // name the text model's modules model.layers.* (now model.language_model.layers.*);
+                // the loader renames them (qwen2_vl's WeightRenaming in v5's conversion_mapping.py).
+                Hit h = walk(text, parts, parts.size() - best.rest.size());
+                if (h.beyond || depth(h, parts.size()) > depth(best, parts.size())) {
+                    ++m_legacyText;
+                    return h;
+                }
+            }
         if (best.beyond || best.node != root)
             return best;
         // The file leaves out the base model's attribute ("h.0…" for "transformer.h.0…"), as
@@ -392,6 +403,15 @@ private:
                 return h;
         }
         return best;
+    }
+
+    /// The language_model of a Qwen2.5-VL base model @p m, whose older checkpoints leave it out of
+    /// the names; nothing for every other module.
+    const Module* legacyTextModel(const Module& m) const
+    {
+        if (m.type != "Qwen2_5_VLModel")
+            return nullptr;
+        return namedChild(m, "language_model");
     }
 
     /// A GGUF name (token_embd, blk.N.attn_q …) resolved to the module it stores.
@@ -826,9 +846,14 @@ private:
         for (Count d : expectedShape(node, role))
             expected.push_back(d);
         const bool tied = m_design.ties()[static_cast<std::size_t>(index)] >= 0 && role == 0;
-        if (t.shape != expected) {
+        const auto swapped = swappedOnLoading(node, h.levels, expected);
+        const bool good = t.shape == expected || (swapped && t.shape == *swapped);
+        if (!good) {
             problem(Finding::Kind::WrongShape, t.name,
-                "shape " + shapeText(t.shape) + " where the class has " + shapeText(expected), t.count, index);
+                "shape " + shapeText(t.shape) + " where the class has " + shapeText(expected)
+                    + (swapped ? " (or " + shapeText(*swapped) + ", the grouped-GEMM order transformers 4.57 saved)"
+                               : std::string()),
+                t.count, index);
         } else if (tied) {
             explain(Finding::Kind::TiedCopy, t,
                 "tied to " + node.tiedTo + ": the class counts the weight once, the file stores it twice", index);
@@ -838,9 +863,29 @@ private:
             return;
         NodeCheck& c = m_out.nodes[static_cast<std::size_t>(index)];
         c.stored = add(c.stored, t.count);
-        if (t.shape == expected)
+        if (good)
             m_out.matched = add(m_out.matched, t.count);
         cover(node, role, h.levels, t.name);
+    }
+
+    /// Qwen3-VL-MoE's stacked experts as transformers 4.57 saved them (the published checkpoints):
+    /// gate_up_proj [X, E, 2·Fx] and down_proj [X, Fx, E], the grouped-GEMM order. transformers v5
+    /// holds them as [X, 2·Fx, E] and [X, E, Fx] and its loader swaps the last two dimensions on
+    /// loading (conversion_mapping.py: Transpose(1, 2) for qwen3_vl_moe, whose check_dims keeps a
+    /// tensor already in v5's order). For such a Parameter stored stacked, @p expected with its last
+    /// two dimensions swapped; nothing for every other tensor: no other family's loader transposes
+    /// its experts (Qwen3.5-MoE, Gemma 4 and Llama 4 store the class's own order), so no other swap
+    /// passes.
+    std::optional<std::vector<Count>> swappedOnLoading(
+        const Module& node, const std::vector<Level>& levels, const std::vector<Count>& expected) const
+    {
+        if (m_gguf || node.kind != ModuleKind::Parameter || !node.parent || node.parent->type != "Qwen3VLMoeTextExperts"
+            || (node.name != "gate_up_proj" && node.name != "down_proj") || levels.empty()
+            || levels.back().module != node.parent || levels.back().copy >= 0 || expected.size() < 3)
+            return std::nullopt;
+        std::vector<Count> swapped = expected;
+        std::swap(swapped[swapped.size() - 1], swapped[swapped.size() - 2]);
+        return swapped;
     }
 
     /// The repeated modules from the root down to @p leaf (itself included).
@@ -895,9 +940,13 @@ private:
         std::string name;
         Count pending = 0;
         bool first = true;
+        // Named as the file names its text model's tensors: model.layers.* (Qwen2.5-VL before v4.52).
+        const bool legacy = m_legacyText > 0 && path.size() > 1 && legacyTextModel(*path[0]) == path[1];
         for (const Module* m : path) {
-            if (first && m_dropsBase > 0 && m->parent == m_design.root.get() && !m->isLeaf() && !m->name.empty()
-                && m->name != "lm_head") {
+            if (legacy && m == path[1])
+                continue;
+            if (first && !legacy && m_dropsBase > 0 && m->parent == m_design.root.get() && !m->isLeaf()
+                && !m->name.empty() && m->name != "lm_head") {
                 first = false;
                 continue; // the file leaves out the base model's prefix
             }
@@ -1010,6 +1059,7 @@ private:
     std::vector<Count> m_span, m_offset;
     const Module* m_layers = nullptr;
     int m_dropsBase = 0;
+    int m_legacyText = 0; ///< names matched through legacyTextModel()
     std::unordered_map<std::string, std::size_t> m_groups;
     std::vector<Finding> m_explained, m_problems;
     std::unordered_map<std::size_t, std::vector<Range>> m_covered;

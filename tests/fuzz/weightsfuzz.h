@@ -3,8 +3,9 @@
 
 // Shared by fuzz_safetensors and fuzz_gguf: what a tensor list read from any input must satisfy,
 // and its match against small designs whose checkpoint names the seeds use (a GPT-2 and a
-// Llama-style model with GQA, a gated MLP and experts, and a gpt-oss whose
-// seed stores its experts in MXFP4), so that matching runs on real names.
+// Llama-style model with GQA, a gated MLP and experts, a gpt-oss whose seed stores its experts in
+// MXFP4, and a Qwen3-VL-MoE whose seed stores them in the grouped-GEMM order transformers 4.57
+// saved), so that matching runs on real names.
 
 #include "fuzzutil.h"
 
@@ -31,6 +32,13 @@ inline const std::vector<core::Counted>& weightDesigns()
                 "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4,
                 "num_local_experts": 2, "num_experts_per_tok": 1, "layer_types": ["full_attention"],
                 "sliding_window": 4, "tie_word_embeddings": false})",
+            R"({"model_type": "qwen3_vl_moe", "tie_word_embeddings": false,
+                "text_config": {"vocab_size": 16, "hidden_size": 8, "intermediate_size": 12, "num_hidden_layers": 2,
+                  "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4, "num_experts": 4,
+                  "num_experts_per_tok": 2, "moe_intermediate_size": 3},
+                "vision_config": {"depth": 1, "hidden_size": 4, "num_heads": 2, "intermediate_size": 6,
+                  "patch_size": 2, "out_hidden_size": 8, "num_position_embeddings": 4,
+                  "deepstack_visual_indexes": [0]}})",
         };
         for (const char* c : configs) {
             auto d = core::loadText(c, "config.json");
