@@ -60,6 +60,13 @@ struct Options {
         QStringLiteral("Start in presentation mode (full screen; with --screenshot, render it at --size).") };
     QCommandLineOption diagram { QStringLiteral("diagram"),
         QStringLiteral("Show the architecture diagram instead of the tree.") };
+    QCommandLineOption className { QStringLiteral("class"),
+        QStringLiteral("The Hugging Face class to count (e.g. GPT2Model), as paramscope-cli --class."),
+        QStringLiteral("NAME") };
+    QCommandLineOption asFamily { QStringLiteral("as"),
+        QStringLiteral("Count a config whose model_type is not supported with a supported family's layout (e.g. "
+                       "llama), as paramscope-cli --as."),
+        QStringLiteral("FAMILY") };
     /// For the build: prints the man page (hidden from --help).
     QCommandLineOption manPage { QStringLiteral("man-page"), QStringLiteral("Print the man page.") };
 
@@ -67,7 +74,7 @@ struct Options {
     QList<QCommandLineOption> all() const
     {
         return { set, screenshot, size, zoom, select, weights, chart, sizing, chartY, chartX, palette, restoreAutosave,
-            present, diagram, manPage };
+            present, diagram, className, asFamily, manPage };
     }
 };
 
@@ -185,7 +192,9 @@ int main(int argc, char* argv[])
     MainWindow window;
     const bool headless = parser.isSet(options.screenshot);
     QString error;
-    if (!window.openSource(args.isEmpty() ? QStringLiteral("gpt2") : args.front(), &error, false))
+    const paramscope::core::LoadOptions load { parser.value(options.className).toStdString(),
+        parser.value(options.asFamily).toStdString() };
+    if (!window.openSource(args.isEmpty() ? QStringLiteral("gpt2") : args.front(), &error, false, load))
         return fail(error);
     // Unsaved edits are autosaved, and what a killed instance left is offered back (a dialog;
     // kept for later with no display to ask on). Never for a headless screenshot.

@@ -14,6 +14,8 @@
 #include "theme.h"
 #include "windowinput.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
@@ -68,6 +70,7 @@ private slots:
     void derivedSliderPositionFollowsValueOnly();
     void unusedSymbolIsMarked();
     void copySelectedRow();
+    void openWithClassOrFamily();
     void shapeWholeBesideLongRootFormula();
     void panelErrorFollowsZoom();
     void sliderLadderWithHugeHeads();
@@ -828,6 +831,32 @@ void TestMainWindow::shortcutsAreUnique()
         }
     }
     QVERIFY(owner.size() > 20);
+}
+
+// The command line's --class and --as reach the import, as they do paramscope-cli's.
+void TestMainWindow::openWithClassOrFamily()
+{
+    MainWindow w;
+    QString error;
+    const QString bert = QStringLiteral(PARAMSCOPE_TEST_DATA "/hf-configs/google-bert__bert-base-uncased.json");
+    QVERIFY2(w.openSource(bert, &error, false, { "BertModel", "" }), qPrintable(error));
+    QCOMPARE(w.document()->design().className, std::string("BertModel"));
+    QCOMPARE(w.document()->evaluation().total, core::Count(109'482'240)); // BERT base, published
+    // Llama 3 8B's config under a model_type ParamScope does not know: refused, then counted as llama.
+    auto text = core::readFile(
+        QStringLiteral(PARAMSCOPE_TEST_DATA "/hf-configs/meta-llama__Meta-Llama-3-8B.json").toStdString());
+    QVERIFY(text);
+    auto json = nlohmann::json::parse(*text);
+    json["model_type"] = "my_llama";
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("config.json"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray::fromStdString(json.dump()));
+    f.close();
+    QVERIFY(!w.openSource(path, &error, false));
+    QVERIFY2(w.openSource(path, &error, false, { "", "llama" }), qPrintable(error));
+    QCOMPARE(w.document()->evaluation().total, core::Count(8'030'261'248)); // Llama 3 8B, published
 }
 
 QTEST_MAIN(TestMainWindow)

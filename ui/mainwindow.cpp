@@ -563,7 +563,7 @@ void MainWindow::createPresetList()
     connect(m_presets, &QListWidget::itemClicked, m_presets, &QListWidget::itemActivated);
 }
 
-bool MainWindow::openSource(const QString& source, QString* error, bool ask)
+bool MainWindow::openSource(const QString& source, QString* error, bool ask, const core::LoadOptions& load)
 {
     if (ask && !maybeSave())
         return false;
@@ -571,7 +571,7 @@ bool MainWindow::openSource(const QString& source, QString* error, bool ask)
     // instead of aborting the app with unsaved work in it.
     auto design = [&]() -> core::Result<core::Design> {
         try {
-            return core::loadSource(source.toStdString());
+            return core::loadSource(source.toStdString(), load);
         } catch (const std::exception& e) {
             return core::Error { source.toStdString(), std::string("cannot be loaded: ") + e.what() };
         }

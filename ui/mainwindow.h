@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "source.h"
+
 #include <QFont>
 #include <QMainWindow>
 
@@ -38,7 +40,10 @@ public:
 
     /// Loads a preset name, a design file, a Hugging Face config.json or a folder holding one,
     /// asking first when unsaved edits would be lost. On failure returns false and sets @p error.
-    bool openSource(const QString& source, QString* error = nullptr, bool ask = true);
+    /// Opens a preset, design file, config.json or folder; @p load picks a config's class or a family
+    /// to count an unknown model_type with (the command line's --class and --as).
+    bool openSource(
+        const QString& source, QString* error = nullptr, bool ask = true, const core::LoadOptions& load = {});
     /// Applies NAME=VALUE (as --set does) as one undoable step.
     bool applySetting(const QString& setting, QString* error = nullptr);
     /// Renders the window as shown, at @p size and font @p zoom, into @p file (PNG). Leaves the
