@@ -28,7 +28,7 @@ Result<Format> sizingFormat(const FormatArgs& a)
 struct MemoryArgs {
     DesignArgs design;
     FormatArgs format;
-    std::optional<std::string> dtype, kvDtype, context, batch, devices, zero, deviceMemory;
+    std::optional<std::string> dtype, kvDtype, context, encoderContext, batch, devices, zero, deviceMemory;
 };
 
 /// The options of `memory` as core's MemoryOptions. Error: names the option.
@@ -49,6 +49,12 @@ Result<MemoryOptions> memoryOptions(const MemoryArgs& a)
         if (!n)
             return n.error();
         o.context = *n;
+    }
+    if (a.encoderContext) {
+        auto n = parsePositive("--encoder-context", *a.encoderContext);
+        if (!n)
+            return n.error();
+        o.encoderContext = *n;
     }
     for (auto [option, text, target] :
         { std::tuple { "--batch", &a.batch, &o.batch }, { "--devices", &a.devices, &o.devices } }) {
@@ -108,6 +114,10 @@ void addMemoryCommand(CLI::App& app, int& status)
     command->add_option("--dtype", a->dtype, "weights' format (default bf16)")->type_name("DTYPE");
     command->add_option("--kv-dtype", a->kvDtype, "the KV cache's format (default bf16)")->type_name("DTYPE");
     command->add_option("--context", a->context, "tokens (default: the design's P)")->type_name("N");
+    command
+        ->add_option("--encoder-context", a->encoderContext,
+            "encoder-decoders: the input's tokens, which the cross-attention caches (default: the context)")
+        ->type_name("N");
     command->add_option("--batch", a->batch, "sequences (default 1)")->type_name("B");
     command->add_option("--devices", a->devices, "training devices (default 1)")->type_name("N");
     command->add_option("--zero", a->zero, "ZeRO stage: 0, 1, 2 or 3")->type_name("STAGE");
@@ -142,11 +152,16 @@ void addFlopsCommand(CLI::App& app, int& status)
     auto format = std::make_shared<FormatArgs>();
     auto context = std::make_shared<std::optional<std::string>>();
     auto tokens = std::make_shared<std::optional<std::string>>();
+    auto encoder = std::make_shared<std::optional<std::string>>();
     design->addTo(command);
     command->add_option("--context", *context, "tokens of context (default: the design's P)")->type_name("N");
+    command
+        ->add_option("--encoder-context", *encoder,
+            "encoder-decoders: the input's tokens, which cross-attention attends to (default: the context)")
+        ->type_name("N");
     command->add_option("--tokens", *tokens, "training tokens")->type_name("T");
     format->addTo(command, "text", "text, json, csv, markdown");
-    onRun(command, status, [design, format, context, tokens] {
+    onRun(command, status, [design, format, context, tokens, encoder] {
         if (design->sources.empty())
             return fail(design->single("flops").error());
         auto f = sizingFormat(*format);
@@ -166,10 +181,17 @@ void addFlopsCommand(CLI::App& app, int& status)
                 return fail(n.error());
             trainingTokens = *n;
         }
+        std::optional<Count> encoderTokens;
+        if (*encoder) {
+            auto n = parsePositive("--encoder-context", **encoder);
+            if (!n)
+                return fail(n.error());
+            encoderTokens = *n;
+        }
         auto c = counted(*design, "flops");
         if (!c)
             return fail(c.error());
-        auto r = flopsReport(*c, contextTokens, trainingTokens);
+        auto r = flopsReport(*c, contextTokens, trainingTokens, encoderTokens);
         if (!r)
             return fail(r.error());
         std::cout << flopsOutput(*r, *f);

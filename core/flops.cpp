@@ -21,10 +21,11 @@ double approximate(UWide n)
 }
 
 Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& groups, Count context, Count tokens,
-    const std::vector<AttentionGroup>& cross)
+    const std::vector<AttentionGroup>& cross, Count encoder)
 {
     Flops f;
     f.context = context;
+    f.encoderContext = encoder > 0 ? encoder : context;
     f.parameters = e.total;
     f.sparse = e.sparse;
     // Embeddings always run, so the active non-embedding count is the active one less them.
@@ -47,7 +48,7 @@ Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& grou
     // Cross-attention: the same 2·n_ctx·d_attn per layer, over the encoder's tokens (no window).
     for (const auto& g : cross) {
         auto t = checkedMul(g.layers, 2);
-        t = t ? checkedMul(*t, context) : std::nullopt;
+        t = t ? checkedMul(*t, f.encoderContext) : std::nullopt;
         t = t ? checkedMul(*t, g.dAttn) : std::nullopt;
         auto sum = t ? checkedAdd(f.crossAttentionTerm, *t) : std::nullopt;
         if (!sum)

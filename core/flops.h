@@ -16,13 +16,14 @@ namespace paramscope::core {
 /// sliding window. Training ≈ 6·N·tokens; compute-optimal tokens ≈ 20 × parameters.
 struct Flops {
     Count context = 0;
+    Count encoderContext = 0; ///< n_enc: an encoder-decoder's input length (the context unless given)
     Count parameters = 0; ///< the total
     Count nonEmbedding = 0; ///< N (MoE: active non-embedding parameters)
     bool sparse = false; ///< N counts only the routed experts a token uses
     Count weightTerm = 0; ///< 2N
     Count attentionTerm = 0; ///< Σ 2 · layers · min(n_ctx, window) · d_attn
     /// Encoder-decoders: Σ 2 · decoder layers · n_enc · d_attn, a decoder token attending to every
-    /// encoder token; n_enc (the encoder's length) is taken equal to the context. 0 otherwise.
+    /// encoder token over n_enc encoder tokens (encoderContext). 0 otherwise.
     Count crossAttentionTerm = 0;
     Count forwardPerToken = 0; ///< weightTerm + attentionTerm + crossAttentionTerm
     Count tokens = 0; ///< training tokens (default: compute-optimal)
@@ -38,9 +39,9 @@ std::string decimalText(UWide n);
 double approximate(UWide n);
 
 /// @p tokens 0 means the compute-optimal count; @p cross the cross-attention groups of an
-/// encoder-decoder (crossAttentionGroups()), whose context is the encoder's length, here @p context.
-/// Error: an overflow, naming the figure.
+/// encoder-decoder (crossAttentionGroups()), over @p encoder tokens (the encoder's length; 0: the
+/// same as @p context). Error: an overflow, naming the figure.
 Result<Flops> flops(const Evaluation& e, const std::vector<AttentionGroup>& groups, Count context, Count tokens,
-    const std::vector<AttentionGroup>& cross = {});
+    const std::vector<AttentionGroup>& cross = {}, Count encoder = 0);
 
 } // namespace paramscope::core

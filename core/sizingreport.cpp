@@ -23,7 +23,8 @@ const char* kKvConvention
       "no cache: there it is what its keys and values take)";
 const char* kCrossConvention
     = "encoder-decoder: every decoder layer's cross-attention caches k and v of each encoder token, computed "
-      "once from the encoder's output; here the input has as many tokens as the context; the encoder itself "
+      "once from the encoder's output; the input has as many tokens as the context unless --encoder-context says "
+      "otherwise; the encoder itself "
       "caches nothing, and the KV cache above is the decoder's self-attention per generated token";
 const char* kStateConvention
     = "state-space layers (Mamba) hold no KV cache: each keeps a fixed state per sequence whatever the context, "
@@ -43,7 +44,7 @@ const char* kForwardConvention
 const char* kCrossFlopsFormula = "2·n_layer·n_enc·d_attn";
 const char* kCrossFlopsConvention
     = "encoder-decoder: each decoder layer's cross-attention adds Kaplan's attention term over the encoder's "
-      "tokens, n_enc = the context (the input as long as the context); the encoder's and decoder's "
+      "tokens, n_enc = the context unless --encoder-context says otherwise; the encoder's and decoder's "
       "self-attention are in the term above; SSM mixers have no attention term";
 const char* kTrainingFlopsFormula = "C_train ≈ 6·N·tokens";
 const char* kTrainingFlopsConvention
@@ -262,6 +263,10 @@ Result<MemoryReport> memoryReport(const Design& design, const Evaluation& evalua
         return Error { "--batch", "must be at least 1" };
     r.context = *context;
     r.batch = o.batch;
+    if (o.encoderContext && *o.encoderContext < 1)
+        return Error { "--encoder-context", "must be at least 1" };
+    r.encoderGiven = o.encoderContext.has_value();
+    r.encoderContext = o.encoderContext.value_or(r.context);
 
     auto w = weightMemory(design, evaluation, o.dtype);
     if (!w)
@@ -302,11 +307,11 @@ Result<MemoryReport> memoryReport(const Design& design, const Evaluation& evalua
         return cross.error();
     r.cross = std::move(*cross);
     auto crossPerToken = kvCacheBytes(r.cross, 1, 1, o.kvDtype);
-    auto crossBytes = kvCacheBytes(r.cross, r.context, r.batch, o.kvDtype);
+    auto crossBytes = kvCacheBytes(r.cross, r.encoderContext, r.batch, o.kvDtype);
     if (!crossPerToken || !crossBytes)
-        return Error { "--context",
-            "the cross-attention cache of " + groupDigits(r.context) + " encoder tokens × batch " + groupDigits(r.batch)
-                + " overflows 64 bits" };
+        return Error { r.encoderGiven ? "--encoder-context" : "--context",
+            "the cross-attention cache of " + groupDigits(r.encoderContext) + " encoder tokens × batch "
+                + groupDigits(r.batch) + " overflows 64 bits" };
     r.crossPerToken = *crossPerToken;
     r.crossBytes = *crossBytes;
     auto states = stateGroups(design, evaluation);
@@ -334,7 +339,8 @@ Result<MemoryReport> memoryReport(const Design& design, const Evaluation& evalua
         // Everything generation holds besides the weights: KV cache, cross-attention cache, SSM state.
         auto held = [&](Count contextTokens, Count batch) -> std::optional<Count> {
             auto kv = kvCacheBytes(r.attention, contextTokens, batch, o.kvDtype);
-            auto cross = kvCacheBytes(r.cross, contextTokens, batch, o.kvDtype);
+            // The encoder's input follows the context unless its length was given.
+            auto cross = kvCacheBytes(r.cross, r.encoderGiven ? r.encoderContext : contextTokens, batch, o.kvDtype);
             auto state = stateBytes(r.states, batch, o.kvDtype);
             if (!kv || !cross || !state)
                 return std::nullopt;
@@ -425,7 +431,7 @@ std::string memoryOutput(const MemoryReport& r, Format format)
         if (!r.cross.empty()) {
             json x;
             x["bytes_per_encoder_token"] = r.crossPerToken;
-            x["encoder_tokens"] = r.context;
+            x["encoder_tokens"] = r.encoderContext;
             x["batch"] = r.batch;
             putBytes(x, r.crossBytes);
             json list = json::array();
@@ -495,7 +501,9 @@ std::string memoryOutput(const MemoryReport& r, Format format)
             lines.push_back({ "  " + groupText(g), "", "", "", "", false, 0 });
     if (!r.cross.empty()) {
         lines.push_back(bytesLine("cross-attention K/V (" + r.kvDtype.name + ") per encoder token", r.crossPerToken));
-        lines.push_back(bytesLine("cross-attention K/V at " + contextText, r.crossBytes, "encoder tokens = context"));
+        lines.push_back(bytesLine("cross-attention K/V at " + groupDigits(r.encoderContext) + " encoder tokens × batch "
+                + groupDigits(r.batch),
+            r.crossBytes, r.encoderGiven ? "--encoder-context" : "encoder tokens = context"));
         for (const auto& g : r.cross)
             lines.push_back({ "  " + g.path + ": " + groupDigits(g.layers) + (g.layers == 1 ? " layer" : " layers")
                     + " × " + groupDigits(g.cache) + " values/encoder token",
@@ -549,13 +557,14 @@ std::string memoryOutput(const MemoryReport& r, Format format)
     return render(r.name + " — " + r.className, lines, notes, format);
 }
 
-Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, Count tokens)
+Result<FlopsReport> flopsReport(
+    const Counted& c, std::optional<Count> context, Count tokens, std::optional<Count> encoder)
 {
-    return flopsReport(c.design, c.evaluation, context, tokens);
+    return flopsReport(c.design, c.evaluation, context, tokens, encoder);
 }
 
-Result<FlopsReport> flopsReport(
-    const Design& design, const Evaluation& evaluation, std::optional<Count> context, Count tokens)
+Result<FlopsReport> flopsReport(const Design& design, const Evaluation& evaluation, std::optional<Count> context,
+    Count tokens, std::optional<Count> encoder)
 {
     FlopsReport r;
     r.name = design.name;
@@ -567,6 +576,8 @@ Result<FlopsReport> flopsReport(
         return Error { "--context", "must be at least 1" };
     if (tokens < 0)
         return Error { "--tokens", "must be at least 1" };
+    if (encoder && *encoder < 1)
+        return Error { "--encoder-context", "must be at least 1" };
     auto groups = attentionGroups(design, evaluation);
     if (!groups)
         return groups.error();
@@ -575,9 +586,10 @@ Result<FlopsReport> flopsReport(
     if (!cross)
         return cross.error();
     r.cross = std::move(*cross);
-    auto f = flops(evaluation, r.attention, *ctx, tokens, r.cross);
+    auto f = flops(evaluation, r.attention, *ctx, tokens, r.cross, encoder.value_or(0));
     if (!f && f.error().where == "2·n_layer·n_enc·d_attn")
-        return Error { "--context", "2·n_layer·n_enc·d_attn overflows 64 bits at " + groupDigits(*ctx) + " tokens" };
+        return Error { encoder ? "--encoder-context" : "--context",
+            "2·n_layer·n_enc·d_attn overflows 64 bits at " + groupDigits(encoder.value_or(*ctx)) + " tokens" };
     if (!f && f.error().where == "2·n_layer·n_ctx·d_attn")
         return Error { "--context", "2·n_layer·n_ctx·d_attn overflows 64 bits at " + groupDigits(*ctx) + " tokens" };
     if (!f)
@@ -616,8 +628,8 @@ std::string flopsOutput(const FlopsReport& r, Format format)
         if (!r.cross.empty()) {
             json cross = json::array();
             for (const auto& g : r.cross)
-                cross.push_back(
-                    { { "module", g.path }, { "layers", g.layers }, { "n_enc", f.context }, { "d_attn", g.dAttn } });
+                cross.push_back({ { "module", g.path }, { "layers", g.layers }, { "n_enc", f.encoderContext },
+                    { "d_attn", g.dAttn } });
             fw[kCrossFlopsFormula] = f.crossAttentionTerm;
             fw["cross_attention"] = cross;
             fw["cross_attention_convention"] = kCrossFlopsConvention;
@@ -659,7 +671,7 @@ std::string flopsOutput(const FlopsReport& r, Format format)
             countLine(std::string("  ") + kCrossFlopsFormula + " (cross-attention)", f.crossAttentionTerm, "FLOPs"));
         for (const auto& g : r.cross)
             lines.push_back({ "    " + g.path + ": " + groupDigits(g.layers) + " layers, n_enc "
-                    + groupDigits(f.context) + ", d_attn " + groupDigits(g.dAttn),
+                    + groupDigits(f.encoderContext) + ", d_attn " + groupDigits(g.dAttn),
                 "", "", "", "", false, 0 });
     }
     lines.push_back(

@@ -14,6 +14,8 @@ struct MemoryOptions {
     DataType dtype; ///< weights (bf16)
     DataType kvDtype; ///< KV cache (bf16)
     std::optional<Count> context; ///< tokens; default: the design's P
+    /// Encoder-decoders: the input's tokens, which the cross-attention caches; default: the context.
+    std::optional<Count> encoderContext;
     Count batch = 1;
     Count devices = 1; ///< training devices (ZeRO shards over them)
     int zeroStage = 0; ///< 0: no sharding
@@ -48,10 +50,12 @@ struct MemoryReport {
     bool compressed = false; ///< some layer caches less than the keys and values (MLA)
     Count kvUncompressedPerToken = 0, kvUncompressedBytes = 0;
     /// Encoder-decoder: the decoder's cross-attention k and v of the encoder's states, for an input
-    /// of `context` encoder tokens (the same length as the decoder's), once per input.
+    /// of `encoderContext` tokens (unless given, the same length as the decoder's), once per input.
     std::vector<AttentionGroup> cross;
+    Count encoderContext = 0;
+    bool encoderGiven = false; ///< encoderContext was given, not taken from the context
     Count crossPerToken = 0; ///< per encoder token, batch 1
-    Count crossBytes = 0; ///< at context × batch
+    Count crossBytes = 0; ///< at encoderContext × batch
     /// State-space mixers: per sequence, whatever the context (in kvDtype).
     std::vector<StateGroup> states;
     Count statePerSequence = 0;
@@ -74,8 +78,11 @@ struct FlopsReport {
     Flops flops;
 };
 /// @p context: default the design's P; @p tokens 0: compute-optimal.
-Result<FlopsReport> flopsReport(const Counted& c, std::optional<Count> context, Count tokens);
-Result<FlopsReport> flopsReport(const Design& design, const Evaluation& e, std::optional<Count> context, Count tokens);
+/// @p encoder: an encoder-decoder's input tokens (default: the context).
+Result<FlopsReport> flopsReport(
+    const Counted& c, std::optional<Count> context, Count tokens, std::optional<Count> encoder = std::nullopt);
+Result<FlopsReport> flopsReport(const Design& design, const Evaluation& e, std::optional<Count> context, Count tokens,
+    std::optional<Count> encoder = std::nullopt);
 std::string flopsOutput(const FlopsReport& r, Format format);
 
 /// The conventions the reports state, in the words the app shows beside its figures.

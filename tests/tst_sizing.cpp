@@ -195,6 +195,32 @@ private slots:
         QVERIFY(text.out.contains("cross-attention"));
         QVERIFY(text.out.contains("9,437,184"));
         QVERIFY(text.out.contains("424,768,512"));
+
+        // An input of its own length (--encoder-context): 128 decoder tokens over 512 encoder
+        // tokens. Self-attention 2 · 24 · 128 · 768 = 4,718,592; cross-attention as above,
+        // 9,437,184. The cross-attention cache: 12 decoder layers × k and v of 768 × 2 bytes =
+        // 36,864 bytes per encoder token, 18,874,368 at 512; the decoder's own KV cache: 12 layers ×
+        // 2 · 768 × 2 bytes = 36,864 per token, 4,718,592 at 128.
+        const QString t5 = QString::fromStdString(dataPath("hf-beyond/google-t5__t5-base.json"));
+        json g = cliJson({ QStringLiteral("flops"), t5, QStringLiteral("--context"), QStringLiteral("128"),
+            QStringLiteral("--encoder-context"), QStringLiteral("512"), QStringLiteral("--json") });
+        QCOMPARE(g["forward"]["2·n_layer·n_enc·d_attn"].get<Count>(), 2LL * 12 * 512 * 768);
+        QCOMPARE(g["forward"]["flops_per_token"].get<Count>(), 2 * n + 2LL * 24 * 128 * 768 + 2LL * 12 * 512 * 768);
+        json m = cliJson({ QStringLiteral("memory"), t5, QStringLiteral("--context"), QStringLiteral("128"),
+            QStringLiteral("--encoder-context"), QStringLiteral("512"), QStringLiteral("--json") });
+        QCOMPARE(m["cross_attention_cache"]["encoder_tokens"].get<Count>(), 512LL);
+        QCOMPARE(m["cross_attention_cache"]["bytes"].get<Count>(), 12LL * 2 * 768 * 2 * 512);
+        QCOMPARE(m["kv_cache"]["bytes"].get<Count>(), 12LL * 2 * 768 * 2 * 128);
+        // Without it the input is as long as the context.
+        json same = cliJson({ QStringLiteral("memory"), t5, QStringLiteral("--context"), QStringLiteral("128"),
+            QStringLiteral("--json") });
+        QCOMPARE(same["cross_attention_cache"]["encoder_tokens"].get<Count>(), 128LL);
+        for (const char* command : { "memory", "flops" }) {
+            const Run bad
+                = cli({ QString::fromLatin1(command), t5, QStringLiteral("--encoder-context"), QStringLiteral("0") });
+            QCOMPARE(bad.exitCode, 2);
+            QVERIFY2(bad.err.contains("--encoder-context"), bad.err.constData());
+        }
     }
 
     void mambaFlopsHaveNoAttentionTerm()
