@@ -520,8 +520,8 @@ private:
         }
         const auto expected = core::memoryReport(doc->design(), doc->evaluation(), panel->options());
         // The panel shows one consistent set: memory and compute, or the last valid of both.
-        const auto flops
-            = core::flopsReport(doc->design(), doc->evaluation(), panel->options().context, panel->tokens());
+        const auto flops = core::flopsReport(doc->design(), doc->evaluation(), panel->options().context,
+            panel->tokens(), panel->options().encoderContext);
         if (!expected || !flops) {
             if (!anyMessage || !panel->figuresGreyed())
                 return QStringLiteral("FAIL: sizing fails (%1) with no message, or not greyed")

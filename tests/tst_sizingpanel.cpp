@@ -472,6 +472,26 @@ void TestSizingPanel::crossAttentionAndStateRows()
         QCOMPARE(panel->figureText(QStringLiteral("kv.perToken")), grouped(perToken));
         // Cross-attention FLOPs: 2 · 12 decoder layers · 512 encoder tokens · d_attn 768.
         QCOMPARE(panel->figureText(QStringLiteral("flops.crossAttentionTerm")), grouped(qint64(2) * 12 * 512 * 768));
+        // An input of its own length: 128 decoder tokens over 2,048 encoder tokens.
+        QVERIFY(panel->encoderSpin()->isVisible());
+        QVERIFY(!panel->encoderSpin()->isEnabled());
+        typeInto(panel->contextSpin(), QStringLiteral("128"));
+        QCOMPARE(panel->figureText(QStringLiteral("kv.cross")), grouped(perToken * 128));
+        panel->encoderAsContext()->setChecked(false);
+        QVERIFY(panel->encoderSpin()->isEnabled());
+        typeInto(panel->encoderSpin(), QStringLiteral("2048"));
+        QCOMPARE(panel->figureText(QStringLiteral("kv.cross")), grouped(perToken * 2048));
+        QCOMPARE(panel->figureText(QStringLiteral("kv.bytes")), grouped(perToken * 128)); // the decoder's own
+        QCOMPARE(panel->figureText(QStringLiteral("flops.crossAttentionTerm")), grouped(qint64(2) * 12 * 2048 * 768));
+        panel->encoderAsContext()->setChecked(true);
+        QCOMPARE(panel->figureText(QStringLiteral("kv.cross")), grouped(perToken * 128));
+    }
+    {
+        // A decoder-only design has no encoder input to size.
+        MainWindow w;
+        SizingPanel* panel = openSizing(w, QStringLiteral("gpt2"));
+        QVERIFY(panel);
+        QVERIFY(!panel->encoderSpin()->isVisible());
     }
     {
         MainWindow w;

@@ -102,8 +102,10 @@ std::vector<SizingSection> sizingSections(const core::MemoryReport& m, const cor
     if (!m.cross.empty()) {
         kv.rows.push_back(bytesRow(QStringLiteral("kv.crossPerToken"),
             QStringLiteral("Cross-attention, per encoder token"), m.crossPerToken, QStringLiteral("once per input")));
-        kv.rows.push_back(
-            bytesRow(QStringLiteral("kv.cross"), QStringLiteral("Cross-attention, at ") + at, m.crossBytes));
+        kv.rows.push_back(bytesRow(QStringLiteral("kv.cross"),
+            QStringLiteral("Cross-attention, at %1 encoder tokens × batch %2")
+                .arg(qs(core::groupDigits(m.encoderContext)), qs(core::groupDigits(m.batch))),
+            m.crossBytes));
         for (std::size_t i = 0; i < m.cross.size(); ++i) {
             const core::AttentionGroup& g = m.cross[i];
             kv.rows.push_back(detailRow(QStringLiteral("kv.crossLayers.%1").arg(i),

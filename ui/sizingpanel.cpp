@@ -105,6 +105,8 @@ QWidget* buddyOf(QWidget* input)
 /// The control an error of the core's reports belongs to ("--context" → "context").
 QString controlOf(const std::string& where)
 {
+    if (where == "--encoder-context")
+        return QStringLiteral("encoder");
     for (const char* c : { "context", "batch", "devices", "tokens" }) {
         if (where == std::string("--") + c || where == c)
             return QString::fromLatin1(c);
@@ -201,6 +203,17 @@ QWidget* SizingPanel::buildControls()
     m_tokensSpin->setEnabled(false);
     m_tokensSpin->setToolTip(tr("Training tokens, for the training FLOPs"));
 
+    m_encoderAsContext = new QCheckBox(tr("as the context"), w);
+    m_encoderAsContext->setObjectName(QStringLiteral("sizingEncoderAsContext"));
+    m_encoderAsContext->setChecked(true);
+    m_encoderAsContext->setToolTip(tr("The encoder's input as long as the context"));
+    m_encoderSpin = countSpin(w);
+    m_encoderSpin->setObjectName(QStringLiteral("sizingEncoderContext"));
+    m_encoderSpin->setValue(512);
+    m_encoderSpin->setEnabled(false);
+    m_encoderSpin->setToolTip(
+        tr("Tokens of the encoder's input, whose keys and values every decoder layer's cross-attention caches"));
+
     auto* context = new QWidget(w);
     auto* contextRow = new QHBoxLayout(context);
     contextRow->setContentsMargins(0, 0, 0, 0);
@@ -227,6 +240,12 @@ QWidget* SizingPanel::buildControls()
     tokensRow->addWidget(m_optimalTokens);
     tokensRow->addWidget(m_tokensSpin);
     tokensRow->addStretch(1);
+    m_encoderRow = new QWidget(w);
+    auto* encoderRow = new QHBoxLayout(m_encoderRow);
+    encoderRow->setContentsMargins(0, 0, 0, 0);
+    encoderRow->addWidget(m_encoderAsContext);
+    encoderRow->addWidget(m_encoderSpin);
+    encoderRow->addStretch(1);
 
     // Two columns of controls: formats and sizes on the left, devices and training on the right.
     addControl(grid, 0, QStringLiteral("dtype"), tr("&Weights"), m_dtype);
@@ -247,6 +266,7 @@ QWidget* SizingPanel::buildControls()
     right(0, QStringLiteral("device"), tr("&Device"), m_device);
     right(2, QStringLiteral("devices"), tr("&Training"), training);
     right(4, QStringLiteral("tokens"), tr("T&okens"), tokens);
+    right(6, QStringLiteral("encoder"), tr("Encoder &input"), m_encoderRow);
     placeControls(false);
 
     connect(m_dtype->lineEdit(), &QLineEdit::editingFinished, this, [this] { applyDtype(m_dtype, false); });
@@ -293,6 +313,21 @@ QWidget* SizingPanel::buildControls()
     });
     connect(m_tokensSpin, &Int64SpinBox::refused, this,
         [this](const QString& why) { setRefusal(QStringLiteral("tokens"), why); });
+    connect(m_encoderAsContext, &QCheckBox::toggled, this, [this](bool same) {
+        m_encoderSpin->setEnabled(!same);
+        m_options.encoderContext = same ? std::nullopt : std::optional<Count>(m_encoderSpin->value());
+        setRefusal(QStringLiteral("encoder"), {});
+        refresh();
+    });
+    connect(m_encoderSpin, &Int64SpinBox::valueChanged, this, [this](qint64 v) {
+        if (m_encoderAsContext->isChecked())
+            return;
+        m_options.encoderContext = v;
+        setRefusal(QStringLiteral("encoder"), {});
+        refresh();
+    });
+    connect(m_encoderSpin, &Int64SpinBox::refused, this,
+        [this](const QString& why) { setRefusal(QStringLiteral("encoder"), why); });
     return w;
 }
 
@@ -502,7 +537,7 @@ void SizingPanel::recompute()
         }
     }
     auto memory = core::memoryReport(design, e, m_options);
-    auto flops = memory ? core::flopsReport(design, e, m_options.context, m_tokens)
+    auto flops = memory ? core::flopsReport(design, e, m_options.context, m_tokens, m_options.encoderContext)
                         : core::Result<core::FlopsReport>(memory.error());
     if (!memory || !flops) {
         const core::Error& error = memory ? flops.error() : memory.error();
@@ -516,6 +551,12 @@ void SizingPanel::recompute()
         updateErrors();
         return;
     }
+    // The encoder's input length matters only where a decoder attends to an encoder.
+    for (const RightControl& c : m_rightControls)
+        if (c.input == m_encoderRow) {
+            c.label->setVisible(!memory->cross.empty());
+            c.input->setVisible(!memory->cross.empty());
+        }
     m_memory = std::move(*memory);
     m_flops = std::move(*flops);
     m_error.clear();

@@ -67,6 +67,8 @@ public:
     Int64SpinBox* contextSpin() const { return m_contextSpin; }
     QSlider* batchSlider() const { return m_batchSlider; }
     Int64SpinBox* batchSpin() const { return m_batchSpin; }
+    QCheckBox* encoderAsContext() const { return m_encoderAsContext; }
+    Int64SpinBox* encoderSpin() const { return m_encoderSpin; }
     QComboBox* deviceBox() const { return m_device; }
     QComboBox* zeroBox() const { return m_zero; }
     Int64SpinBox* devicesSpin() const { return m_devices; }
@@ -140,6 +142,10 @@ private:
     Int64SpinBox* m_devices = nullptr;
     QCheckBox* m_optimalTokens = nullptr;
     Int64SpinBox* m_tokensSpin = nullptr;
+    /// Encoder-decoders only: the input's own length, or (checked) as long as the context.
+    QCheckBox* m_encoderAsContext = nullptr;
+    Int64SpinBox* m_encoderSpin = nullptr;
+    QWidget* m_encoderRow = nullptr;
     std::map<QString, Control> m_controls;
 
     /// Where a figure's widget goes in block coordinates (placeFigures() maps them to the grid).
