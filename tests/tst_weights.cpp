@@ -335,6 +335,70 @@ std::string problems(const Verification& v)
     return s;
 }
 
+/// A small DeepSeek-V3: MLA with a query latent, one dense layer then one MoE layer with a shared
+/// expert. E 16, H 2, Rq 8, Rkv 4, Dn 6, Dr 2, Dv 4, F 32, Fx 8, X 4, V 64.
+const char* kDeepseekV3Config = R"({
+  "architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3",
+  "vocab_size": 64, "hidden_size": 16, "intermediate_size": 32, "moe_intermediate_size": 8,
+  "num_hidden_layers": 2, "first_k_dense_replace": 1, "moe_layer_freq": 1,
+  "num_attention_heads": 2, "num_key_value_heads": 2, "q_lora_rank": 8, "kv_lora_rank": 4,
+  "qk_nope_head_dim": 6, "qk_rope_head_dim": 2, "v_head_dim": 4,
+  "n_routed_experts": 4, "n_shared_experts": 1, "num_experts_per_tok": 2, "n_group": 1,
+  "topk_group": 1, "num_nextn_predict_layers": 0, "tie_word_embeddings": false
+})";
+
+/// kDeepseekV3Config's model as llama.cpp's converter names and shapes it (F32, PyTorch order):
+/// @p kvB "split" writes kv_b_proj as attn_k_b [H, Rkv, Dn] and attn_v_b [H, Dv, Rkv] (llama.cpp
+/// since its MLA absorption), anything else as the older attn_kv_b; @p badKeys leaves layer 1's
+/// attn_k_b untransposed.
+GgufWriter deepseekGguf(const std::string& kvB, bool badKeys = false)
+{
+    GgufWriter w;
+    w.kvString("general.architecture", "deepseek2");
+    auto f32 = [&](const std::string& name, const std::vector<std::int64_t>& shape) {
+        std::int64_t n = 1;
+        for (auto d : shape)
+            n *= d;
+        w.tensor(name, shape, 0, n * 4);
+    };
+    f32("token_embd.weight", { 64, 16 });
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        f32(b + "attn_norm.weight", { 16 });
+        f32(b + "attn_q_a.weight", { 8, 16 });
+        f32(b + "attn_q_a_norm.weight", { 8 });
+        f32(b + "attn_q_b.weight", { 16, 8 });
+        f32(b + "attn_kv_a_mqa.weight", { 6, 16 });
+        f32(b + "attn_kv_a_norm.weight", { 4 });
+        if (kvB == "split") {
+            f32(b + "attn_k_b.weight",
+                badKeys && l == 1 ? std::vector<std::int64_t> { 2, 6, 4 } : std::vector<std::int64_t> { 2, 4, 6 });
+            f32(b + "attn_v_b.weight", { 2, 4, 4 });
+        } else {
+            f32(b + "attn_kv_b.weight", { 20, 4 });
+        }
+        f32(b + "attn_output.weight", { 16, 8 });
+        f32(b + "ffn_norm.weight", { 16 });
+        if (l == 0) {
+            f32(b + "ffn_gate.weight", { 32, 16 });
+            f32(b + "ffn_up.weight", { 32, 16 });
+            f32(b + "ffn_down.weight", { 16, 32 });
+            continue;
+        }
+        f32(b + "ffn_gate_inp.weight", { 4, 16 });
+        f32(b + "exp_probs_b.bias", { 4 });
+        f32(b + "ffn_gate_exps.weight", { 4, 8, 16 });
+        f32(b + "ffn_up_exps.weight", { 4, 8, 16 });
+        f32(b + "ffn_down_exps.weight", { 4, 16, 8 });
+        f32(b + "ffn_gate_shexp.weight", { 8, 16 });
+        f32(b + "ffn_up_shexp.weight", { 8, 16 });
+        f32(b + "ffn_down_shexp.weight", { 16, 8 });
+    }
+    f32("output_norm.weight", { 16 });
+    f32("output.weight", { 64, 16 });
+    return w;
+}
+
 /// A Llama-style GGUF of kLlamaConfig's model, as llama.cpp's converter names and shapes it.
 GgufWriter llamaGguf(const std::string& reshape = {})
 {
@@ -1019,6 +1083,41 @@ private slots:
         const Verification b = check(llama, file.toStdString());
         QVERIFY(!b.ok());
         QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k.weight"), problems(b).c_str());
+    }
+
+    void ggufDeepseekMla_data()
+    {
+        QTest::addColumn<QString>("kvB");
+        QTest::newRow("attn_k_b and attn_v_b") << QStringLiteral("split");
+        QTest::newRow("attn_kv_b (before the split)") << QStringLiteral("kv_b");
+    }
+    void ggufDeepseekMla()
+    {
+        QFETCH(QString, kvB);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kDeepseekV3Config));
+        const Counted ds = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // By hand. Attention: q_a 16·8 = 128, q_a_layernorm 8, q_b 8·2·(6+2) = 128, kv_a_mqa
+        // 16·(4+2) = 96, kv_a_layernorm 4, kv_b 4·2·(6+4) = 80 (attn_k_b 2·4·6 = 48 + attn_v_b
+        // 2·4·4 = 32), o_proj 2·4·16 = 128: 572, plus two norms of 16: 604 a layer, 1,208 for two.
+        // Dense MLP 3·16·32 = 1,536. MoE: experts 4·3·16·8 = 1,536, router 4·16 = 64, score bias
+        // 4, shared expert 3·16·8 = 384: 1,988. Embedding and head 2·64·16 = 2,048, final norm 16.
+        constexpr Count kParams = 1'208 + 1'536 + 1'988 + 2'048 + 16; // 6,796
+        QCOMPARE(ds.evaluation.total, kParams);
+        const QString file = dir.filePath(QStringLiteral("model.gguf"));
+        QVERIFY(deepseekGguf(kvB.toStdString()).write(file));
+        const Verification v = check(ds, file.toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kParams);
+
+        if (kvB != QLatin1String("split"))
+            return;
+        // attn_k_b written as the value half is ([H, Dn, Rkv]): named, not counted as matched.
+        QVERIFY(deepseekGguf("split", true).write(file));
+        const Verification b = check(ds, file.toStdString());
+        QVERIFY(!b.ok());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k_b.weight"), problems(b).c_str());
+        QCOMPARE(b.matched, kParams - 48);
     }
 
     void inspect()
