@@ -399,6 +399,43 @@ GgufWriter deepseekGguf(const std::string& kvB, bool badKeys = false)
     return w;
 }
 
+/// A small Phi-3: fused qkv_proj and gate_up_proj, grouped keys. E 16, H 2, D 8, K 1, F 24, V 64.
+const char* kPhi3Config = R"({
+  "architectures": ["Phi3ForCausalLM"], "model_type": "phi3", "vocab_size": 64,
+  "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 2, "num_attention_heads": 2,
+  "num_key_value_heads": 1, "sliding_window": null, "tie_word_embeddings": false
+})";
+
+/// kPhi3Config's model as llama.cpp's converter names and shapes it (F32, PyTorch order), with
+/// the LongRoPE factors a 128k Phi-3 adds; @p upOnly stores layer 1's ffn_up as the up half alone.
+GgufWriter phi3Gguf(bool upOnly = false)
+{
+    GgufWriter w;
+    w.kvString("general.architecture", "phi3");
+    auto f32 = [&](const std::string& name, const std::vector<std::int64_t>& shape) {
+        std::int64_t n = 1;
+        for (auto d : shape)
+            n *= d;
+        w.tensor(name, shape, 0, n * 4);
+    };
+    f32("token_embd.weight", { 64, 16 });
+    f32("rope_factors_long.weight", { 4 });
+    f32("rope_factors_short.weight", { 4 });
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        f32(b + "attn_norm.weight", { 16 });
+        f32(b + "attn_qkv.weight", { 32, 16 });
+        f32(b + "attn_output.weight", { 16, 16 });
+        f32(b + "ffn_norm.weight", { 16 });
+        f32(b + "ffn_up.weight",
+            upOnly && l == 1 ? std::vector<std::int64_t> { 24, 16 } : std::vector<std::int64_t> { 48, 16 });
+        f32(b + "ffn_down.weight", { 16, 24 });
+    }
+    f32("output_norm.weight", { 16 });
+    f32("output.weight", { 64, 16 });
+    return w;
+}
+
 /// A Llama-style GGUF of kLlamaConfig's model, as llama.cpp's converter names and shapes it.
 GgufWriter llamaGguf(const std::string& reshape = {})
 {
@@ -1118,6 +1155,30 @@ private slots:
         QVERIFY(!b.ok());
         QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k_b.weight"), problems(b).c_str());
         QCOMPARE(b.matched, kParams - 48);
+    }
+
+    void ggufPhi3()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kPhi3Config));
+        const Counted phi = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // By hand, a layer: qkv_proj 16·(2·8 + 2·1·8) = 512, o_proj 16·16 = 256, gate_up_proj
+        // 16·2·24 = 768, down_proj 24·16 = 384, two norms 32: 1,952; two layers 3,904. Embedding
+        // and head 2·64·16 = 2,048, final norm 16.
+        constexpr Count kParams = 3'904 + 2'048 + 16; // 5,968
+        QCOMPARE(phi.evaluation.total, kParams);
+        const QString file = dir.filePath(QStringLiteral("model.gguf"));
+        QVERIFY(phi3Gguf().write(file));
+        const Verification v = check(phi, file.toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kParams);
+        QVERIFY(findingNamed(v, Finding::Kind::Buffer, "rope_factors_long.weight"));
+
+        // The up half alone where gate and up are stored together: named.
+        QVERIFY(phi3Gguf(true).write(file));
+        const Verification b = check(phi, file.toStdString());
+        QVERIFY(!b.ok());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.ffn_up.weight"), problems(b).c_str());
     }
 
     void inspect()

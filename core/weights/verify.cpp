@@ -162,7 +162,8 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& g
         { "ffn_norm", { "pre_feedforward_layernorm", "post_attention_layernorm", "ln_2" } },
         { "post_ffw_norm", { "post_feedforward_layernorm" } },
         { "ffn_gate", { "mlp.gate_proj" } },
-        { "ffn_up", { "mlp.up_proj", "mlp.c_fc", "mlp.fc1", "mlp.dense_h_to_4h" } },
+        // Phi-3's fused gate_up_proj [2F, E] is stored whole as ffn_up (llama.cpp splits it on loading).
+        { "ffn_up", { "mlp.up_proj", "mlp.c_fc", "mlp.fc1", "mlp.dense_h_to_4h", "mlp.gate_up_proj" } },
         { "ffn_down", { "mlp.down_proj", "mlp.c_proj", "mlp.fc2", "mlp.dense_4h_to_h" } },
         { "ffn_gate_inp", { "mlp.gate", "block_sparse_moe.gate", "mlp.router", "mlp.gate.weight" } },
         { "exp_probs_b", { "mlp.gate.e_score_correction_bias" } },
@@ -840,7 +841,11 @@ private:
     {
         const auto parts = split(t.name);
         const std::string_view last = parts.back();
-        if (isBufferName(last) || (m_gguf && parts[0] == "rope_freqs")) {
+        // rope_freqs (Llama 3.1) and rope_factors_long/_short (Phi-3 128k, LongRoPE) are the config's
+        // rotary factors written out as tensors.
+        if (isBufferName(last)
+            || (m_gguf
+                && (parts[0] == "rope_freqs" || parts[0] == "rope_factors_long" || parts[0] == "rope_factors_short"))) {
             explain(Finding::Kind::Buffer, t,
                 last == "masked_bias" ? "attention-mask buffers: not parameters"
                                       : "rotary or position buffers: not parameters",
