@@ -436,6 +436,48 @@ GgufWriter phi3Gguf(bool upOnly = false)
     return w;
 }
 
+/// A small BERT encoder. E 16, 2 layers, H 2, F 32, V 64, P 32, T 2.
+const char* kBertConfig = R"({
+  "architectures": ["BertModel"], "model_type": "bert", "vocab_size": 64, "hidden_size": 16,
+  "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 32,
+  "max_position_embeddings": 32, "type_vocab_size": 2
+})";
+
+/// kBertConfig's model as llama.cpp's converter names and shapes it (F32, PyTorch order): no
+/// pooler, which the converter drops; @p badNorm gives layer 0's attn_output_norm the width of F.
+GgufWriter bertGguf(bool badNorm = false)
+{
+    GgufWriter w;
+    w.kvString("general.architecture", "bert");
+    auto f32 = [&](const std::string& name, const std::vector<std::int64_t>& shape) {
+        std::int64_t n = 1;
+        for (auto d : shape)
+            n *= d;
+        w.tensor(name, shape, 0, n * 4);
+    };
+    f32("token_embd.weight", { 64, 16 });
+    f32("token_types.weight", { 2, 16 });
+    f32("position_embd.weight", { 32, 16 });
+    f32("token_embd_norm.weight", { 16 });
+    f32("token_embd_norm.bias", { 16 });
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        for (const char* p : { "attn_q", "attn_k", "attn_v", "attn_output" }) {
+            f32(b + p + ".weight", { 16, 16 });
+            f32(b + p + ".bias", { 16 });
+        }
+        f32(b + "attn_output_norm.weight", { badNorm && l == 0 ? 32 : 16 });
+        f32(b + "attn_output_norm.bias", { 16 });
+        f32(b + "ffn_up.weight", { 32, 16 });
+        f32(b + "ffn_up.bias", { 32 });
+        f32(b + "ffn_down.weight", { 16, 32 });
+        f32(b + "ffn_down.bias", { 16 });
+        f32(b + "layer_output_norm.weight", { 16 });
+        f32(b + "layer_output_norm.bias", { 16 });
+    }
+    return w;
+}
+
 /// A Llama-style GGUF of kLlamaConfig's model, as llama.cpp's converter names and shapes it.
 GgufWriter llamaGguf(const std::string& reshape = {})
 {
@@ -1179,6 +1221,36 @@ private slots:
         const Verification b = check(phi, file.toStdString());
         QVERIFY(!b.ok());
         QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.ffn_up.weight"), problems(b).c_str());
+    }
+
+    void ggufBert()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kBertConfig));
+        const Counted bert = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // By hand. Embeddings: words 64·16 = 1,024, positions 32·16 = 512, token types 2·16 = 32,
+        // LayerNorm 32: 1,600. A layer: q, k, v, o 4·(16·16 + 16) = 1,088, attention LayerNorm 32,
+        // intermediate 16·32 + 32 = 544, output 32·16 + 16 = 528, LayerNorm 32: 2,224; two 4,448.
+        // Pooler 16·16 + 16 = 272, which llama.cpp's converter leaves out.
+        constexpr Count kPooler = 272;
+        constexpr Count kParams = 1'600 + 4'448 + kPooler; // 6,320
+        QCOMPARE(bert.evaluation.total, kParams);
+        const QString file = dir.filePath(QStringLiteral("model.gguf"));
+        QVERIFY(bertGguf().write(file));
+        const Verification v = check(bert, file.toStdString());
+        QCOMPARE(v.matched, kParams - kPooler);
+        // The pooler's two tensors are the only problems, and say why they are missing.
+        const Finding* pooler = findingNamed(v, Finding::Kind::Missing, "pooler.dense.weight");
+        QVERIFY2(pooler, problems(v).c_str());
+        QVERIFY2(pooler->text.find("llama.cpp") != std::string::npos, pooler->text.c_str());
+        QVERIFY(findingNamed(v, Finding::Kind::Missing, "pooler.dense.bias"));
+        QCOMPARE(
+            std::count_if(v.findings.begin(), v.findings.end(), [](const Finding& f) { return f.isProblem(); }), 2);
+
+        QVERIFY(bertGguf(true).write(file));
+        const Verification b = check(bert, file.toStdString());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.0.attn_output_norm.weight"), problems(b).c_str());
+        QCOMPARE(b.matched, kParams - kPooler - 16);
     }
 
     void inspect()

@@ -138,13 +138,17 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& g
 {
     static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kNames {
         { "attn_norm", { "input_layernorm", "ln_1", "attention_norm" } },
-        { "attn_q", { "self_attn.q_proj", "attn.q_proj" } },
-        { "attn_k", { "self_attn.k_proj", "attn.k_proj" } },
-        { "attn_v", { "self_attn.v_proj", "attn.v_proj" } },
+        { "attn_q", { "self_attn.q_proj", "attn.q_proj", "attention.self.query" } },
+        { "attn_k", { "self_attn.k_proj", "attn.k_proj", "attention.self.key" } },
+        { "attn_v", { "self_attn.v_proj", "attn.v_proj", "attention.self.value" } },
         { "attn_qkv",
             { "attn.c_attn", "self_attn.qkv_proj", "attention.query_key_value", "self_attn.query_key_value" } },
         { "attn_output",
-            { "self_attn.o_proj", "attn.c_proj", "self_attn.dense", "attention.dense", "self_attn.out_proj" } },
+            { "self_attn.o_proj", "attn.c_proj", "self_attn.dense", "attention.dense", "self_attn.out_proj",
+                "attention.output.dense" } },
+        // BERT's post-norms: after attention and after the feed-forward block.
+        { "attn_output_norm", { "attention.output.LayerNorm" } },
+        { "layer_output_norm", { "output.LayerNorm" } },
         { "attn_q_norm", { "self_attn.q_norm" } },
         { "attn_k_norm", { "self_attn.k_norm" } },
         { "attn_sinks", { "self_attn.sinks" } },
@@ -163,8 +167,9 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& g
         { "post_ffw_norm", { "post_feedforward_layernorm" } },
         { "ffn_gate", { "mlp.gate_proj" } },
         // Phi-3's fused gate_up_proj [2F, E] is stored whole as ffn_up (llama.cpp splits it on loading).
-        { "ffn_up", { "mlp.up_proj", "mlp.c_fc", "mlp.fc1", "mlp.dense_h_to_4h", "mlp.gate_up_proj" } },
-        { "ffn_down", { "mlp.down_proj", "mlp.c_proj", "mlp.fc2", "mlp.dense_4h_to_h" } },
+        { "ffn_up",
+            { "mlp.up_proj", "mlp.c_fc", "mlp.fc1", "mlp.dense_h_to_4h", "mlp.gate_up_proj", "intermediate.dense" } },
+        { "ffn_down", { "mlp.down_proj", "mlp.c_proj", "mlp.fc2", "mlp.dense_4h_to_h", "output.dense" } },
         { "ffn_gate_inp", { "mlp.gate", "block_sparse_moe.gate", "mlp.router", "mlp.gate.weight" } },
         { "exp_probs_b", { "mlp.gate.e_score_correction_bias" } },
         { "ffn_gate_exps", { "mlp.experts.*.gate_proj", "block_sparse_moe.experts.*.w1" } },
@@ -446,6 +451,8 @@ private:
             top = leafNamed({ "wpe", "embed_positions", "position_embeddings" }, ModuleKind::Embedding);
         else if (op == "token_types")
             top = leafNamed({ "token_type_embeddings" }, ModuleKind::Embedding);
+        else if (op == "token_embd_norm")
+            top = embeddingsNorm();
         else if (op == "output")
             top = leafNamed({ "lm_head", "embed_out" }, ModuleKind::Linear);
         else if (op == "output_norm" && m_layers)
@@ -503,6 +510,16 @@ private:
             }
         }
         return std::nullopt;
+    }
+
+    /// BERT's embeddings.LayerNorm (GGUF's token_embd_norm), or nothing.
+    const Module* embeddingsNorm() const
+    {
+        for (const Module* m : m_design.nodes())
+            if (m->kind == ModuleKind::LayerNorm && m->name == "LayerNorm" && m->parent
+                && m->parent->name == "embeddings" && !inRepeat(*m))
+                return m;
+        return nullptr;
     }
 
     static bool inRepeat(const Module& m)
@@ -1075,13 +1092,18 @@ private:
                 int named = 0;
                 Count missing = 0;
                 std::string firstMissing;
+                // A real difference, but a deliberate one: say whose.
+                const std::string why = m_gguf && m->parent && m->parent->type == "BertPooler"
+                    ? " (llama.cpp's converter drops BERT's pooler, keeping the encoder for embeddings)"
+                    : "";
                 auto gap = [&](Count from, Count to) {
                     for (Count k = from; k < to; ++k) {
                         if (named >= kNamedPerTensor)
                             break;
                         const std::string name = nameOf(*m, k, role);
                         problem(Finding::Kind::Missing, name,
-                            "missing: the class has " + name + " " + shapeText(expectedShape(*m, role)), 0, m->index);
+                            "missing: the class has " + name + " " + shapeText(expectedShape(*m, role)) + why, 0,
+                            m->index);
                         ++named;
                     }
                     missing = add(missing, to - from);
