@@ -350,8 +350,8 @@ const char* kDeepseekV3Config = R"({
 /// kDeepseekV3Config's model as llama.cpp's converter names and shapes it (F32, PyTorch order):
 /// @p kvB "split" writes kv_b_proj as attn_k_b [H, Rkv, Dn] and attn_v_b [H, Dv, Rkv] (llama.cpp
 /// since its MLA absorption), anything else as the older attn_kv_b; @p badKeys leaves layer 1's
-/// attn_k_b untransposed.
-GgufWriter deepseekGguf(const std::string& kvB, bool badKeys = false)
+/// attn_k_b untransposed; @p noValues leaves out layer 1's attn_v_b.
+GgufWriter deepseekGguf(const std::string& kvB, bool badKeys = false, bool noValues = false)
 {
     GgufWriter w;
     w.kvString("general.architecture", "deepseek2");
@@ -373,7 +373,8 @@ GgufWriter deepseekGguf(const std::string& kvB, bool badKeys = false)
         if (kvB == "split") {
             f32(b + "attn_k_b.weight",
                 badKeys && l == 1 ? std::vector<std::int64_t> { 2, 6, 4 } : std::vector<std::int64_t> { 2, 4, 6 });
-            f32(b + "attn_v_b.weight", { 2, 4, 4 });
+            if (!noValues || l != 1)
+                f32(b + "attn_v_b.weight", { 2, 4, 4 });
         } else {
             f32(b + "attn_kv_b.weight", { 20, 4 });
         }
@@ -1197,6 +1198,13 @@ private slots:
         QVERIFY(!b.ok());
         QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k_b.weight"), problems(b).c_str());
         QCOMPARE(b.matched, kParams - 48);
+
+        // A half without the other: the absent one is named.
+        QVERIFY(deepseekGguf("split", false, true).write(file));
+        const Verification m = check(ds, file.toStdString());
+        QVERIFY(!m.ok());
+        QVERIFY2(findingNamed(m, Finding::Kind::Missing, "blk.1.attn_v_b.weight"), problems(m).c_str());
+        QCOMPARE(m.matched, kParams - 80);
     }
 
     void ggufPhi3()

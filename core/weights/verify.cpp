@@ -821,6 +821,8 @@ private:
         if (!good) {
             problem(Finding::Kind::WrongShape, t.name, "shape " + shapeText(t.shape) + layout, t.count, node.index);
         } else if (!partner) {
+            // Unchecked against the module's rows without it: not matched (as an MXFP4 half alone).
+            good = false;
             problem(Finding::Kind::Missing, other, "missing: the other half of " + t.name + layout, 0, node.index);
         } else if (fits(*partner, !keys)) {
             // Both halves fit: together they must hold the module's rows, head by head.
