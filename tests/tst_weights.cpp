@@ -335,6 +335,150 @@ std::string problems(const Verification& v)
     return s;
 }
 
+/// A small DeepSeek-V3: MLA with a query latent, one dense layer then one MoE layer with a shared
+/// expert. E 16, H 2, Rq 8, Rkv 4, Dn 6, Dr 2, Dv 4, F 32, Fx 8, X 4, V 64.
+const char* kDeepseekV3Config = R"({
+  "architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3",
+  "vocab_size": 64, "hidden_size": 16, "intermediate_size": 32, "moe_intermediate_size": 8,
+  "num_hidden_layers": 2, "first_k_dense_replace": 1, "moe_layer_freq": 1,
+  "num_attention_heads": 2, "num_key_value_heads": 2, "q_lora_rank": 8, "kv_lora_rank": 4,
+  "qk_nope_head_dim": 6, "qk_rope_head_dim": 2, "v_head_dim": 4,
+  "n_routed_experts": 4, "n_shared_experts": 1, "num_experts_per_tok": 2, "n_group": 1,
+  "topk_group": 1, "num_nextn_predict_layers": 0, "tie_word_embeddings": false
+})";
+
+/// kDeepseekV3Config's model as llama.cpp's converter names and shapes it (F32, PyTorch order):
+/// @p kvB "split" writes kv_b_proj as attn_k_b [H, Rkv, Dn] and attn_v_b [H, Dv, Rkv] (llama.cpp
+/// since its MLA absorption), anything else as the older attn_kv_b; @p badKeys leaves layer 1's
+/// attn_k_b untransposed; @p noValues leaves out layer 1's attn_v_b.
+GgufWriter deepseekGguf(const std::string& kvB, bool badKeys = false, bool noValues = false)
+{
+    GgufWriter w;
+    w.kvString("general.architecture", "deepseek2");
+    auto f32 = [&](const std::string& name, const std::vector<std::int64_t>& shape) {
+        std::int64_t n = 1;
+        for (auto d : shape)
+            n *= d;
+        w.tensor(name, shape, 0, n * 4);
+    };
+    f32("token_embd.weight", { 64, 16 });
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        f32(b + "attn_norm.weight", { 16 });
+        f32(b + "attn_q_a.weight", { 8, 16 });
+        f32(b + "attn_q_a_norm.weight", { 8 });
+        f32(b + "attn_q_b.weight", { 16, 8 });
+        f32(b + "attn_kv_a_mqa.weight", { 6, 16 });
+        f32(b + "attn_kv_a_norm.weight", { 4 });
+        if (kvB == "split") {
+            f32(b + "attn_k_b.weight",
+                badKeys && l == 1 ? std::vector<std::int64_t> { 2, 6, 4 } : std::vector<std::int64_t> { 2, 4, 6 });
+            if (!noValues || l != 1)
+                f32(b + "attn_v_b.weight", { 2, 4, 4 });
+        } else {
+            f32(b + "attn_kv_b.weight", { 20, 4 });
+        }
+        f32(b + "attn_output.weight", { 16, 8 });
+        f32(b + "ffn_norm.weight", { 16 });
+        if (l == 0) {
+            f32(b + "ffn_gate.weight", { 32, 16 });
+            f32(b + "ffn_up.weight", { 32, 16 });
+            f32(b + "ffn_down.weight", { 16, 32 });
+            continue;
+        }
+        f32(b + "ffn_gate_inp.weight", { 4, 16 });
+        f32(b + "exp_probs_b.bias", { 4 });
+        f32(b + "ffn_gate_exps.weight", { 4, 8, 16 });
+        f32(b + "ffn_up_exps.weight", { 4, 8, 16 });
+        f32(b + "ffn_down_exps.weight", { 4, 16, 8 });
+        f32(b + "ffn_gate_shexp.weight", { 8, 16 });
+        f32(b + "ffn_up_shexp.weight", { 8, 16 });
+        f32(b + "ffn_down_shexp.weight", { 16, 8 });
+    }
+    f32("output_norm.weight", { 16 });
+    f32("output.weight", { 64, 16 });
+    return w;
+}
+
+/// A small Phi-3: fused qkv_proj and gate_up_proj, grouped keys. E 16, H 2, D 8, K 1, F 24, V 64.
+const char* kPhi3Config = R"({
+  "architectures": ["Phi3ForCausalLM"], "model_type": "phi3", "vocab_size": 64,
+  "hidden_size": 16, "intermediate_size": 24, "num_hidden_layers": 2, "num_attention_heads": 2,
+  "num_key_value_heads": 1, "sliding_window": null, "tie_word_embeddings": false
+})";
+
+/// kPhi3Config's model as llama.cpp's converter names and shapes it (F32, PyTorch order), with
+/// the LongRoPE factors a 128k Phi-3 adds; @p upOnly stores layer 1's ffn_up as the up half alone.
+GgufWriter phi3Gguf(bool upOnly = false)
+{
+    GgufWriter w;
+    w.kvString("general.architecture", "phi3");
+    auto f32 = [&](const std::string& name, const std::vector<std::int64_t>& shape) {
+        std::int64_t n = 1;
+        for (auto d : shape)
+            n *= d;
+        w.tensor(name, shape, 0, n * 4);
+    };
+    f32("token_embd.weight", { 64, 16 });
+    f32("rope_factors_long.weight", { 4 });
+    f32("rope_factors_short.weight", { 4 });
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        f32(b + "attn_norm.weight", { 16 });
+        f32(b + "attn_qkv.weight", { 32, 16 });
+        f32(b + "attn_output.weight", { 16, 16 });
+        f32(b + "ffn_norm.weight", { 16 });
+        f32(b + "ffn_up.weight",
+            upOnly && l == 1 ? std::vector<std::int64_t> { 24, 16 } : std::vector<std::int64_t> { 48, 16 });
+        f32(b + "ffn_down.weight", { 16, 24 });
+    }
+    f32("output_norm.weight", { 16 });
+    f32("output.weight", { 64, 16 });
+    return w;
+}
+
+/// A small BERT encoder. E 16, 2 layers, H 2, F 32, V 64, P 32, T 2.
+const char* kBertConfig = R"({
+  "architectures": ["BertModel"], "model_type": "bert", "vocab_size": 64, "hidden_size": 16,
+  "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 32,
+  "max_position_embeddings": 32, "type_vocab_size": 2
+})";
+
+/// kBertConfig's model as llama.cpp's converter names and shapes it (F32, PyTorch order): no
+/// pooler, which the converter drops; @p badNorm gives layer 0's attn_output_norm the width of F.
+GgufWriter bertGguf(bool badNorm = false)
+{
+    GgufWriter w;
+    w.kvString("general.architecture", "bert");
+    auto f32 = [&](const std::string& name, const std::vector<std::int64_t>& shape) {
+        std::int64_t n = 1;
+        for (auto d : shape)
+            n *= d;
+        w.tensor(name, shape, 0, n * 4);
+    };
+    f32("token_embd.weight", { 64, 16 });
+    f32("token_types.weight", { 2, 16 });
+    f32("position_embd.weight", { 32, 16 });
+    f32("token_embd_norm.weight", { 16 });
+    f32("token_embd_norm.bias", { 16 });
+    for (int l = 0; l < 2; ++l) {
+        const std::string b = "blk." + std::to_string(l) + ".";
+        for (const char* p : { "attn_q", "attn_k", "attn_v", "attn_output" }) {
+            f32(b + p + ".weight", { 16, 16 });
+            f32(b + p + ".bias", { 16 });
+        }
+        f32(b + "attn_output_norm.weight", { badNorm && l == 0 ? 32 : 16 });
+        f32(b + "attn_output_norm.bias", { 16 });
+        f32(b + "ffn_up.weight", { 32, 16 });
+        f32(b + "ffn_up.bias", { 32 });
+        f32(b + "ffn_down.weight", { 16, 32 });
+        f32(b + "ffn_down.bias", { 16 });
+        f32(b + "layer_output_norm.weight", { 16 });
+        f32(b + "layer_output_norm.bias", { 16 });
+    }
+    return w;
+}
+
 /// A Llama-style GGUF of kLlamaConfig's model, as llama.cpp's converter names and shapes it.
 GgufWriter llamaGguf(const std::string& reshape = {})
 {
@@ -1019,6 +1163,102 @@ private slots:
         const Verification b = check(llama, file.toStdString());
         QVERIFY(!b.ok());
         QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k.weight"), problems(b).c_str());
+    }
+
+    void ggufDeepseekMla_data()
+    {
+        QTest::addColumn<QString>("kvB");
+        QTest::newRow("attn_k_b and attn_v_b") << QStringLiteral("split");
+        QTest::newRow("attn_kv_b (before the split)") << QStringLiteral("kv_b");
+    }
+    void ggufDeepseekMla()
+    {
+        QFETCH(QString, kvB);
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kDeepseekV3Config));
+        const Counted ds = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // By hand. Attention: q_a 16·8 = 128, q_a_layernorm 8, q_b 8·2·(6+2) = 128, kv_a_mqa
+        // 16·(4+2) = 96, kv_a_layernorm 4, kv_b 4·2·(6+4) = 80 (attn_k_b 2·4·6 = 48 + attn_v_b
+        // 2·4·4 = 32), o_proj 2·4·16 = 128: 572, plus two norms of 16: 604 a layer, 1,208 for two.
+        // Dense MLP 3·16·32 = 1,536. MoE: experts 4·3·16·8 = 1,536, router 4·16 = 64, score bias
+        // 4, shared expert 3·16·8 = 384: 1,988. Embedding and head 2·64·16 = 2,048, final norm 16.
+        constexpr Count kParams = 1'208 + 1'536 + 1'988 + 2'048 + 16; // 6,796
+        QCOMPARE(ds.evaluation.total, kParams);
+        const QString file = dir.filePath(QStringLiteral("model.gguf"));
+        QVERIFY(deepseekGguf(kvB.toStdString()).write(file));
+        const Verification v = check(ds, file.toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kParams);
+
+        if (kvB != QLatin1String("split"))
+            return;
+        // attn_k_b written as the value half is ([H, Dn, Rkv]): named, not counted as matched.
+        QVERIFY(deepseekGguf("split", true).write(file));
+        const Verification b = check(ds, file.toStdString());
+        QVERIFY(!b.ok());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.attn_k_b.weight"), problems(b).c_str());
+        QCOMPARE(b.matched, kParams - 48);
+
+        // A half without the other: the absent one is named.
+        QVERIFY(deepseekGguf("split", false, true).write(file));
+        const Verification m = check(ds, file.toStdString());
+        QVERIFY(!m.ok());
+        QVERIFY2(findingNamed(m, Finding::Kind::Missing, "blk.1.attn_v_b.weight"), problems(m).c_str());
+        QCOMPARE(m.matched, kParams - 80);
+    }
+
+    void ggufPhi3()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kPhi3Config));
+        const Counted phi = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // By hand, a layer: qkv_proj 16·(2·8 + 2·1·8) = 512, o_proj 16·16 = 256, gate_up_proj
+        // 16·2·24 = 768, down_proj 24·16 = 384, two norms 32: 1,952; two layers 3,904. Embedding
+        // and head 2·64·16 = 2,048, final norm 16.
+        constexpr Count kParams = 3'904 + 2'048 + 16; // 5,968
+        QCOMPARE(phi.evaluation.total, kParams);
+        const QString file = dir.filePath(QStringLiteral("model.gguf"));
+        QVERIFY(phi3Gguf().write(file));
+        const Verification v = check(phi, file.toStdString());
+        QVERIFY2(v.ok(), problems(v).c_str());
+        QCOMPARE(v.matched, kParams);
+        QVERIFY(findingNamed(v, Finding::Kind::Buffer, "rope_factors_long.weight"));
+
+        // The up half alone where gate and up are stored together: named.
+        QVERIFY(phi3Gguf(true).write(file));
+        const Verification b = check(phi, file.toStdString());
+        QVERIFY(!b.ok());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.1.ffn_up.weight"), problems(b).c_str());
+    }
+
+    void ggufBert()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeText(dir.filePath(QStringLiteral("config.json")), kBertConfig));
+        const Counted bert = counted(dir.filePath(QStringLiteral("config.json")).toStdString());
+        // By hand. Embeddings: words 64·16 = 1,024, positions 32·16 = 512, token types 2·16 = 32,
+        // LayerNorm 32: 1,600. A layer: q, k, v, o 4·(16·16 + 16) = 1,088, attention LayerNorm 32,
+        // intermediate 16·32 + 32 = 544, output 32·16 + 16 = 528, LayerNorm 32: 2,224; two 4,448.
+        // Pooler 16·16 + 16 = 272, which llama.cpp's converter leaves out.
+        constexpr Count kPooler = 272;
+        constexpr Count kParams = 1'600 + 4'448 + kPooler; // 6,320
+        QCOMPARE(bert.evaluation.total, kParams);
+        const QString file = dir.filePath(QStringLiteral("model.gguf"));
+        QVERIFY(bertGguf().write(file));
+        const Verification v = check(bert, file.toStdString());
+        QCOMPARE(v.matched, kParams - kPooler);
+        // The pooler's two tensors are the only problems, and say why they are missing.
+        const Finding* pooler = findingNamed(v, Finding::Kind::Missing, "pooler.dense.weight");
+        QVERIFY2(pooler, problems(v).c_str());
+        QVERIFY2(pooler->text.find("llama.cpp") != std::string::npos, pooler->text.c_str());
+        QVERIFY(findingNamed(v, Finding::Kind::Missing, "pooler.dense.bias"));
+        QCOMPARE(
+            std::count_if(v.findings.begin(), v.findings.end(), [](const Finding& f) { return f.isProblem(); }), 2);
+
+        QVERIFY(bertGguf(true).write(file));
+        const Verification b = check(bert, file.toStdString());
+        QVERIFY2(findingNamed(b, Finding::Kind::WrongShape, "blk.0.attn_output_norm.weight"), problems(b).c_str());
+        QCOMPARE(b.matched, kParams - kPooler - 16);
     }
 
     void inspect()

@@ -138,23 +138,39 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& g
 {
     static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kNames {
         { "attn_norm", { "input_layernorm", "ln_1", "attention_norm" } },
-        { "attn_q", { "self_attn.q_proj", "attn.q_proj" } },
-        { "attn_k", { "self_attn.k_proj", "attn.k_proj" } },
-        { "attn_v", { "self_attn.v_proj", "attn.v_proj" } },
+        { "attn_q", { "self_attn.q_proj", "attn.q_proj", "attention.self.query" } },
+        { "attn_k", { "self_attn.k_proj", "attn.k_proj", "attention.self.key" } },
+        { "attn_v", { "self_attn.v_proj", "attn.v_proj", "attention.self.value" } },
         { "attn_qkv",
             { "attn.c_attn", "self_attn.qkv_proj", "attention.query_key_value", "self_attn.query_key_value" } },
         { "attn_output",
-            { "self_attn.o_proj", "attn.c_proj", "self_attn.dense", "attention.dense", "self_attn.out_proj" } },
+            { "self_attn.o_proj", "attn.c_proj", "self_attn.dense", "attention.dense", "self_attn.out_proj",
+                "attention.output.dense" } },
+        // BERT's post-norms: after attention and after the feed-forward block.
+        { "attn_output_norm", { "attention.output.LayerNorm" } },
+        { "layer_output_norm", { "output.LayerNorm" } },
         { "attn_q_norm", { "self_attn.q_norm" } },
         { "attn_k_norm", { "self_attn.k_norm" } },
         { "attn_sinks", { "self_attn.sinks" } },
+        // Multi-head latent attention (DeepSeek-V2/V3). Converters since llama.cpp's MLA
+        // absorption split kv_b into attn_k_b and attn_v_b (matched together: matchSplitKvB).
+        { "attn_q_a", { "self_attn.q_a_proj" } },
+        { "attn_q_a_norm", { "self_attn.q_a_layernorm" } },
+        { "attn_q_b", { "self_attn.q_b_proj" } },
+        { "attn_kv_a_mqa", { "self_attn.kv_a_proj_with_mqa" } },
+        { "attn_kv_a_norm", { "self_attn.kv_a_layernorm" } },
+        { "attn_kv_b", { "self_attn.kv_b_proj" } },
+        { "attn_k_b", { "self_attn.kv_b_proj" } },
+        { "attn_v_b", { "self_attn.kv_b_proj" } },
         { "post_attention_norm", { "post_attention_layernorm" } },
         { "ffn_norm", { "pre_feedforward_layernorm", "post_attention_layernorm", "ln_2" } },
         { "post_ffw_norm", { "post_feedforward_layernorm" } },
         { "ffn_gate", { "mlp.gate_proj" } },
-        { "ffn_up", { "mlp.up_proj", "mlp.c_fc", "mlp.fc1", "mlp.dense_h_to_4h" } },
-        { "ffn_down", { "mlp.down_proj", "mlp.c_proj", "mlp.fc2", "mlp.dense_4h_to_h" } },
-        { "ffn_gate_inp", { "mlp.gate", "block_sparse_moe.gate", "mlp.router" } },
+        // Phi-3's fused gate_up_proj [2F, E] is stored whole as ffn_up (llama.cpp splits it on loading).
+        { "ffn_up",
+            { "mlp.up_proj", "mlp.c_fc", "mlp.fc1", "mlp.dense_h_to_4h", "mlp.gate_up_proj", "intermediate.dense" } },
+        { "ffn_down", { "mlp.down_proj", "mlp.c_proj", "mlp.fc2", "mlp.dense_4h_to_h", "output.dense" } },
+        { "ffn_gate_inp", { "mlp.gate", "block_sparse_moe.gate", "mlp.router", "mlp.gate.weight" } },
         { "exp_probs_b", { "mlp.gate.e_score_correction_bias" } },
         { "ffn_gate_exps", { "mlp.experts.*.gate_proj", "block_sparse_moe.experts.*.w1" } },
         { "ffn_up_exps", { "mlp.experts.*.up_proj", "block_sparse_moe.experts.*.w3" } },
@@ -435,6 +451,8 @@ private:
             top = leafNamed({ "wpe", "embed_positions", "position_embeddings" }, ModuleKind::Embedding);
         else if (op == "token_types")
             top = leafNamed({ "token_type_embeddings" }, ModuleKind::Embedding);
+        else if (op == "token_embd_norm")
+            top = embeddingsNorm();
         else if (op == "output")
             top = leafNamed({ "lm_head", "embed_out" }, ModuleKind::Linear);
         else if (op == "output_norm" && m_layers)
@@ -492,6 +510,16 @@ private:
             }
         }
         return std::nullopt;
+    }
+
+    /// BERT's embeddings.LayerNorm (GGUF's token_embd_norm), or nothing.
+    const Module* embeddingsNorm() const
+    {
+        for (const Module* m : m_design.nodes())
+            if (m->kind == ModuleKind::LayerNorm && m->name == "LayerNorm" && m->parent
+                && m->parent->name == "embeddings" && !inRepeat(*m))
+                return m;
+        return nullptr;
     }
 
     static bool inRepeat(const Module& m)
@@ -755,6 +783,66 @@ private:
         return true;
     }
 
+    /// The stored tensor named @p name, or nothing.
+    const StoredTensor* tensorNamed(const std::string& name)
+    {
+        if (m_byName.empty())
+            for (std::size_t i = 0; i < m_list.tensors.size(); ++i)
+                m_byName.emplace(m_list.tensors[i].name, i);
+        const auto it = m_byName.find(name);
+        return it == m_byName.end() ? nullptr : &m_list.tensors[it->second];
+    }
+
+    /// MLA's kv_b_proj (Linear(Rkv, H·(Dn + Dv))) as llama.cpp's converter splits it for weight
+    /// absorption: per head, its key rows transposed, blk.N.attn_k_b [H, Rkv, Dn], and its value
+    /// rows, blk.N.attn_v_b [H, Dv, Rkv] (convert_hf_to_gguf.py's DeepseekV2Model). Each half is
+    /// checked against the other, counted as its own values and, together, once against the
+    /// module. False when @p t is not such a half.
+    bool matchSplitKvB(const StoredTensor& t, const Hit& h, const std::vector<std::string_view>& parts)
+    {
+        if (!m_gguf || parts.size() != 4 || parts[0] != "blk" || (parts[2] != "attn_k_b" && parts[2] != "attn_v_b")
+            || parts[3] != "weight" || h.node->kind != ModuleKind::Linear || h.node->bias)
+            return false;
+        const Module& node = *h.node;
+        const bool keys = parts[2] == "attn_k_b";
+        const std::string other = "blk." + std::string(parts[1]) + (keys ? ".attn_v_b.weight" : ".attn_k_b.weight");
+        const StoredTensor* partner = tensorNamed(other);
+        const StoredTensor* k = keys ? &t : partner;
+        const StoredTensor* v = keys ? partner : &t;
+        const auto& a = value(node).args; // in = Rkv, out = H·(Dn + Dv)
+        const std::string layout = " (the class's kv_b_proj " + shapeText(expectedShape(node, 0))
+            + " split per head: attn_k_b [H, " + withCommas(a[0]) + ", Dn] and attn_v_b [H, Dv, " + withCommas(a[0])
+            + "], H·(Dn + Dv) = " + withCommas(a[1]) + ")";
+        // A half on its own: three dimensions, the latent rank where llama.cpp puts it.
+        auto fits = [&](const StoredTensor& s, bool isKeys) {
+            return s.shape.size() == 3 && s.shape[isKeys ? 1 : 2] == a[0];
+        };
+        bool good = fits(t, keys);
+        if (!good) {
+            problem(Finding::Kind::WrongShape, t.name, "shape " + shapeText(t.shape) + layout, t.count, node.index);
+        } else if (!partner) {
+            // Unchecked against the module's rows without it: not matched (as an MXFP4 half alone).
+            good = false;
+            problem(Finding::Kind::Missing, other, "missing: the other half of " + t.name + layout, 0, node.index);
+        } else if (fits(*partner, !keys)) {
+            // Both halves fit: together they must hold the module's rows, head by head.
+            const auto rows = checkedMul(k->shape[0], add(k->shape[2], v->shape[1]));
+            good = k->shape[0] == v->shape[0] && rows && *rows == a[1];
+            if (!good)
+                problem(Finding::Kind::WrongShape, t.name,
+                    "shape " + shapeText(t.shape) + " beside " + other + " " + shapeText(partner->shape) + layout,
+                    t.count, node.index);
+        }
+        NodeCheck& c = m_out.nodes[static_cast<std::size_t>(node.index)];
+        c.stored = add(c.stored, t.count);
+        if (good)
+            m_out.matched = add(m_out.matched, t.count);
+        // The module is covered once: by its key half, or by the value half when that is alone.
+        if (keys || !partner)
+            cover(node, 0, h.levels, t.name);
+        return true;
+    }
+
     std::string notBuiltText(const Hit& h) const
     {
         const std::string list = h.node && !h.node->name.empty() ? h.node->name : "this list";
@@ -772,7 +860,11 @@ private:
     {
         const auto parts = split(t.name);
         const std::string_view last = parts.back();
-        if (isBufferName(last) || (m_gguf && parts[0] == "rope_freqs")) {
+        // rope_freqs (Llama 3.1) and rope_factors_long/_short (Phi-3 128k, LongRoPE) are the config's
+        // rotary factors written out as tensors.
+        if (isBufferName(last)
+            || (m_gguf
+                && (parts[0] == "rope_freqs" || parts[0] == "rope_factors_long" || parts[0] == "rope_factors_short"))) {
             explain(Finding::Kind::Buffer, t,
                 last == "masked_bias" ? "attention-mask buffers: not parameters"
                                       : "rotary or position buffers: not parameters",
@@ -818,6 +910,8 @@ private:
                 "not a tensor of the class (" + Design::path(node) + " has no " + join(h.rest, 0) + ")", t.count, -1);
             return;
         }
+        if (matchSplitKvB(t, h, parts))
+            return;
         const std::string suffix = join(h.rest, 0);
         int role = -1;
         if (node.kind == ModuleKind::Parameter)
@@ -1000,13 +1094,18 @@ private:
                 int named = 0;
                 Count missing = 0;
                 std::string firstMissing;
+                // A real difference, but a deliberate one: say whose.
+                const std::string why = m_gguf && m->parent && m->parent->type == "BertPooler"
+                    ? " (llama.cpp's converter drops BERT's pooler, keeping the encoder for embeddings)"
+                    : "";
                 auto gap = [&](Count from, Count to) {
                     for (Count k = from; k < to; ++k) {
                         if (named >= kNamedPerTensor)
                             break;
                         const std::string name = nameOf(*m, k, role);
                         problem(Finding::Kind::Missing, name,
-                            "missing: the class has " + name + " " + shapeText(expectedShape(*m, role)), 0, m->index);
+                            "missing: the class has " + name + " " + shapeText(expectedShape(*m, role)) + why, 0,
+                            m->index);
                         ++named;
                     }
                     missing = add(missing, to - from);
@@ -1056,6 +1155,7 @@ private:
     Verification& m_out;
     bool m_gguf = m_list.format == TensorList::Format::Gguf;
     std::vector<std::ptrdiff_t> m_partners = mxfp4Partners(m_list);
+    std::unordered_map<std::string_view, std::size_t> m_byName; ///< filled by tensorNamed()
     std::vector<Count> m_span, m_offset;
     const Module* m_layers = nullptr;
     int m_dropsBase = 0;
