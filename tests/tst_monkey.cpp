@@ -42,6 +42,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QScreen>
 #include <QSignalSpy>
@@ -668,8 +669,13 @@ private:
             QCoreApplication::processEvents();
             QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
             bool waited = false;
-            for (QTimer* t : m_w.findChildren<QTimer*>()) {
-                if (t->isActive() && t->isSingleShot() && t->interval() <= 200) {
+            // Guarded: waiting on one timer runs the event loop, which may delete another
+            // (QStatusBar::clearMessage deletes its message timer).
+            QList<QPointer<QTimer>> timers;
+            for (QTimer* t : m_w.findChildren<QTimer*>())
+                timers << t;
+            for (const QPointer<QTimer>& t : timers) {
+                if (t && t->isActive() && t->isSingleShot() && t->interval() <= 200) {
                     QSignalSpy fired(t, &QTimer::timeout);
                     fired.wait(2000);
                     waited = true;
